@@ -1,0 +1,40 @@
+# One way to do each thing: CI, pre-commit and people call these targets.
+# `make build` and `make test` install whatever is missing first.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: build test serve validate lint install clean
+
+## install: create .venv and install the locked dependencies (only when the lock changed)
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	touch $(STAMP)
+
+## validate: check every dataset (exit 1 when anything is invalid)
+validate: $(STAMP)
+	$(PY) -m pipeline validate
+
+## build: install, validate, build the site into site/
+build: $(STAMP)
+	$(PY) -m pipeline build
+
+## test: install, run every test
+test: $(STAMP)
+	$(PY) -m pytest
+
+## lint: ruff
+lint: $(STAMP)
+	$(PY) -m ruff check pipeline tests
+
+## serve: live preview
+serve: $(STAMP)
+	$(PY) -m pipeline serve
+
+clean:
+	rm -rf site .build
