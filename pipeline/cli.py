@@ -1,0 +1,56 @@
+"""The command line: `python -m pipeline COMMAND ...`.
+
+Each command lives in its own module, which provides `configure(parser)` to
+declare its arguments and `main(args) -> int` to run and return the exit
+status. This module only dispatches; it imports a command's module when that
+command runs, so `validate` does not pay for the site builder's imports.
+Exit status 2 means a usage error (argparse's convention).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# command -> (module, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("pipeline.validate", "校验数据集 / validate datasets"),
+    "package": ("pipeline.package_cmd", "重新生成 datapackage.json / regenerate datapackage.json"),
+    "build": ("pipeline.build", "校验并构建网站到 site/ / validate and build the site"),
+    "serve": ("pipeline.serve", "本地预览，保存即刷新 / live preview"),
+}
+
+
+def parser(chosen: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; only the chosen command's module is imported to configure it."""
+    top = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
+    sub = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, (module, help_) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_)
+        command.set_defaults(_module=module)
+        if name == chosen:
+            _configure(module, command)
+    return top
+
+
+def _configure(module: str, command: argparse.ArgumentParser) -> None:
+    try:
+        configure = importlib.import_module(module).configure
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return  # a command not built yet: it shows in help but has no arguments
+    configure(command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    chosen = next((a for a in argv if not a.startswith("-")), None)
+    args = parser(chosen).parse_args(argv)
+    try:
+        run = importlib.import_module(args._module).main
+    except ModuleNotFoundError:
+        print(f"command not available: {args.command}", file=sys.stderr)
+        return 2
+    return int(run(args))

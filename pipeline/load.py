@@ -1,0 +1,111 @@
+"""Find the datasets of a project and read their descriptors.
+
+A dataset is the files that share a name: datasets/NAME.csv, its Table Schema
+schemas/NAME.schema.yaml and its metadata datasets/NAME.meta.yml. This module
+finds them and parses YAML with errors that carry file and line. It does not
+judge the data: that is validate.py's job. Later stages read typed rows through
+`read_records` only after validation passed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .paths import CSV_SUFFIX, Layout
+
+
+class DescriptorError(Exception):
+    """A schema or metadata file that cannot be read, with where and why."""
+
+    def __init__(self, path: Path, line: int | None, reason: str) -> None:
+        super().__init__(f"{path}:{line}: {reason}")
+        self.path = path
+        self.line = line
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The files of one dataset. Paths only; contents are read on demand."""
+
+    name: str
+    csv: Path
+    schema_path: Path
+    meta_path: Path
+
+    def schema(self) -> dict[str, Any]:
+        return read_yaml(self.schema_path, required=True)
+
+    def meta(self) -> dict[str, Any]:
+        return read_yaml(self.meta_path, required=False)
+
+
+def dataset_for(layout: Layout, csv: Path) -> Dataset:
+    name = csv.name[: -len(CSV_SUFFIX)] if csv.name.endswith(CSV_SUFFIX) else csv.stem
+    return Dataset(name, csv, layout.schema(name), layout.meta(name))
+
+
+def discover(layout: Layout) -> list[Dataset]:
+    """Every datasets/*.csv of the layout, sorted by name (a stable order everywhere)."""
+    if not layout.datasets.is_dir():
+        return []
+    return [dataset_for(layout, p) for p in sorted(layout.datasets.glob(f"*{CSV_SUFFIX}"))]
+
+
+def read_yaml(path: Path, *, required: bool) -> dict[str, Any]:
+    """Parse a YAML (or JSON) mapping; raise DescriptorError naming file and line."""
+    if not path.exists():
+        if required:
+            raise DescriptorError(path, None, "missing")
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise DescriptorError(path, None, f"not UTF-8: {exc.reason}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DescriptorError(path, line, problem) from exc
+    if data is None and not required:
+        return {}
+    if not isinstance(data, dict):
+        raise DescriptorError(path, 1, "expected a mapping of keys to values")
+    return data
+
+
+def package_meta(layout: Layout) -> dict[str, Any]:
+    return read_yaml(layout.package_meta, required=False)
+
+
+def read_records(dataset: Dataset) -> list[dict[str, Any]]:
+    """Typed rows of a validated dataset (numbers as int/float, empty cells as None)."""
+    from frictionless import Resource, Schema
+
+    schema = Schema.from_descriptor(_table_schema(dataset.schema()))
+    resource = Resource(
+        path=str(dataset.csv), schema=schema, encoding="utf-8", format="csv"
+    )
+    records = []
+    with resource:
+        for row in resource.row_stream:
+            records.append({k: _plain(v) for k, v in row.to_dict().items()})
+    return records
+
+
+def _plain(value: Any) -> Any:
+    """Decimal -> int when written without a fraction ("142"), else float ("49.3")."""
+    if isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        return int(value) if isinstance(exponent, int) and exponent >= 0 else float(value)
+    return value
+
+
+def _table_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema without foreign keys, for reading one table on its own."""
+    return {k: v for k, v in schema.items() if k != "foreignKeys"}

@@ -1,0 +1,73 @@
+"""Every file and folder the pipeline reads or writes, named in one place.
+
+This module imports nothing from the rest of the package. A `Layout` is rooted
+at a project folder; tests build layouts over tiny fixture projects, and the
+command line uses the repository's own layout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+CSV_SUFFIX = ".csv"
+SCHEMA_SUFFIX = ".schema.yaml"
+META_SUFFIX = ".meta.yml"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The folders of one project: datasets, schemas, docs and build outputs."""
+
+    root: Path
+
+    @property
+    def datasets(self) -> Path:
+        return self.root / "datasets"
+
+    @property
+    def schemas(self) -> Path:
+        return self.root / "schemas"
+
+    @property
+    def package_meta(self) -> Path:
+        return self.datasets / "package.yml"
+
+    @property
+    def descriptor(self) -> Path:
+        """The repository's Data Package descriptor, generated from the files above."""
+        return self.root / "datapackage.json"
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    @property
+    def build(self) -> Path:
+        """Scratch space for a build in progress; site/ is replaced only on success."""
+        return self.root / ".build"
+
+    def csv(self, name: str) -> Path:
+        return self.datasets / f"{name}{CSV_SUFFIX}"
+
+    def schema(self, name: str) -> Path:
+        return self.schemas / f"{name}{SCHEMA_SUFFIX}"
+
+    def meta(self, name: str) -> Path:
+        return self.datasets / f"{name}{META_SUFFIX}"
+
+    def relative(self, path: Path) -> str:
+        """A path as users see it in messages: relative to the root when inside it."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+REPO = Layout(REPO_ROOT)
