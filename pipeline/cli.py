@@ -19,6 +19,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "package": ("pipeline.package_cmd", "重新生成 datapackage.json / regenerate datapackage.json"),
     "build": ("pipeline.build", "校验并构建网站到 site/ / validate and build the site"),
     "serve": ("pipeline.serve", "本地预览，保存即刷新 / live preview"),
+    "import": ("pipeline.importer", "导入 Excel/CSV 表格到数据集 / import a sheet into a dataset"),
+    "new-year": ("pipeline.newyear", "准备新一年的数据和页面 / scaffold the next edition"),
+    "revisions": ("pipeline.revisions", "检查或记录数字修订 / check or record revisions"),
 }
 
 

@@ -94,11 +94,11 @@ def read_records(dataset: Dataset) -> list[dict[str, Any]]:
     records = []
     with resource:
         for row in resource.row_stream:
-            records.append({k: _plain(v) for k, v in row.to_dict().items()})
+            records.append({k: plain(v) for k, v in row.to_dict().items()})
     return records
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """Decimal -> int when written without a fraction ("142"), else float ("49.3")."""
     if isinstance(value, Decimal):
         exponent = value.as_tuple().exponent

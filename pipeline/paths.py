@@ -7,6 +7,7 @@ command line uses the repository's own layout.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,10 +65,11 @@ class Layout:
 
     def relative(self, path: Path) -> str:
         """A path as users see it in messages: relative to the root when inside it."""
+        absolute = Path(os.path.abspath(path))  # normalise "..", keep symlinks as named
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return absolute.relative_to(os.path.abspath(self.root)).as_posix()
         except ValueError:
-            return path.as_posix()
+            return absolute.as_posix()
 
 
 REPO = Layout(REPO_ROOT)

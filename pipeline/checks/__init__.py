@@ -1,0 +1,11 @@
+"""Project checks, one concern per module, each returning `Issue`s.
+
+files.py        where a file is, how big, how it is encoded and delimited
+descriptors.py  whether schemas and metadata are themselves valid
+cells.py        what frictionless accepts silently: units, full-width digits,
+                formulas, markup, invisible characters, ...
+tables.py       frictionless' own errors, reworded with a fix
+consistency.py  rules across rows and datasets (ranges, derived figures, totals)
+
+validate.py runs them in that order; none of them writes any file.
+"""

@@ -1,0 +1,159 @@
+"""Cell checks for what frictionless lets through or reports without a fix.
+
+Number cells: units (1.2万, 12%, 49.3亿元), thousands separators, scientific
+notation, full-width digits (frictionless reads "２０２０" as 2020). Code cells:
+full-width characters and spaces. Text cells: spreadsheet formulas, markup,
+template syntax, javascript: links, invisible characters, surrounding spaces.
+
+Per-field policy: a schema field may set `textPolicy: free` (for notes that
+may legitimately say "<5%"); formula-like text, markup, template syntax and
+links are then warnings instead of errors. Everything from data is escaped
+wherever it is shown, and formula-like text is neutralised in the files made
+for Excel, so a warning is safe to publish. Every other field is `strict`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from ..report import ERROR, WARNING, Issue
+
+PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
+SCIENTIFIC = re.compile(r"-?\d+(\.\d+)?[eE][+-]?\d+")
+NUMBER_WITH_UNIT = re.compile(r"(?P<sign>[+-]?)(?P<number>[\d.,]+)\s*(?P<unit>\D+)")
+UNIT_BEFORE = re.compile(r"(?P<unit>[^\d\s.+-]+)\s*(?P<number>-?[\d.,]+)")
+DATE_SLASH = re.compile(r"(\d{4})[/.年](\d{1,2})[/.月](\d{1,2})日?")
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+SPACES = " \t\u00a0\u3000\u2002\u2003\u2009"
+TEMPLATE = re.compile(r"\{\{|\{%|\{#|%\}|\}\}")
+JS_LINK = re.compile(r"j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t\s*:", re.IGNORECASE)
+
+NUMERIC_TYPES = {"number", "integer", "year"}
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def _has_fullwidth(text: str) -> bool:
+    return any("\uff01" <= ch <= "\uff5e" or ch == "\u3000" for ch in text)
+
+
+def key_fields(schema: dict[str, Any]) -> set[str]:
+    """Fields that act as codes or keys: patterned, primary key or foreign key."""
+    keys = set()
+    pk = schema.get("primaryKey") or []
+    keys.update([pk] if isinstance(pk, str) else pk)
+    for fk in schema.get("foreignKeys") or []:
+        fields = fk.get("fields", [])
+        keys.update([fields] if isinstance(fields, str) else fields)
+    for f in schema.get("fields", []):
+        if (f.get("constraints") or {}).get("pattern"):
+            keys.add(f.get("name"))
+    return keys
+
+
+def check_cell(
+    cell: str, field: dict[str, Any], is_key: bool, where: dict[str, Any], max_chars: int
+) -> list[Issue]:
+    """Issues of one cell. `where` carries path, row, column and column_number."""
+    if cell == "":
+        return []
+    if len(cell) > max_chars:
+        return [Issue("cell-too-long", value=cell[:40], params={"length": len(cell),
+                      "limit": max_chars}, **where)]
+    kind = field.get("type", "string")
+    if kind in NUMERIC_TYPES:
+        return _number(cell, where)
+    if kind in ("boolean", "date", "datetime"):
+        return _plain_value(cell, kind, where)
+    return _text(cell, field, is_key, where)
+
+
+def _issue(code: str, cell: str, where: dict[str, Any], severity: str = ERROR,
+           **params: Any) -> Issue:
+    return Issue(code, value=cell, severity=severity, params=params, **where)
+
+
+def _number(cell: str, where: dict[str, Any]) -> list[Issue]:
+    if PLAIN_NUMBER.fullmatch(cell):
+        return []
+    stripped = cell.strip(SPACES)
+    if stripped != cell:
+        return [_issue("whitespace", cell, where, normalised=stripped)]
+    if INVISIBLE.search(cell):
+        return [_issue("invisible-character", cell, where, normalised=INVISIBLE.sub("", cell))]
+    if _has_fullwidth(cell):
+        return [_issue("fullwidth-characters", cell, where, normalised=_nfkc(cell))]
+    if THOUSANDS.fullmatch(cell):
+        return [_issue("thousands-separator", cell, where, number=cell.replace(",", ""))]
+    if SCIENTIFIC.fullmatch(cell):
+        number = format(float(cell), "f").rstrip("0").rstrip(".")
+        return [_issue("scientific-notation", cell, where, number=number)]
+    match = NUMBER_WITH_UNIT.fullmatch(cell) or UNIT_BEFORE.fullmatch(cell)
+    if match:
+        unit = match.group("unit").strip()
+        number = match.group("number").replace(",", "")
+        return [_issue("unit-in-number", cell, where, unit=unit, number=number)]
+    return []  # anything else ("abc") is frictionless' type-error
+
+
+def _plain_value(cell: str, kind: str, where: dict[str, Any]) -> list[Issue]:
+    stripped = cell.strip(SPACES)
+    if stripped != cell:
+        return [_issue("whitespace", cell, where, normalised=stripped)]
+    if _has_fullwidth(cell):
+        return [_issue("fullwidth-characters", cell, where, normalised=_nfkc(cell))]
+    if kind == "date":
+        match = DATE_SLASH.fullmatch(cell)
+        if match:
+            y, m, d = (int(g) for g in match.groups())
+            return [_issue("date-format", cell, where, normalised=f"{y:04d}-{m:02d}-{d:02d}")]
+    return []
+
+
+def _text(cell: str, field: dict[str, Any], is_key: bool, where: dict[str, Any]) -> list[Issue]:
+    issues = []
+    soft = WARNING if field.get("textPolicy") == "free" else ERROR
+    if cell.startswith(FORMULA_PREFIXES):
+        prefix = {"\t": "Tab", "\r": "CR"}.get(cell[0], cell[0])
+        issues.append(_issue("formula-like", cell, where, soft, prefix=prefix))
+    elif cell.strip(SPACES) != cell:
+        issues.append(_issue("whitespace", cell, where, normalised=cell.strip(SPACES)))
+    if INVISIBLE.search(cell):
+        issues.append(_issue("invisible-character", cell, where,
+                             normalised=INVISIBLE.sub("", cell)))
+    if is_key and _has_fullwidth(cell):
+        issues.append(_issue("fullwidth-characters", cell, where, normalised=_nfkc(cell)))
+    if "<" in cell or ">" in cell:
+        issues.append(_issue("markup", cell, where, soft))
+    if TEMPLATE.search(cell):
+        issues.append(_issue("template-syntax", cell, where, soft))
+    if JS_LINK.search(cell):
+        issues.append(_issue("unsafe-link", cell, where, soft))
+    return issues
+
+
+def check_rows(
+    rows: Iterable[list[str]], header: list[str], schema: dict[str, Any], path: str,
+    max_chars: int,
+) -> list[Issue]:
+    """Run check_cell over every data row (row numbers count the header as row 1)."""
+    fields = {f.get("name"): f for f in schema.get("fields", [])}
+    keys = key_fields(schema)
+    issues: list[Issue] = []
+    for row_number, row in enumerate(rows, start=2):
+        for index, cell in enumerate(row):
+            name = header[index] if index < len(header) else None
+            field = fields.get(name) if name is not None else None
+            if field is None:
+                continue  # extra cells and unknown columns are the header checks' concern
+            where = {"path": path, "row": row_number, "column": name, "column_number": index + 1}
+            issues.extend(check_cell(cell, field, name in keys, where, max_chars))
+    return issues

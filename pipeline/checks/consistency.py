@@ -1,0 +1,160 @@
+"""Rules across rows and datasets, run on typed records of tables that passed.
+
+Generic rules apply wherever a table has the columns they need:
+- value / value_max / qualifier: a range's upper end is not below its lower
+  end, and a range carries no qualifier;
+- derived / derivation: a derived figure says how it was derived, a stated one
+  does not;
+- counts (units such as 家, 个, 项) are not negative (not necessarily whole:
+  2.36 件 per 10,000 people is a rate counted in 件);
+- indicator_id + year: an indicator keeps its names, unit and area every year;
+- target_kind + indicator_id + baseline_year: a measured target has a baseline.
+Rules declared under `consistency:` in a dataset's metadata compare figures:
+- stock-flow: stock[year] = stock[year-1] + flow[year];
+- share: share[year] = part[year] / whole[year] * 100 (within rounding).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ..report import Issue
+
+COUNT_UNITS = {"家", "个", "项", "件", "所", "名", "场", "期", "条", "人", "位"}
+DEFINITION_COLUMNS = ("name_zh", "name_en", "unit", "unit_en", "area_id")
+
+Records = list[dict[str, Any]]
+
+
+def _numbered(records: Records) -> Iterable[tuple[int, dict[str, Any]]]:
+    return enumerate(records, start=2)  # the header is row 1
+
+
+def check_values(records: Records, path: str) -> list[Issue]:
+    issues = []
+    for row, rec in _numbered(records):
+        value, upper, qualifier = rec.get("value"), rec.get("value_max"), rec.get("qualifier")
+        if upper is not None and value is not None:
+            if upper < value:
+                issues.append(Issue("range-order", path, row=row, column="value_max", value=upper,
+                                    params={"lower": value}))
+            if qualifier:
+                issues.append(Issue("range-with-qualifier", path, row=row, column="qualifier",
+                                    value=qualifier, params={"qualifier": qualifier}))
+        if "derived" in rec:
+            derivation = rec.get("derivation")
+            if rec["derived"] and not derivation:
+                issues.append(Issue("derivation-missing", path, row=row, column="derivation"))
+            if rec["derived"] is False and derivation:
+                issues.append(Issue("derivation-unexpected", path, row=row, column="derivation",
+                                    value=derivation))
+        unit = rec.get("unit")
+        if unit in COUNT_UNITS:
+            for column in ("value", "value_max"):
+                number = rec.get(column)
+                if number is not None and number < 0:
+                    issues.append(Issue("negative-count", path, row=row, column=column,
+                                        value=number, params={"unit": unit}))
+    return issues
+
+
+def check_definitions(records: Records, path: str) -> list[Issue]:
+    """An indicator keeps the same names, unit and area in every year."""
+    if not records or "indicator_id" not in records[0] or "year" not in records[0]:
+        return []
+    first: dict[str, tuple[int, dict[str, Any]]] = {}
+    issues = []
+    for row, rec in _numbered(records):
+        key = rec["indicator_id"]
+        if key not in first:
+            first[key] = (row, rec)
+            continue
+        other_row, other = first[key]
+        for column in DEFINITION_COLUMNS:
+            if column in rec and rec[column] != other.get(column):
+                issues.append(Issue("inconsistent-definition", path, row=row, column=column,
+                                    value=rec[column], params={"key": key, "other": other.get(column),
+                                                               "other_row": other_row}))
+    return issues
+
+
+def _lookup(records: Records) -> dict[tuple[str, int], tuple[int, dict[str, Any]]]:
+    return {(rec["indicator_id"], rec["year"]): (row, rec) for row, rec in _numbered(records)}
+
+
+def check_baselines(targets: Records, indicators: Records, path: str) -> list[Issue]:
+    """A target measured by an indicator needs that indicator's value in the baseline year."""
+    known = _lookup(indicators)
+    issues = []
+    for row, rec in _numbered(targets):
+        indicator, year = rec.get("indicator_id"), rec.get("baseline_year")
+        if indicator and year is not None and (indicator, year) not in known:
+            issues.append(Issue("baseline-missing", path, row=row, column="indicator_id",
+                                value=indicator, params={"key": rec.get("target_id"), "year": year}))
+    return issues
+
+
+def _stock_flow(rule: dict[str, Any], known: dict, path: str) -> list[Issue]:
+    issues = []
+    for (indicator, year), (row, rec) in sorted(known.items(), key=lambda kv: kv[1][0]):
+        if indicator != rule["stock"]:
+            continue
+        previous = known.get((rule["stock"], year - 1))
+        flow = known.get((rule["flow"], year))
+        if previous is None or flow is None:
+            continue
+        expected = previous[1]["value"] + flow[1]["value"]
+        if abs(rec["value"] - expected) > 1e-9:
+            issues.append(Issue("stock-flow-mismatch", path, row=row, column="value",
+                                value=rec["value"], params={
+                                    "year": year, "previous_year": year - 1,
+                                    "stock": rule["stock"], "previous": previous[1]["value"],
+                                    "flow": flow[1]["value"], "expected": expected}))
+    return issues
+
+
+def _share(rule: dict[str, Any], known: dict, path: str) -> list[Issue]:
+    issues = []
+    for (indicator, year), (row, rec) in sorted(known.items(), key=lambda kv: kv[1][0]):
+        if indicator != rule["share"]:
+            continue
+        part, whole = known.get((rule["part"], year)), known.get((rule["whole"], year))
+        if part is None or whole is None or not whole[1]["value"]:
+            continue
+        expected = part[1]["value"] / whole[1]["value"] * 100
+        digits = len(str(rec["value"]).partition(".")[2])
+        if abs(round(expected, digits) - rec["value"]) > 10 ** -digits / 2 + 1e-9:
+            issues.append(Issue("share-mismatch", path, row=row, column="value",
+                                value=rec["value"], params={
+                                    "year": year, "share_id": rule["share"], "part": rule["part"],
+                                    "whole": rule["whole"], "expected": round(expected, 2)}))
+    return issues
+
+
+RULES: dict[str, tuple[tuple[str, ...], Callable[[dict[str, Any], dict, str], list[Issue]]]] = {
+    "stock-flow": (("stock", "flow"), _stock_flow),
+    "share": (("part", "whole", "share"), _share),
+}
+
+
+def check_rules(rules: list[dict[str, Any]], records: Records, path: str, meta_path: str
+                ) -> list[Issue]:
+    """Apply the `consistency:` rules of a dataset's metadata to its indicator records."""
+    known = _lookup(records)
+    ids = {indicator for indicator, _ in known}
+    issues = []
+    for rule in rules:
+        spec = RULES.get(rule.get("type", ""))
+        if spec is None:
+            issues.append(Issue("meta-invalid", meta_path, value=rule.get("type"),
+                                params={"reason": f"has an unknown consistency rule type "
+                                                  f"{rule.get('type')!r}"}))
+            continue
+        keys, run = spec
+        unknown = [rule.get(k) for k in keys if rule.get(k) not in ids]
+        if unknown:
+            issues.extend(Issue("rule-invalid", meta_path, value=u) for u in unknown)
+            continue
+        issues.extend(run(rule, known, path))
+    return issues

@@ -1,0 +1,570 @@
+"""The published data files: every dataset in every download format.
+
+What belongs here: turning validated datasets and their metadata into the
+files readers download from /data/ (canonical CSV, CSV for Excel, XLSX, JSON,
+datapackage.json, the all-in-one ZIP and SHA256SUMS), plus the metadata those
+files carry (last-updated dates, citations, field units). What does not: HTML
+or Markdown pages (catalog.py), validation (validate.py), chart options
+(charts.py).
+
+Every output is a pure function of the dataset files, their metadata and the
+dataset's last-updated date, which comes from git history or
+SOURCE_DATE_EPOCH, never from the clock: two builds of the same data give
+byte-identical files. URLs are stable: /data/NAME.csv, NAME.excel.csv,
+NAME.xlsx, NAME.json, datapackage.json, PACKAGE.zip, SHA256SUMS.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import subprocess
+import zipfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from . import load, package
+from .paths import Layout
+
+# Dates shown to readers are in China Standard Time.
+CST = timezone(timedelta(hours=8))
+# ZIP cannot store dates before 1980; used when no date is known at all.
+ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
+
+SUMS = "SHA256SUMS"
+DATAPACKAGE = "datapackage.json"
+
+# suffix -> (label zh, label en, media type); the order is the order shown to readers.
+FORMATS: dict[str, tuple[str, str, str]] = {
+    ".csv": ("CSV（UTF-8）", "CSV (UTF-8)", "text/csv"),
+    ".excel.csv": ("CSV（Excel 版，带 BOM）", "CSV for Excel (UTF-8 with BOM)", "text/csv"),
+    ".xlsx": (
+        "Excel 工作簿（XLSX）", "Excel workbook (XLSX)",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    ".json": ("JSON", "JSON", "application/json"),
+}
+
+# Text that spreadsheet programs may run as a formula (OWASP "CSV injection"),
+# including the full-width forms a Chinese input method types.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+NUMERIC_TYPES = ("number", "integer")
+
+TYPE_LABELS = {
+    "string": ("文本", "text"),
+    "integer": ("整数", "integer"),
+    "number": ("数值", "number"),
+    "boolean": ("布尔（true/false）", "boolean (true/false)"),
+    "date": ("日期", "date"),
+    "year": ("年份", "year"),
+}
+
+NAME_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+@dataclass
+class Info:
+    """Everything the outputs need to know about one dataset, read once."""
+
+    dataset: load.Dataset
+    meta: dict[str, Any]
+    schema: dict[str, Any]
+    package: dict[str, Any]
+    header: list[str]
+    rows: list[list[str]]  # cells exactly as written in the canonical CSV
+    records: list[dict[str, Any]]  # typed values
+    updated: datetime | None
+    site_url: str = ""
+    fields: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.dataset.name
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title") or self.name)
+
+    @property
+    def title_en(self) -> str:
+        return str(self.meta.get("title_en") or self.name)
+
+    def url(self) -> str:
+        """The dataset page: absolute when the site URL is known, else the site path."""
+        return page_url(self.site_url, self.name)
+
+    def updated_date(self) -> str:
+        return self.updated.astimezone(CST).date().isoformat() if self.updated else ""
+
+
+def page_url(site_url: str, name: str) -> str:
+    path = f"data/{name}/"
+    return f"{site_url.rstrip('/')}/{path}" if site_url else f"/{path}"
+
+
+def site_url(layout: Layout) -> str:
+    """`site_url` of mkdocs.yml, or "" (read as text: the file may carry Python tags)."""
+    path = layout.root / "mkdocs.yml"
+    if not path.exists():
+        return ""
+    match = re.search(r"^site_url:\s*(\S+)\s*$", path.read_text(encoding="utf-8"), re.M)
+    return match.group(1).strip("'\"") if match else ""
+
+
+def last_updated(layout: Layout, paths: list[Path]) -> datetime | None:
+    """When the data last changed: the last git commit touching `paths`.
+
+    Falls back to SOURCE_DATE_EPOCH, then to None; never the clock. A shallow
+    clone (CI checkouts default to depth 1) dates every file at the tip
+    commit, so CI must fetch full history for stable dates.
+    """
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(layout.root), "log", "-1", "--format=%ct", "--",
+             *[str(p) for p in paths]],
+            capture_output=True, text=True, timeout=30, check=False,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        out = ""
+    if out.isdigit():
+        return datetime.fromtimestamp(int(out), UTC)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return None
+
+
+def read_info(layout: Layout, dataset: load.Dataset, pkg: dict[str, Any], url: str) -> Info:
+    raw = dataset.csv.read_bytes()
+    text = raw.decode("utf-8-sig")
+    table = list(csv.reader(io.StringIO(text, newline="")))
+    header, rows = (table[0], table[1:]) if table else ([], [])
+    schema = dataset.schema()
+    info = Info(
+        dataset=dataset,
+        meta=dataset.meta(),
+        schema=schema,
+        package=pkg,
+        header=header,
+        rows=rows,
+        records=load.read_records(dataset),
+        updated=last_updated(layout, [dataset.csv]),
+        site_url=url,
+        fields=list(schema.get("fields", [])),
+    )
+    return info
+
+
+def infos(layout: Layout, datasets: list[load.Dataset] | None = None) -> list[Info]:
+    """Every dataset of the layout with what the outputs need, sorted by name."""
+    pkg = load.package_meta(layout)
+    url = site_url(layout)
+    result = []
+    for dataset in load.discover(layout) if datasets is None else datasets:
+        if not NAME_PATTERN.fullmatch(dataset.name):
+            raise ValueError(f"dataset name not usable in a URL: {dataset.name!r}")
+        result.append(read_info(layout, dataset, pkg, url))
+    return result
+
+
+def field_unit(info: Info, fld: dict[str, Any], lang: str = "zh") -> str:
+    """The unit of a field: its own `unit`, the one unit of the table's unit column, or a pointer
+    to that column when units differ from row to row. Empty when the field has no unit."""
+    own = fld.get("unit_en" if lang == "en" else "unit") or fld.get("unit")
+    if own:
+        return str(own)
+    if fld.get("type") != "number" or "unit" not in info.header:
+        return ""
+    column = "unit_en" if lang == "en" and "unit_en" in info.header else "unit"
+    units = {r.get(column) for r in info.records if r.get(column)}
+    if len(units) == 1:
+        return str(units.pop())
+    return "see unit column" if lang == "en" else "见“单位”列"
+
+
+def header_label(info: Info, fld: dict[str, Any]) -> str:
+    """Chinese column header with its unit, e.g. 数值（亿元）."""
+    title = str(fld.get("title") or fld["name"])
+    unit = field_unit(info, fld)
+    return f"{title}（{unit}）" if unit else title
+
+
+def years(info: Info) -> tuple[int, int] | None:
+    """Years the data covers: from meta `years_field`, a `year` field, or the first *_year field."""
+    names = [f["name"] for f in info.fields if f.get("type") in ("integer", "year")]
+    chosen = info.meta.get("years_field")
+    if not chosen:
+        chosen = "year" if "year" in names else next((n for n in names if n.endswith("year")), None)
+    values = [r[chosen] for r in info.records if chosen and isinstance(r.get(chosen), int)]
+    return (min(values), max(values)) if values else None
+
+
+def years_text(info: Info) -> str:
+    span = years(info)
+    if not span:
+        return ""
+    return str(span[0]) if span[0] == span[1] else f"{span[0]}–{span[1]}"
+
+
+def license_(info: Info) -> dict[str, Any]:
+    return dict(info.package.get("license") or {})
+
+
+def source_title(info: Info, lang: str = "zh") -> str:
+    sources = info.package.get("sources") or []
+    if not sources:
+        return ""
+    key = "title_en" if lang == "en" else "title"
+    return str(sources[0].get(key) or sources[0].get("title") or "")
+
+
+def citation_gbt(info: Info) -> str:
+    """GB/T 7714-2015 reference for a dataset (the reader fills in the date cited)."""
+    publisher = info.package.get("publisher") or info.package.get("title") or ""
+    updated = f"({info.updated_date()})" if info.updated else ""
+    return f"{publisher}. {info.title}[DS/OL]. {updated}[引用日期]. {info.url()}."
+
+
+def citation_apa(info: Info) -> str:
+    """APA 7 reference for a dataset."""
+    publisher = info.package.get("publisher_en") or info.package.get("title_en") or ""
+    year = info.updated.astimezone(CST).year if info.updated else "n.d."
+    return f"{publisher}. ({year}). {info.title_en} [Data set]. {info.url()}"
+
+
+def formula_like(value: str) -> bool:
+    return value.startswith(FORMULA_START)
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def canonical_csv(info: Info) -> bytes:
+    """The committed CSV as is when it is already canonical (UTF-8 without BOM, LF line ends,
+    final newline); otherwise the same cells rewritten in that form."""
+    raw = info.dataset.csv.read_bytes()
+    if not raw.startswith(b"\xef\xbb\xbf") and b"\r" not in raw and raw.endswith(b"\n"):
+        return raw
+    return _csv_text([info.header, *info.rows], "\n").encode("utf-8")
+
+
+def excel_csv(info: Info) -> bytes:
+    """UTF-8 with BOM and CRLF; formula-like text in non-numeric columns starts with `'`."""
+    types = [_field_type(info, name) for name in info.header]
+    rows = [
+        [
+            "'" + cell if types[i] not in NUMERIC_TYPES and formula_like(cell) else cell
+            for i, cell in enumerate(row)
+        ]
+        for row in info.rows
+    ]
+    return b"\xef\xbb\xbf" + _csv_text([info.header, *rows], "\r\n").encode("utf-8")
+
+
+def _csv_text(table: list[list[str]], line_end: str) -> str:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator=line_end, quoting=csv.QUOTE_MINIMAL)
+    writer.writerows(table)
+    return buffer.getvalue()
+
+
+def _field_type(info: Info, name: str) -> str:
+    return next((str(f.get("type", "string")) for f in info.fields if f["name"] == name), "string")
+
+
+def xlsx_created(updated: datetime | None) -> datetime:
+    """The fixed creation time stored in XLSX files (naive UTC, as XlsxWriter expects)."""
+    return (updated or ZIP_EPOCH).astimezone(UTC).replace(tzinfo=None)
+
+
+def xlsx(info: Info) -> bytes:
+    """Sheets 数据 (Chinese headers with units), 说明 (title, source, license, citation, notes)
+    and 字段 (data dictionary). Strings stay strings; formula-like text gets Excel's quote
+    prefix, so the cell shows and keeps the exact text and is never evaluated."""
+    from xlsxwriter import Workbook
+
+    buffer = io.BytesIO()
+    book = Workbook(buffer, {
+        "in_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+    })
+    book.set_properties({
+        "title": info.title,
+        "subject": info.title_en,
+        "author": str(info.package.get("publisher") or ""),
+        "company": str(info.package.get("publisher") or ""),
+        "comments": citation_gbt(info),
+        "created": xlsx_created(info.updated),
+    })
+    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    quoted = book.add_format({"quote_prefix": True})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+
+    sheet = book.add_worksheet("数据")
+    fields = {f["name"]: f for f in info.fields}
+    widths = []
+    for col, name in enumerate(info.header):
+        label = header_label(info, fields.get(name, {"name": name}))
+        sheet.write_string(0, col, label, bold)
+        widths.append(_width(label))
+    for row_number, record in enumerate(info.records, start=1):
+        for col, name in enumerate(info.header):
+            value = record.get(name)
+            if value is None:
+                continue
+            if isinstance(value, bool):
+                sheet.write_boolean(row_number, col, value)
+            elif isinstance(value, int | float):
+                sheet.write_number(row_number, col, value)
+            else:
+                text = str(value)
+                sheet.write_string(row_number, col, text, quoted if formula_like(text) else None)
+            widths[col] = max(widths[col], _width(str(value)))
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, min(max(width + 2, 8), 60))
+    sheet.freeze_panes(1, 0)
+    if info.header:
+        sheet.autofilter(0, 0, max(len(info.records), 1), len(info.header) - 1)
+
+    about = book.add_worksheet("说明")
+    about.set_column(0, 0, 16)
+    about.set_column(1, 1, 100)
+    for row_number, (key, value) in enumerate(about_rows(info)):
+        about.write_string(row_number, 0, key, bold)
+        about.write_string(row_number, 1, value, quoted if formula_like(value) else wrap)
+
+    dictionary = book.add_worksheet("字段")
+    heads = ["字段", "中文名", "类型", "单位", "约束", "含义", "Description"]
+    for col, head in enumerate(heads):
+        dictionary.write_string(0, col, head, bold)
+    for row_number, fld in enumerate(info.fields, start=1):
+        cells = [
+            fld["name"], str(fld.get("title", "")), type_label(fld), field_unit(info, fld),
+            "；".join(constraints(info.schema, fld)), str(fld.get("description", "")),
+            str(fld.get("description_en", "")),
+        ]
+        for col, text in enumerate(cells):
+            dictionary.write_string(row_number, col, text, quoted if formula_like(text) else wrap)
+    for col, width in enumerate([18, 16, 10, 12, 30, 60, 60]):
+        dictionary.set_column(col, col, width)
+    book.close()
+    return buffer.getvalue()
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def about_rows(info: Info) -> list[tuple[str, str]]:
+    """The 说明 sheet: label -> text, in reading order."""
+    lic = license_(info)
+    rows = [
+        ("标题", info.title),
+        ("Title", info.title_en),
+        ("说明", clean(str(info.meta.get("description", "")))),
+        ("Description", clean(str(info.meta.get("description_en", "")))),
+        ("年份", years_text(info)),
+        ("数据更新", info.updated_date()),
+        ("发布机构", str(info.package.get("publisher", ""))),
+        ("来源", source_title(info)),
+        ("Source", source_title(info, "en")),
+        ("许可", " ".join(str(lic.get(k, "")) for k in ("title", "path")).strip()),
+        ("引用（GB/T 7714-2015）", citation_gbt(info)),
+        ("Citation (APA)", citation_apa(info)),
+        ("网址", info.url()),
+    ]
+    rows += [(f"注{i}", clean(str(n))) for i, n in enumerate(info.meta.get("notes") or [], 1)]
+    rows += [
+        (f"Note {i}", clean(str(n))) for i, n in enumerate(info.meta.get("notes_en") or [], 1)
+    ]
+    return rows
+
+
+def type_label(fld: dict[str, Any], lang: str = "zh") -> str:
+    kind = str(fld.get("type", "string"))
+    labels = TYPE_LABELS.get(kind, (kind, kind))
+    return labels[1] if lang == "en" else labels[0]
+
+
+def constraints(schema: dict[str, Any], fld: dict[str, Any], lang: str = "zh") -> list[str]:
+    """A field's constraints and keys in words."""
+    en = lang == "en"
+    c = fld.get("constraints") or {}
+    out = []
+    name = fld["name"]
+    pk = schema.get("primaryKey") or []
+    pk = [pk] if isinstance(pk, str) else pk
+    if name in pk:
+        out.append("primary key" if en else "主键" + ("（组合）" if len(pk) > 1 else ""))
+        if en and len(pk) > 1:
+            out[-1] += " (with " + ", ".join(p for p in pk if p != name) + ")"
+    if c.get("required"):
+        out.append("required" if en else "必填")
+    if c.get("unique"):
+        out.append("unique" if en else "唯一")
+    if "enum" in c:
+        values = " | ".join(str(v) for v in c["enum"])
+        out.append(f"one of: {values}" if en else f"取值：{values}")
+    if "minimum" in c:
+        out.append(f"≥ {c['minimum']}")
+    if "maximum" in c:
+        out.append(f"≤ {c['maximum']}")
+    if "minLength" in c:
+        out.append(f"at least {c['minLength']} characters" if en else f"至少 {c['minLength']} 字")
+    if "maxLength" in c:
+        out.append(f"at most {c['maxLength']} characters" if en else f"最多 {c['maxLength']} 字")
+    if "pattern" in c:
+        out.append(f"pattern {c['pattern']}" if en else f"格式 {c['pattern']}")
+    for fk in schema.get("foreignKeys") or []:
+        fields = fk.get("fields")
+        fields = [fields] if isinstance(fields, str) else fields or []
+        if name in fields:
+            ref = fk.get("reference") or {}
+            target = ref.get("resource") or "itself"
+            out.append(f"references {target}" if en else f"引用 {target} 数据表")
+    return out
+
+
+_CJK = r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]"
+
+
+def clean(text: str) -> str:
+    """Whitespace collapsed; the space YAML folding leaves between Chinese lines removed."""
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(rf"(?<={_CJK}) (?={_CJK})", "", text)
+
+
+def json_document(info: Info) -> bytes:
+    """Records (typed values) plus the metadata a reader needs to reuse them."""
+    lic = license_(info)
+    span = years(info)
+    document = {
+        "metadata": {
+            "name": info.name,
+            "title": info.title,
+            "title_en": info.title_en,
+            "description": clean(str(info.meta.get("description", ""))),
+            "description_en": clean(str(info.meta.get("description_en", ""))),
+            "publisher": info.package.get("publisher", ""),
+            "publisher_en": info.package.get("publisher_en", ""),
+            "source": source_title(info),
+            "source_en": source_title(info, "en"),
+            "source_sections": list((info.meta.get("source") or {}).get("sections", [])),
+            "license": {k: lic[k] for k in ("name", "title", "path") if k in lic},
+            "years": list(span) if span else None,
+            "updated": info.updated_date() or None,
+            "url": info.url(),
+            "citation": {"gb_t_7714_2015": citation_gbt(info), "apa": citation_apa(info)},
+            "notes": [clean(str(n)) for n in info.meta.get("notes") or []],
+            "notes_en": [clean(str(n)) for n in info.meta.get("notes_en") or []],
+            "fields": [
+                {
+                    k: fld[k]
+                    for k in ("name", "type", "title", "description", "description_en")
+                    if k in fld
+                } | ({"unit": field_unit(info, fld)} if field_unit(info, fld) else {})
+                for fld in info.fields
+            ],
+            "primaryKey": info.schema.get("primaryKey"),
+        },
+        "data": info.records,
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def datapackage(layout: Layout, items: list[Info], files: dict[str, bytes]) -> bytes:
+    """A Data Package over the published CSVs: schemas inline, sizes and hashes checked by
+    `frictionless validate datapackage.json`."""
+    descriptor = package.descriptor(layout, [i.dataset for i in items])
+    pkg = items[0].package if items else load.package_meta(layout)
+    if pkg.get("homepage"):
+        descriptor["homepage"] = pkg["homepage"]
+    resources = []
+    for info, resource in zip(items, descriptor["resources"], strict=True):
+        path = f"{info.name}.csv"
+        resource = {
+            **resource,
+            "path": path,
+            "schema": info.schema,
+            "bytes": len(files[path]),
+            "hash": "sha256:" + hashlib.sha256(files[path]).hexdigest(),
+        }
+        if info.updated:
+            resource["last_updated"] = info.updated_date()
+        resources.append(resource)
+    descriptor["resources"] = resources
+    return (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def archive(name: str, files: dict[str, bytes], when: datetime | None) -> bytes:
+    """A ZIP of `files` in one folder: sorted entries, fixed times and permissions."""
+    stamp = (when or ZIP_EPOCH).astimezone(CST).timetuple()[:6]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(files):
+            entry = zipfile.ZipInfo(f"{name}/{path}", date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 3
+            entry.external_attr = 0o644 << 16
+            zf.writestr(entry, files[path], compresslevel=9)
+    return buffer.getvalue()
+
+
+def checksums(files: dict[str, bytes]) -> bytes:
+    """`sha256sum -c` format, sorted by path."""
+    lines = [f"{hashlib.sha256(files[p]).hexdigest()}  {p}\n" for p in sorted(files)]
+    return "".join(lines).encode("ascii")
+
+
+def package_name(layout: Layout) -> str:
+    name = str(load.package_meta(layout).get("name") or "data")
+    if not NAME_PATTERN.fullmatch(name):
+        raise ValueError(f"package name not usable in a URL: {name!r}")
+    return name
+
+
+def dataset_files(info: Info) -> dict[str, bytes]:
+    return {
+        f"{info.name}.csv": canonical_csv(info),
+        f"{info.name}.excel.csv": excel_csv(info),
+        f"{info.name}.xlsx": xlsx(info),
+        f"{info.name}.json": json_document(info),
+    }
+
+
+def render(layout: Layout, items: list[Info] | None = None) -> dict[str, bytes]:
+    """Every published file, path relative to the data folder -> bytes, in path order."""
+    items = infos(layout) if items is None else items
+    files: dict[str, bytes] = {}
+    for info in items:
+        files.update(dataset_files(info))
+    files[DATAPACKAGE] = datapackage(layout, items, files)
+    dates = [i.updated for i in items if i.updated]
+    name = package_name(layout)
+    files[f"{name}.zip"] = archive(name, files, max(dates) if dates else None)
+    files[SUMS] = checksums(files)
+    return dict(sorted(files.items()))
+
+
+def write(layout: Layout, out_dir: Path, files: dict[str, bytes] | None = None) -> list[Path]:
+    """Write every published file under out_dir; return the paths written, sorted."""
+    files = render(layout) if files is None else files
+    written = []
+    for rel, content in files.items():
+        path = out_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        written.append(path)
+    return written

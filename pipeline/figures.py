@@ -1,0 +1,402 @@
+"""Named figures from the validated data, and how the report writes them.
+
+What belongs here: reading the indicators, plan targets, tasks, categories and
+areas of work into plain objects; naming each figure (`indicator-id@year`);
+writing a value the way the source writes it ("49.3亿元", "30多所", "3-5家",
+"不少于10期", "15%以上"); and judging a plan target against the actual figure
+(baseline, actual, status). What does not: charts (charts.py), Markdown or
+HTML (pages.py). Nothing here knows about MkDocs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from . import load
+from .paths import Layout
+
+# The datasets this stage reads, by name.
+INDICATORS = "indicators"
+AREAS = "work-areas"
+TARGETS = "plan-targets"
+TASKS = "plan-tasks"
+CATEGORIES = "plan-categories"
+
+# Qualifiers of a value, as the schemas define them.
+MORE = "多"  # somewhat more than the value: "30多所"
+AT_LEAST = "以上"  # at least: "30家以上"
+NOT_LESS = "不少于"  # at least: "不少于10期"
+
+# Status of a target against the data, with the words shown to readers.
+MET = "met"
+NOT_MET = "not-met"
+NO_ACTUAL = "no-actual"
+UNTRACKED = "untracked"
+STATUS_LABELS = {
+    MET: "已完成",
+    NOT_MET: "未完成",
+    NO_ACTUAL: "尚无实际数据",
+    UNTRACKED: "暂无可对照的统计指标",
+}
+
+
+class FigureError(Exception):
+    """A figure that the text or a chart names but the data does not have."""
+
+
+def number(value: int | float | Decimal) -> str:
+    """A number as the source writes it: no thousands separator, no trailing zeros."""
+    if isinstance(value, float):
+        dec = Decimal(repr(value))
+    else:
+        dec = Decimal(value)
+    text = format(dec, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def format_value(
+    value: int | float,
+    value_max: int | float | None = None,
+    qualifier: str | None = None,
+    unit: str = "",
+) -> str:
+    """Write a value with its unit and qualifier the way the source does.
+
+    >>> format_value(49.3, unit="亿元"), format_value(30, None, "多", "所")
+    ('49.3亿元', '30多所')
+    >>> format_value(30, None, "以上", "家"), format_value(10, None, "不少于", "期")
+    ('30家以上', '不少于10期')
+    >>> format_value(3, 5, None, "家"), format_value(5, None, None, "位")
+    ('3-5家', '第5位')
+    """
+    unit = unit or ""
+    written = number(value)
+    if value_max is not None:
+        written = f"{written}-{number(value_max)}"
+    if unit == "位":  # a rank: "居全省第5位"
+        core = f"第{written}位"
+    elif qualifier == MORE:
+        core = f"{written}{MORE}{unit}"
+    else:
+        core = f"{written}{unit}"
+    if qualifier == AT_LEAST:
+        return f"{core}{AT_LEAST}"
+    if qualifier == NOT_LESS:
+        return f"{NOT_LESS}{core}"
+    if qualifier not in (None, "", MORE):
+        raise FigureError(f"未知的限定词 {qualifier!r}（只能是 多、以上、不少于 或留空）")
+    return core
+
+
+def format_change(delta: int | float, unit: str) -> str:
+    """A change from one year to the next: "增加67家", "提高0.2个百分点", "持平"."""
+    if delta == 0:
+        return "与上年持平"
+    if unit == "%":
+        word = "提高" if delta > 0 else "降低"
+        return f"比上年{word}{number(abs(delta))}个百分点"
+    word = "增加" if delta > 0 else "减少"
+    return f"比上年{word}{format_value(abs(delta), unit=unit)}"
+
+
+def _subtract(a: int | float, b: int | float) -> int | float:
+    """a - b without binary float noise (49.3 - 45.1 is 4.2, not 4.199999...)."""
+    result = Decimal(repr(a) if isinstance(a, float) else a) - Decimal(
+        repr(b) if isinstance(b, float) else b
+    )
+    return int(result) if result == result.to_integral_value() else float(result)
+
+
+@dataclass(frozen=True)
+class Area:
+    area_id: str
+    order: int
+    name: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One indicator in one year: `rd-spending@2020`."""
+
+    indicator_id: str
+    year: int
+    area_id: str
+    name: str
+    name_en: str
+    value: int | float
+    value_max: int | float | None
+    qualifier: str | None
+    unit: str
+    unit_en: str
+    derived: bool
+    source_section: str
+    note: str | None
+
+    @property
+    def ref(self) -> str:
+        return f"{self.indicator_id}@{self.year}"
+
+    @property
+    def text(self) -> str:
+        return format_value(self.value, self.value_max, self.qualifier, self.unit)
+
+
+@dataclass(frozen=True)
+class Category:
+    category_id: str
+    plan_year: int
+    number: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Task:
+    task_id: str
+    plan_year: int
+    number: int
+    category_id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Target:
+    target_id: str
+    plan_year: int
+    task_id: str | None
+    indicator_id: str | None
+    baseline_year: int
+    name: str
+    kind: str
+    value: int | float
+    value_max: int | float | None
+    qualifier: str | None
+    unit: str
+    source_section: str
+    note: str | None
+
+    @property
+    def text(self) -> str:
+        """The target as written: "240家", "15%以上", "3-5家"."""
+        return format_value(self.value, self.value_max, self.qualifier, self.unit)
+
+    @property
+    def goal(self) -> str:
+        """The target in words: level "达到240家", increase "增加30家以上", growth "增长15%以上"."""
+        verb = {"level": "达到", "increase": "增加", "growth-rate": "增长", "count": ""}
+        return verb.get(self.kind, "") + self.text
+
+
+@dataclass(frozen=True)
+class TargetStatus:
+    """A target judged against the data: baseline, actual when there is one, status."""
+
+    target: Target
+    baseline: Figure | None
+    actual: Figure | None
+    status: str
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+@dataclass
+class Figures:
+    """Everything the text and the charts may name, read once from the datasets."""
+
+    indicators: dict[tuple[str, int], Figure]
+    areas: list[Area]
+    targets: list[Target]
+    tasks: list[Task]
+    categories: list[Category]
+    _by_indicator: dict[str, list[Figure]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for fig in sorted(self.indicators.values(), key=lambda f: (f.indicator_id, f.year)):
+            self._by_indicator.setdefault(fig.indicator_id, []).append(fig)
+
+    # -- looking figures up by name ---------------------------------------
+    def figure(self, ref: str, year: int | None = None) -> Figure:
+        """`indicator-id@year`, or `indicator-id` with the year given (an edition's year)."""
+        indicator_id, _, year_text = ref.partition("@")
+        if year_text:
+            if not year_text.isdigit():
+                raise FigureError(f"年份写法不对：{ref!r}（应为 指标代码@年份，如 rd-spending@2020）")
+            year = int(year_text)
+        if indicator_id not in self._by_indicator:
+            raise FigureError(f"数据中没有指标 {indicator_id!r}（见 datasets/indicators.csv）")
+        if year is None:
+            raise FigureError(f"{ref!r} 缺少年份：请写成 {indicator_id}@年份")
+        found = self.indicators.get((indicator_id, year))
+        if found is None:
+            years = "、".join(str(f.year) for f in self._by_indicator[indicator_id])
+            raise FigureError(f"指标 {indicator_id!r} 没有 {year} 年的数值（已有年份：{years}）")
+        return found
+
+    def series(self, indicator_id: str) -> list[Figure]:
+        if indicator_id not in self._by_indicator:
+            raise FigureError(f"数据中没有指标 {indicator_id!r}（见 datasets/indicators.csv）")
+        return list(self._by_indicator[indicator_id])
+
+    def has_indicator(self, indicator_id: str) -> bool:
+        return indicator_id in self._by_indicator
+
+    def previous(self, fig: Figure) -> Figure | None:
+        earlier = [f for f in self._by_indicator[fig.indicator_id] if f.year < fig.year]
+        return earlier[-1] if earlier else None
+
+    def change(self, fig: Figure) -> str | None:
+        """The change from the previous year in the data, in words, or None."""
+        prev = self.previous(fig)
+        if prev is None or prev.unit != fig.unit or fig.value_max is not None:
+            return None
+        if fig.qualifier or prev.qualifier:  # "30多" minus "20多" is not a number
+            return None
+        return format_change(_subtract(fig.value, prev.value), fig.unit)
+
+    def area(self, area_id: str) -> Area:
+        for area in self.areas:
+            if area.area_id == area_id:
+                return area
+        raise FigureError(f"数据中没有工作领域 {area_id!r}（见 datasets/work-areas.csv）")
+
+    def area_figures(self, area_id: str, year: int) -> list[Figure]:
+        return [f for f in self.indicators.values() if f.area_id == area_id and f.year == year]
+
+    def target(self, target_id: str) -> Target:
+        for target in self.targets:
+            if target.target_id == target_id:
+                return target
+        raise FigureError(f"数据中没有计划目标 {target_id!r}（见 datasets/plan-targets.csv）")
+
+    def plan_targets(self, plan_year: int) -> list[Target]:
+        return [t for t in self.targets if t.plan_year == plan_year]
+
+    def plan_categories(self, plan_year: int) -> list[Category]:
+        return sorted(
+            (c for c in self.categories if c.plan_year == plan_year), key=lambda c: c.number
+        )
+
+    def plan_tasks(self, category_id: str) -> list[Task]:
+        return sorted((t for t in self.tasks if t.category_id == category_id), key=lambda t: t.number)
+
+    def years(self) -> list[int]:
+        return sorted({year for _, year in self.indicators})
+
+    def count(self, what: str, year: int) -> int:
+        """How many plan tasks, categories or targets a year has ("count:tasks@2020")."""
+        rows: dict[str, list[Any]] = {
+            "tasks": [t for t in self.tasks if t.plan_year == year],
+            "categories": [c for c in self.categories if c.plan_year == year],
+            "targets": self.plan_targets(year),
+        }
+        if what not in rows:
+            raise FigureError(f"不能计数 {what!r}（可用：tasks、categories、targets）")
+        if not rows[what]:
+            raise FigureError(f"{year} 年没有 {what} 数据")
+        return len(rows[what])
+
+    # -- targets against actuals -------------------------------------------
+    def target_status(self, target: Target) -> TargetStatus:
+        """Judge a target: baseline at baseline_year, actual in the first later year.
+
+        level and count: actual >= target; increase: actual - baseline >= target;
+        growth-rate: (actual / baseline - 1) * 100 >= target. The lower end counts
+        for ranges and "以上". Without a later value the status says so.
+        """
+        if not target.indicator_id or not self.has_indicator(target.indicator_id):
+            return TargetStatus(target, None, None, UNTRACKED)
+        series = self.series(target.indicator_id)
+        baseline = next((f for f in series if f.year == target.baseline_year), None)
+        later = [f for f in series if f.year > target.baseline_year]
+        actual = later[0] if later else None
+        if actual is None:
+            return TargetStatus(target, baseline, None, NO_ACTUAL)
+        if target.kind in ("level", "count"):
+            reached = actual.value >= target.value
+        elif baseline is None:
+            return TargetStatus(target, None, actual, NO_ACTUAL)
+        elif target.kind == "increase":
+            reached = _subtract(actual.value, baseline.value) >= target.value
+        elif target.kind == "growth-rate":
+            reached = (
+                baseline.value > 0 and (actual.value / baseline.value - 1) * 100 >= target.value
+            )
+        else:
+            raise FigureError(f"未知的目标类型 {target.kind!r}（目标 {target.target_id}）")
+        return TargetStatus(target, baseline, actual, MET if reached else NOT_MET)
+
+    def threshold(self, target: Target) -> int | float | None:
+        """The level the indicator must reach to meet a level/count/increase target."""
+        status = self.target_status(target)
+        if target.kind in ("level", "count"):
+            return target.value
+        if target.kind == "increase" and status.baseline is not None:
+            value = Decimal(repr(status.baseline.value)) + Decimal(repr(target.value))
+            return int(value) if value == value.to_integral_value() else float(value)
+        return None
+
+
+def _text(value: Any) -> str | None:
+    return None if value in (None, "") else str(value)
+
+
+def from_records(
+    indicators: list[dict[str, Any]],
+    areas: list[dict[str, Any]],
+    targets: list[dict[str, Any]],
+    tasks: list[dict[str, Any]],
+    categories: list[dict[str, Any]],
+) -> Figures:
+    """Build Figures from typed rows (as load.read_records returns them)."""
+    figs: dict[tuple[str, int], Figure] = {}
+    for row in indicators:
+        fig = Figure(
+            indicator_id=row["indicator_id"], year=row["year"], area_id=row["area_id"],
+            name=row["name_zh"], name_en=row["name_en"], value=row["value"],
+            value_max=row.get("value_max"), qualifier=_text(row.get("qualifier")),
+            unit=row["unit"], unit_en=row.get("unit_en") or "",
+            derived=bool(row.get("derived")), source_section=row.get("source_section") or "",
+            note=_text(row.get("note")),
+        )
+        figs[(fig.indicator_id, fig.year)] = fig
+    return Figures(
+        indicators=figs,
+        areas=sorted(
+            (Area(r["area_id"], r["order"], r["name_zh"], r["name_en"]) for r in areas),
+            key=lambda a: a.order,
+        ),
+        targets=[
+            Target(
+                target_id=r["target_id"], plan_year=r["plan_year"], task_id=_text(r.get("task_id")),
+                indicator_id=_text(r.get("indicator_id")), baseline_year=r["baseline_year"],
+                name=r["name_zh"], kind=r["target_kind"], value=r["value"],
+                value_max=r.get("value_max"), qualifier=_text(r.get("qualifier")), unit=r["unit"],
+                source_section=r.get("source_section") or "", note=_text(r.get("note")),
+            )
+            for r in targets
+        ],
+        tasks=[
+            Task(r["task_id"], r["plan_year"], r["number"], r["category_id"], r["title_zh"])
+            for r in tasks
+        ],
+        categories=[
+            Category(r["category_id"], r["plan_year"], r["number"], r["name_zh"])
+            for r in categories
+        ],
+    )
+
+
+def load_figures(layout: Layout) -> Figures:
+    """Read the validated datasets of a layout into Figures."""
+    by_name = {d.name: d for d in load.discover(layout)}
+    missing = [n for n in (INDICATORS, AREAS, TARGETS, TASKS, CATEGORIES) if n not in by_name]
+    if missing:
+        raise FigureError("缺少数据表：" + "、".join(f"datasets/{n}.csv" for n in missing))
+    return from_records(*(load.read_records(by_name[n]) for n in (
+        INDICATORS, AREAS, TARGETS, TASKS, CATEGORIES)))

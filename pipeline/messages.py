@@ -1,0 +1,440 @@
+"""The catalogue of validation messages: every issue code, in Chinese and English.
+
+Each entry says what is wrong (`text`) and how to fix it (`fix`); both are
+`str.format` templates filled from the issue's parameters plus `value`,
+`column` and `row`. The staff guide lists this catalogue, so every code a
+staff member can meet is explained in one place. Nothing else lives here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Message:
+    title_zh: str
+    title_en: str
+    text_zh: str
+    text_en: str
+    fix_zh: str
+    fix_en: str
+
+
+M = Message
+
+CATALOGUE: dict[str, Message] = {
+    # --- files and encodings -------------------------------------------------------------
+    "encoding-gbk": M(
+        "文件是 GBK/GB18030 编码", "File is GBK/GB18030 encoded",
+        "文件不是 UTF-8，而是中文 Windows 的 GBK/GB18030 编码（第 {row} 行起无法按 UTF-8 读取）。",
+        "The file is not UTF-8 but GBK/GB18030 from Chinese Windows (unreadable as UTF-8 from line {row}).",
+        "在 Excel 中选择“另存为” → “CSV UTF-8（逗号分隔）(*.csv)”后重新提交；"
+        "或运行 python -m pipeline import 文件 --dataset {dataset} 自动转换。",
+        "In Excel use Save As -> \"CSV UTF-8 (Comma delimited)\" and commit again, or run "
+        "python -m pipeline import FILE --dataset {dataset} to convert it.",
+    ),
+    "encoding-utf16": M(
+        "文件是 UTF-16 编码", "File is UTF-16 encoded",
+        "文件是 UTF-16（Excel 的“Unicode 文本”），不是 UTF-8 的 CSV。",
+        "The file is UTF-16 (Excel's \"Unicode Text\"), not a UTF-8 CSV.",
+        "在 Excel 中选择“另存为” → “CSV UTF-8（逗号分隔）(*.csv)”。",
+        "In Excel use Save As -> \"CSV UTF-8 (Comma delimited)\".",
+    ),
+    "encoding-unknown": M(
+        "无法识别的编码", "Unknown encoding",
+        "文件第 {row} 行有无法按 UTF-8 读取的字节（{value}）。",
+        "Line {row} has bytes that are not valid UTF-8 ({value}).",
+        "用 Excel 或文本编辑器把文件另存为 UTF-8 编码的 CSV。",
+        "Save the file again as a UTF-8 CSV from Excel or a text editor.",
+    ),
+    "empty-file": M(
+        "文件为空", "Empty file",
+        "文件没有任何内容。",
+        "The file has no content.",
+        "第一行写列名（{expected}），从第二行起每行一条数据。",
+        "Put the column names ({expected}) on the first line and one record per line after it.",
+    ),
+    "no-rows": M(
+        "只有表头没有数据", "Header only",
+        "文件只有表头，没有数据行；发布的数据集必须有数据。",
+        "The file has a header but no data rows; a published dataset must have rows.",
+        "补上数据行，或者删除这个数据集的全部文件。",
+        "Add the data rows, or remove every file of this dataset.",
+    ),
+    "wrong-delimiter": M(
+        "分隔符不是逗号", "Delimiter is not a comma",
+        "表头用“{delimiter}”分隔列，而本项目的 CSV 一律用英文逗号分隔。",
+        "The header separates columns with \"{delimiter}\"; our CSV files always use commas.",
+        "在 Excel 中选择“另存为” → “CSV UTF-8（逗号分隔）(*.csv)”，不要用“文本文件（制表符分隔）”或分号。",
+        "In Excel use Save As -> \"CSV UTF-8 (Comma delimited)\", not tab- or semicolon-delimited text.",
+    ),
+    "file-too-large": M(
+        "文件过大", "File too large",
+        "文件有 {size} 字节，超过上限 {limit} 字节。",
+        "The file is {size} bytes, over the limit of {limit} bytes.",
+        "检查是否误粘贴了大量内容；确需发布大文件请联系维护人员调整 datasets/package.yml 中的上限。",
+        "Check for pasted bulk content; if the file really is this large, ask a maintainer to raise "
+        "the limit in datasets/package.yml.",
+    ),
+    "path-outside": M(
+        "路径不在数据目录内", "Path outside the datasets folder",
+        "{value} 指向数据目录 datasets/ 之外（{reason}）。",
+        "{value} points outside the datasets/ folder ({reason}).",
+        "把文件本身（不是链接或快捷方式）放进 datasets/ 目录。",
+        "Put the file itself, not a link or a URL, inside datasets/.",
+    ),
+    "schema-missing": M(
+        "缺少表结构", "Missing Table Schema",
+        "数据集 {dataset} 没有表结构文件 {expected}。",
+        "Dataset {dataset} has no Table Schema {expected}.",
+        "为新数据集复制一个相近的 schemas/*.schema.yaml 并按列修改；或检查 CSV 文件名是否拼错。",
+        "Copy a similar schemas/*.schema.yaml for the new dataset and edit its fields, or check the "
+        "CSV file name for typos.",
+    ),
+    "descriptor-invalid": M(
+        "描述文件格式错误", "Broken descriptor file",
+        "无法读取该文件：{reason}。",
+        "The file cannot be read: {reason}.",
+        "检查所示行附近的缩进、冒号和引号（YAML 用空格缩进，不能用 Tab）。",
+        "Check indentation, colons and quotes near that line (YAML indents with spaces, not tabs).",
+    ),
+    "schema-invalid": M(
+        "表结构无效", "Invalid Table Schema",
+        "表结构不符合 Table Schema 规范：{reason}。",
+        "The schema does not follow the Table Schema standard: {reason}.",
+        "对照其他 schemas/*.schema.yaml 修正；字段类型只能是 string、integer、number、boolean、date 等标准类型。",
+        "Fix it by comparing with the other schemas; field types must be standard ones "
+        "(string, integer, number, boolean, date, ...).",
+    ),
+    "meta-invalid": M(
+        "元数据不完整", "Incomplete metadata",
+        "元数据文件 {reason}。",
+        "The metadata file {reason}.",
+        "对照其他 datasets/*.meta.yml 补齐：标题和说明须有中英文。",
+        "Complete it like the other datasets/*.meta.yml: titles and descriptions in Chinese and English.",
+    ),
+    "datapackage-stale": M(
+        "datapackage.json 不是最新", "datapackage.json is out of date",
+        "datapackage.json 与数据集、表结构或元数据不一致。",
+        "datapackage.json does not match the datasets, schemas or metadata.",
+        "运行 python -m pipeline package 重新生成，并一起提交。",
+        "Run python -m pipeline package to regenerate it and commit it too.",
+    ),
+    # --- header and rows -----------------------------------------------------------------
+    "duplicate-label": M(
+        "列名重复", "Duplicate column name",
+        "第 {column_number} 列的列名“{value}”与前面的列重复。",
+        "Column {column_number} repeats the name \"{value}\".",
+        "把表头改成规定的列名：{expected}。",
+        "Use the expected header: {expected}.",
+    ),
+    "blank-label": M(
+        "列名为空", "Blank column name",
+        "第 {column_number} 列没有列名。",
+        "Column {column_number} has no name.",
+        "删除多余的空列，或把表头改成规定的列名：{expected}。",
+        "Delete the extra empty column, or use the expected header: {expected}.",
+    ),
+    "incorrect-label": M(
+        "列名不对", "Wrong column name",
+        "第 {column_number} 列的列名是“{value}”，应为“{expected_label}”。",
+        "Column {column_number} is named \"{value}\" but should be \"{expected_label}\".",
+        "表头必须依次是：{expected}（列名区分大小写，不要改名或调换顺序）。",
+        "The header must be, in order: {expected} (case-sensitive; do not rename or reorder).",
+    ),
+    "extra-label": M(
+        "多出的列", "Extra column",
+        "第 {column_number} 列“{value}”不在表结构中。",
+        "Column {column_number} \"{value}\" is not in the schema.",
+        "删除这一列；如确需新增列，先在 schemas/ 的表结构中加上字段。",
+        "Delete the column, or add the field to the schema in schemas/ first.",
+    ),
+    "missing-label": M(
+        "缺少列", "Missing column",
+        "缺少第 {column_number} 列“{expected_label}”。",
+        "Column {column_number} \"{expected_label}\" is missing.",
+        "表头必须依次是：{expected}。",
+        "The header must be, in order: {expected}.",
+    ),
+    "extra-cell": M(
+        "多余的单元格", "Extra cell",
+        "这一行比表头多出单元格（第 {column_number} 列，值 {value}）。",
+        "The row has more cells than the header (column {column_number}, value {value}).",
+        "删除多余的单元格；若值本身含逗号，请用英文双引号把整个值括起来（Excel 另存为 CSV 会自动处理）。",
+        "Remove the extra cell; a value containing a comma must be quoted (Excel does this when "
+        "saving as CSV).",
+    ),
+    "missing-cell": M(
+        "缺少单元格", "Missing cell",
+        "这一行比表头少了单元格（缺 {column} 列）。",
+        "The row has fewer cells than the header (column {column} is missing).",
+        "补齐这一行的各列；空值也要保留逗号。",
+        "Fill in every column of the row; keep the comma even for an empty value.",
+    ),
+    "blank-row": M(
+        "空行", "Blank row",
+        "这一行是空的（常见于 Excel 表格末尾的空行）。",
+        "The row is blank (often left at the end of an Excel sheet).",
+        "删除空行后重新保存。",
+        "Delete the blank row and save again.",
+    ),
+    # --- cells ---------------------------------------------------------------------------
+    "type-error": M(
+        "类型错误", "Wrong type",
+        "{column} 列应为{type_zh}，但值是 {value}。",
+        "Column {column} must be {type_en}, but the value is {value}.",
+        "改成{type_zh}，例如 {example}。",
+        "Write {type_en}, for example {example}.",
+    ),
+    "unit-in-number": M(
+        "数字里带了单位或符号", "Unit inside a number",
+        "{column} 列是数字列，但值 {value} 带有“{unit}”。",
+        "Column {column} holds numbers, but {value} contains \"{unit}\".",
+        "只填数字 {number}；单位写在 unit 列（或表结构）里，百分数填 12 而不是 12%，"
+        "“多”“以上”“不少于”写在 qualifier 列。不要把 1.2万 直接改成 1.2：请换算成该列的单位。",
+        "Write only the number {number}; the unit belongs in the unit column or the schema (12, "
+        "not 12%), and 多/以上/不少于 in the qualifier column. Do not just drop the unit: "
+        "convert to the column's unit.",
+    ),
+    "thousands-separator": M(
+        "数字里有千位分隔符", "Thousands separator in a number",
+        "{column} 列的值 {value} 含有千位分隔符。",
+        "Column {column} has a thousands separator in {value}.",
+        "去掉逗号，写成 {number}（在 Excel 中把单元格格式设为“常规”再另存）。",
+        "Remove the separators: {number} (set the cell format to General in Excel and save again).",
+    ),
+    "scientific-notation": M(
+        "数字被写成科学计数法", "Number in scientific notation",
+        "{column} 列的值 {value} 是科学计数法，常见于 Excel 把长数字显示为 1.1E+05。",
+        "Column {column} has {value} in scientific notation, as Excel shows long numbers.",
+        "写出完整数字 {number}（在 Excel 中把单元格格式设为“数值”或“常规”）。",
+        "Write the full number {number} (set the cell format to Number or General in Excel).",
+    ),
+    "fullwidth-characters": M(
+        "全角字符", "Full-width characters",
+        "{column} 列的值 {value} 含有全角数字、字母或符号。",
+        "Column {column} has full-width digits, letters or signs in {value}.",
+        "改用半角（英文输入法）输入：{normalised}。",
+        "Type it with half-width (ASCII) characters: {normalised}.",
+    ),
+    "whitespace": M(
+        "首尾有空格", "Leading or trailing space",
+        "{column} 列的值 {value} 开头或结尾有空格（含不间断空格或全角空格）。",
+        "Column {column} has spaces (including non-breaking or ideographic ones) around {value}.",
+        "删除首尾空格：{normalised}。",
+        "Remove the surrounding spaces: {normalised}.",
+    ),
+    "invisible-character": M(
+        "不可见字符", "Invisible character",
+        "{column} 列的值 {value} 含有不可见的零宽字符（常见于从网页复制）。",
+        "Column {column} has an invisible zero-width character in {value} (often pasted from the web).",
+        "重新手工输入这个单元格，或删除其中的不可见字符：{normalised}。",
+        "Retype the cell or remove the invisible characters: {normalised}.",
+    ),
+    "formula-like": M(
+        "像公式的文本", "Text that looks like a formula",
+        "{column} 列的值 {value} 以“{prefix}”开头，电子表格软件会把它当作公式执行。",
+        "Column {column} has {value}, which starts with \"{prefix}\" and would run as a spreadsheet formula.",
+        "去掉开头的符号，或改写文字使其不以 = + - @、Tab 或回车开头。",
+        "Remove the leading sign, or reword so the text does not start with = + - @, a tab or a return.",
+    ),
+    "markup": M(
+        "文本中有尖括号", "Angle brackets in text",
+        "{column} 列的值 {value} 含有 < 或 >，可能是网页代码。",
+        "Column {column} has < or > in {value}, which may be web markup.",
+        "删除尖括号；表示大小关系请用“小于”“大于”等文字。",
+        "Remove the angle brackets; write \"less than\" or \"greater than\" in words.",
+    ),
+    "template-syntax": M(
+        "文本中有模板语法", "Template syntax in text",
+        "{column} 列的值 {value} 含有 {{{{、{{% 之类的模板语法。",
+        "Column {column} has template syntax such as {{{{ or {{% in {value}.",
+        "删除这些符号；数据中的文字会原样显示，不需要任何标记。",
+        "Remove them; text from the data is shown as it is and needs no markup.",
+    ),
+    "unsafe-link": M(
+        "不安全的链接", "Unsafe link",
+        "{column} 列的值 {value} 含有 javascript: 链接。",
+        "Column {column} has a javascript: link in {value}.",
+        "删除该链接；数据中不应包含脚本链接。",
+        "Remove the link; data must not contain script links.",
+    ),
+    "cell-too-long": M(
+        "单元格过长", "Cell too long",
+        "{column} 列的值有 {length} 个字符，超过上限 {limit}。",
+        "Column {column} has {length} characters, over the limit of {limit}.",
+        "检查是否误粘贴了大段内容，把说明压缩到 {limit} 字以内。",
+        "Check for pasted bulk text and shorten it to {limit} characters.",
+    ),
+    "date-format": M(
+        "日期格式不对", "Wrong date format",
+        "{column} 列的日期 {value} 不是“年-月-日”格式。",
+        "Column {column} has the date {value}, which is not year-month-day.",
+        "写成 ISO 8601 格式，例如 {normalised}（在 Excel 中把单元格格式设为“yyyy-mm-dd”）。",
+        "Write it as ISO 8601, for example {normalised} (cell format yyyy-mm-dd in Excel).",
+    ),
+    # --- constraints and keys ------------------------------------------------------------
+    "required": M(
+        "必填项为空", "Required value missing",
+        "{column} 列是必填项，但这一行是空的。",
+        "Column {column} is required but empty in this row.",
+        "填写 {column}（含义：{meaning}）。",
+        "Fill in {column} ({meaning}).",
+    ),
+    "enum": M(
+        "不在允许的取值中", "Value not allowed",
+        "{column} 列的值 {value} 不在允许的取值中。",
+        "Column {column} has {value}, which is not an allowed value.",
+        "只能填：{allowed}（或留空，若该列不是必填）。",
+        "Use one of: {allowed} (or leave it empty if the column is optional).",
+    ),
+    "pattern": M(
+        "格式不符", "Wrong format",
+        "{column} 列的值 {value} 不符合规定格式 {pattern}。",
+        "Column {column} has {value}, which does not match the format {pattern}.",
+        "按格式填写，例如 {example}；代码只用小写英文字母、数字和连字符。",
+        "Follow the format, for example {example}; codes use lowercase letters, digits and hyphens.",
+    ),
+    "minimum": M(
+        "数值太小", "Value too small",
+        "{column} 列的值 {value} 小于允许的最小值 {limit}。",
+        "Column {column} has {value}, below the minimum {limit}.",
+        "检查数值是否输错（如多了负号或年份输错）。",
+        "Check the value for typos (a stray minus sign, a mistyped year).",
+    ),
+    "maximum": M(
+        "数值太大", "Value too large",
+        "{column} 列的值 {value} 大于允许的最大值 {limit}。",
+        "Column {column} has {value}, above the maximum {limit}.",
+        "检查数值是否输错（如比例超过 100、年份多输一位）。",
+        "Check the value for typos (a share over 100, a year with an extra digit).",
+    ),
+    "max-length": M(
+        "文字过长", "Text too long",
+        "{column} 列的值长度超过上限 {limit} 个字符：{value}。",
+        "Column {column} is longer than {limit} characters: {value}.",
+        "把文字压缩到 {limit} 个字符以内。",
+        "Shorten the text to at most {limit} characters.",
+    ),
+    "constraint": M(
+        "不满足约束", "Constraint not met",
+        "{column} 列的值 {value} 不满足约束 {constraint}={limit}。",
+        "Column {column} has {value}, which breaks the constraint {constraint}={limit}.",
+        "按表结构中的约束修改该值。",
+        "Change the value to meet the schema's constraint.",
+    ),
+    "unique": M(
+        "值重复", "Duplicate value",
+        "{column} 列的值 {value} 与第 {other_row} 行重复，而这一列要求唯一。",
+        "Column {column} repeats {value} from row {other_row}; the column must be unique.",
+        "删除重复行或改正其中一个值。",
+        "Delete the duplicate row or correct one of the values.",
+    ),
+    "primary-key": M(
+        "主键重复", "Duplicate key",
+        "{key} 的组合 {value} 与第 {other_row} 行重复（同一指标同一年份只能有一行）。",
+        "The key {key} = {value} repeats row {other_row} (one row per indicator and year).",
+        "删除重复的一行，或改正年份或代码。",
+        "Delete the duplicate row, or correct its year or code.",
+    ),
+    "foreign-key": M(
+        "引用不存在", "Reference not found",
+        "{column} 列的值 {value} 在 {reference} 中不存在。",
+        "Column {column} has {value}, which does not exist in {reference}.",
+        "改成 {reference} 中已有的代码（如 {example}），或先在 {reference_file} 中添加该代码。",
+        "Use a code that exists in {reference} (such as {example}), or add it to {reference_file} first.",
+    ),
+    "frictionless": M(
+        "数据错误", "Data error",
+        "{reason}",
+        "{reason}",
+        "按提示修改后重新校验。",
+        "Fix as described and validate again.",
+    ),
+    # --- project checks across rows ------------------------------------------------------
+    "range-order": M(
+        "区间上下限颠倒", "Range upper end below lower end",
+        "上限 value_max={value} 小于数值 value={lower}。",
+        "value_max={value} is below value={lower}.",
+        "区间（如 3-5）把小的数写在 value 列，大的写在 value_max 列。",
+        "For a range such as 3-5 put the smaller number in value and the larger in value_max.",
+    ),
+    "range-with-qualifier": M(
+        "区间不能再带限定词", "Range with a qualifier",
+        "这一行同时填了上限 value_max 和限定词“{qualifier}”。",
+        "The row has both value_max and the qualifier \"{qualifier}\".",
+        "区间只填 value 和 value_max；“多”“以上”“不少于”只用于单个数值。",
+        "A range needs only value and value_max; 多, 以上 and 不少于 are for single values.",
+    ),
+    "derivation-missing": M(
+        "推算值缺少推算方法", "Derived value without a method",
+        "derived 为 true，但 derivation 列是空的。",
+        "derived is true but the derivation column is empty.",
+        "在 derivation 列写明怎样推算（例如“2020年总数减去2020年净增数”）。",
+        "Say in the derivation column how the value was worked out.",
+    ),
+    "derivation-unexpected": M(
+        "非推算值填了推算方法", "Derivation on a stated value",
+        "derived 为 false，但 derivation 列有内容：{value}。",
+        "derived is false but the derivation column says {value}.",
+        "若该值是推算的，把 derived 改为 true；否则清空 derivation 列。",
+        "Set derived to true if the value is derived; otherwise empty the derivation column.",
+    ),
+    "inconsistent-definition": M(
+        "同一指标各年写法不一致", "Indicator defined differently across years",
+        "指标 {key} 的 {column} 在这一行是 {value}，在第 {other_row} 行是 {other}。",
+        "Indicator {key} has {column} = {value} here but {other} in row {other_row}.",
+        "同一指标每年的名称、单位和领域必须相同；单位或口径变了请新建一个指标代码。",
+        "An indicator keeps its names, unit and area every year; use a new code if the unit or "
+        "scope changed.",
+    ),
+    "negative-count": M(
+        "个数为负", "Negative count",
+        "单位为“{unit}”的数值 {value} 是负数。",
+        "A figure counted in \"{unit}\" cannot be negative: {value}.",
+        "检查是否多输了负号；减少的数量请用表示“净增”的指标并在说明中写明。",
+        "Check for a stray minus sign; record a decrease as a change indicator and explain it.",
+    ),
+    "stock-flow-mismatch": M(
+        "总数与净增数对不上", "Total does not match last total plus net increase",
+        "{year}年 {stock} = {value}，但 {previous_year}年的 {previous} 加上 {year}年净增 {flow} 等于 {expected}。",
+        "{stock} in {year} is {value}, but {previous} in {previous_year} plus the net increase {flow} "
+        "is {expected}.",
+        "核对这三个数，改正录入错误的一个。",
+        "Check the three figures and correct the mistyped one.",
+    ),
+    "share-mismatch": M(
+        "比例与部分、总体对不上", "Share does not match its part and whole",
+        "{year}年 {share_id} = {value}%，但 {part} ÷ {whole} = {expected}%。",
+        "{share_id} in {year} is {value}%, but {part} / {whole} = {expected}%.",
+        "核对比例、部分和总体三个数。",
+        "Check the share, the part and the whole.",
+    ),
+    "baseline-missing": M(
+        "缺少基期数值", "Baseline value missing",
+        "目标 {key} 以指标 {value} 的 {year} 年数值为基期，但指标表中没有这一行。",
+        "Target {key} uses indicator {value} in {year} as its baseline, but the indicators table has "
+        "no such row.",
+        "在 indicators.csv 中补上该指标 {year} 年的数值，或改正 baseline_year。",
+        "Add the indicator's {year} value to indicators.csv, or correct baseline_year.",
+    ),
+    "rule-invalid": M(
+        "一致性规则有误", "Broken consistency rule",
+        "元数据中的一致性规则引用了不存在的指标 {value}。",
+        "A consistency rule in the metadata names the unknown indicator {value}.",
+        "改正 consistency 中的指标代码。",
+        "Correct the indicator code under consistency.",
+    ),
+}
+
+
+TYPE_NAMES = {
+    # type -> (Chinese name, English name, example)
+    "integer": ("整数", "a whole number", "2020"),
+    "number": ("数字", "a number", "49.3"),
+    "boolean": ("true 或 false", "true or false", "false"),
+    "date": ("日期（年-月-日）", "a date (YYYY-MM-DD)", "2020-01-05"),
+    "year": ("年份", "a year", "2020"),
+    "string": ("文字", "text", "高新技术企业"),
+}

@@ -1,0 +1,284 @@
+"""Validate datasets: `python -m pipeline validate [PATH ...]`.
+
+For each dataset, in order, stopping early only where later checks could not
+be trusted:
+1. descriptors (checks/descriptors.py): schema and metadata are sound;
+2. the file (checks/files.py): inside datasets/, not too large, UTF-8 (GBK and
+   UTF-16 recognised by name, never guessed), comma-delimited, has rows;
+3. cells (checks/cells.py): what frictionless would accept silently;
+4. frictionless (checks/tables.py): types, constraints, header, rows, primary
+   and foreign keys across datasets, on the decoded text with a pinned dialect;
+5. consistency (checks/consistency.py): rules across rows and datasets.
+Then, for the whole repository, datapackage.json must be current.
+
+Nothing here writes a file. Exit status: 0 valid, 1 invalid, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import csv
+import io
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import load, package
+from .checks import cells, consistency, descriptors, files, tables
+from .paths import REPO, Layout
+from .report import Issue, Report
+
+DEFAULT_LIMITS = {"max_file_bytes": 20_000_000, "max_cell_chars": 2000}
+
+
+@dataclass
+class Prepared:
+    """A dataset whose descriptors and file passed, ready for frictionless."""
+
+    dataset: load.Dataset
+    schema: dict[str, Any]
+    meta: dict[str, Any]
+    text: str
+
+
+def _limits(layout: Layout) -> dict[str, int]:
+    try:
+        configured = load.package_meta(layout).get("limits") or {}
+    except load.DescriptorError:
+        configured = {}
+    return {**DEFAULT_LIMITS, **configured}
+
+
+def _prepare(layout: Layout, dataset: load.Dataset, limits: dict[str, int]
+             ) -> tuple[Prepared | None, list[Issue]]:
+    shown = layout.relative(dataset.csv)
+    issues = files.check_location(dataset.csv, shown, layout.datasets)
+    if issues:
+        return None, issues
+    if not dataset.schema_path.exists():
+        return None, [Issue("schema-missing", shown, params={
+            "dataset": dataset.name, "expected": layout.relative(dataset.schema_path)})]
+    issues = files.check_location(dataset.schema_path, layout.relative(dataset.schema_path),
+                                  layout.schemas)
+    if issues:
+        return None, issues
+    try:
+        schema = dataset.schema()
+    except load.DescriptorError as exc:
+        return None, [Issue("descriptor-invalid", layout.relative(exc.path), row=exc.line,
+                            params={"reason": exc.reason})]
+    issues = descriptors.check_schema(schema, dataset.schema_path,
+                                      layout.relative(dataset.schema_path))
+    meta: dict[str, Any] = {}
+    try:
+        meta = dataset.meta()
+    except load.DescriptorError as exc:
+        issues.append(Issue("descriptor-invalid", layout.relative(exc.path), row=exc.line,
+                            params={"reason": exc.reason}))
+    else:
+        if dataset.meta_path.exists():
+            issues += descriptors.check_meta(meta, layout.schemas / "meta.schema.json",
+                                             dataset.meta_path, layout.relative(dataset.meta_path))
+        else:
+            issues.append(Issue("meta-invalid", layout.relative(dataset.meta_path),
+                                params={"reason": "is missing"}))
+    if any(i.code == "schema-invalid" for i in issues):
+        return None, issues
+    issues += files.check_size(dataset.csv, shown, limits["max_file_bytes"])
+    if issues and issues[-1].code == "file-too-large":
+        return None, issues
+    text, encoding_issues = files.read_text(dataset.csv.read_bytes(), shown, dataset.name)
+    issues += encoding_issues
+    if text is None:
+        return None, issues
+    names = [f.get("name") for f in schema.get("fields", [])]
+    shape = files.check_shape(text, shown, names)
+    issues += shape
+    if shape:
+        return None, issues
+    return Prepared(dataset, schema, meta, text), issues
+
+
+def _frictionless(prepared: dict[str, Prepared]) -> dict[str, Any]:
+    """Validate every prepared table as one package (so foreign keys resolve)."""
+    from frictionless import Dialect, Package, Resource, Schema
+
+    resources = []
+    for name, prep in prepared.items():
+        schema = copy.deepcopy(prep.schema)
+        # A reference to a table that could not be read is reported there, not here.
+        schema["foreignKeys"] = [
+            fk for fk in schema.get("foreignKeys") or []
+            if (fk.get("reference") or {}).get("resource", "") in prepared
+        ]
+        resources.append(Resource(
+            prep.text.encode("utf-8"), name=name, format="csv", encoding="utf-8",
+            schema=Schema.from_descriptor(schema),
+            dialect=Dialect.from_descriptor(package.DIALECT),
+        ))
+    pkg = Package(resources=resources)
+    result = {}
+    for task in pkg.validate().tasks:
+        result[task.name] = task.errors
+    return {"package": pkg, "errors": result}
+
+
+def _records(pkg: Any, name: str) -> list[dict[str, Any]]:
+    resource = pkg.get_resource(name)
+    with resource:
+        return [{k: load.plain(v) for k, v in row.to_dict().items()} for row in resource.row_stream]
+
+
+def run(layout: Layout = REPO, targets: list[Path] | None = None, lang: str = "zh") -> Report:
+    """Validate the chosen CSV files of a layout (all of them when `targets` is None)."""
+    report = Report()
+    everything = load.discover(layout)
+    chosen = everything if targets is None else [load.dataset_for(layout, t) for t in targets]
+    chosen_names = {d.name for d in chosen}
+    limits = _limits(layout)
+    prepared: dict[str, Prepared] = {}
+    for dataset in {d.name: d for d in [*everything, *chosen]}.values():
+        prep, issues = _prepare(layout, dataset, limits)
+        if dataset.name in chosen_names:
+            report.checked.append(layout.relative(dataset.csv))
+            report.issues.extend(issues)
+        if prep is not None and not any(i.severity == "error" for i in issues
+                                        if i.path == layout.relative(dataset.csv)):
+            prepared[dataset.name] = prep
+    failed: set[str] = set()
+    if prepared:
+        checked = _frictionless(prepared)
+        reference_values = {}
+        for name, prep in prepared.items():
+            rows = list(csv.reader(io.StringIO(prep.text, newline="")))
+            reference_values[name] = [r[0] for r in rows[1:] if r]
+        for name, prep in prepared.items():
+            shown = layout.relative(prep.dataset.csv)
+            rows = list(csv.reader(io.StringIO(prep.text, newline="")))
+            ours = cells.check_rows(rows[1:], rows[0], prep.schema, shown,
+                                    limits["max_cell_chars"])
+            flagged = {(i.row, i.column_number) for i in ours if i.severity == "error"}
+            theirs = [tables.convert(e, shown, prep.schema, reference_values)
+                      for e in checked["errors"].get(name, [])]
+            theirs = [i for i in theirs
+                      if i.column_number is None or (i.row, i.column_number) not in flagged]
+            found = ours + theirs
+            if any(i.severity == "error" for i in found):
+                failed.add(name)
+            if name in chosen_names:
+                report.issues.extend(found)
+        records = {name: _records(checked["package"], name)
+                   for name in prepared if name not in failed}
+        for name, recs in records.items():
+            if name in chosen_names:
+                report.issues.extend(_consistency(layout, prepared[name], recs, records))
+    if targets is None and layout.descriptor.exists():
+        if layout.descriptor.read_text(encoding="utf-8") != package.render(layout):
+            report.issues.append(Issue("datapackage-stale", layout.relative(layout.descriptor)))
+    return report
+
+
+def _consistency(layout: Layout, prep: Prepared, recs: list[dict[str, Any]],
+                 records: dict[str, list[dict[str, Any]]]) -> list[Issue]:
+    shown = layout.relative(prep.dataset.csv)
+    issues = consistency.check_values(recs, shown) + consistency.check_definitions(recs, shown)
+    rules = prep.meta.get("consistency") or []
+    if rules:
+        issues += consistency.check_rules(rules, recs, shown, layout.relative(prep.dataset.meta_path))
+    for fk in prep.schema.get("foreignKeys") or []:
+        fields = fk.get("fields")
+        reference = (fk.get("reference") or {}).get("resource")
+        if fields in ("indicator_id", ["indicator_id"]) and "baseline_year" in (recs[0] if recs
+                                                                                else {}):
+            if reference in records:
+                issues += consistency.check_baselines(recs, records[reference], shown)
+    return issues
+
+
+# --- command line ------------------------------------------------------------------------------
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="CSV 文件或项目目录（默认：本仓库全部数据）/ CSV files or project folders "
+                             "(default: all data in the repository)")
+    parser.add_argument("--format", choices=["text", "json", "github"], default="text",
+                        help="输出格式 / output format")
+    parser.add_argument("--lang", choices=["zh", "en"], default="zh",
+                        help="消息语言（默认中文）/ message language (default Chinese)")
+
+
+class UsageError(Exception):
+    pass
+
+
+def _layout_of(path: Path) -> Layout | None:
+    """The project a CSV belongs to: the parent of its nearest `datasets` folder."""
+    for parent in path.parents:
+        if parent.name == "datasets":
+            return Layout(parent.parent)
+    return None
+
+
+def resolve(paths: list[str]) -> list[tuple[Layout, list[Path] | None]]:
+    """Command-line paths -> (layout, targets) groups. Raises UsageError for nonsense."""
+    if not paths:
+        return [(REPO, None)]
+    groups: dict[Path, tuple[Layout, list[Path] | None]] = {}
+    outside: list[Path] = []
+    for raw in paths:
+        if "://" in raw:
+            outside.append(Path(raw))
+            continue
+        path = Path(os.path.abspath(raw))
+        if path.is_dir():
+            root = path.parent if path.name == "datasets" else path
+            if not (root / "datasets").is_dir():
+                raise UsageError(f"not a project folder (no datasets/ inside): {raw}")
+            groups[root] = (Layout(root), None)
+            continue
+        if not path.exists() and not path.is_symlink():
+            raise UsageError(f"no such file: {raw}")
+        if path.suffix.lower() != ".csv":
+            raise UsageError(f"not a CSV file: {raw}")
+        layout = _layout_of(path)
+        if layout is None:
+            outside.append(path)
+            continue
+        current = groups.setdefault(layout.root, (layout, []))
+        if current[1] is not None:
+            current[1].append(path)
+    result = list(groups.values())
+    if outside:
+        result.append((REPO, outside))
+    return result
+
+
+def run_paths(paths: list[str], lang: str = "zh") -> Report:
+    report = Report()
+    for layout, targets in resolve(paths):
+        if targets is not None and layout is REPO:
+            outside = [t for t in targets if _layout_of(t) is None]
+            for t in outside:
+                report.checked.append(str(t))
+                report.issues.append(Issue("path-outside", str(t), value=str(t),
+                                           params={"reason": "not under a datasets/ folder"}))
+            targets = [t for t in targets if t not in outside]
+            if not targets:
+                continue
+        part = run(layout, targets, lang)
+        report.checked += part.checked
+        report.issues += part.issues
+    return report
+
+
+def main(args: argparse.Namespace) -> int:
+    try:
+        report = run_paths(args.paths, args.lang)
+    except UsageError as exc:
+        print(f"用法错误 / usage error: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.write(report.render(args.format, args.lang))
+    return 0 if report.valid else 1
