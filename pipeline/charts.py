@@ -210,8 +210,7 @@ def _init(spec: dict[str, Any], description: str) -> opts.InitOpts:
 def _finish(chart: Bar | Line, spec: dict[str, Any], unit: str, legend: bool) -> dict[str, Any]:
     horizontal = bool(spec.get("horizontal"))
     category_axis = opts.AxisOpts(
-        type_="category",
-        axislabel_opts=opts.LabelOpts(interval=0, width=96 if horizontal else 72),
+        type_="category", splitline_opts=opts.SplitLineOpts(is_show=False)
     )
     value_axis = opts.AxisOpts(type_="value", name=unit, name_location="end")
     chart.set_global_opts(
@@ -226,7 +225,7 @@ def _finish(chart: Bar | Line, spec: dict[str, Any], unit: str, legend: bool) ->
     option = json.loads(chart.dump_options_with_quotes())
     option.pop("backgroundColor", None)
     for axis in option.get("yAxis" if horizontal else "xAxis", []):
-        axis.setdefault("axisLabel", {})["overflow"] = "break"
+        axis["axisLabel"] = {"interval": 0, "overflow": "break", "width": 96 if horizontal else 72}
         if horizontal:
             axis["inverse"] = True  # first category on top, as in the table
     option["grid"] = {"left": 8, "right": 48 if horizontal else 16, "top": 40 if legend else 32,
@@ -333,7 +332,8 @@ def build_target(
     threshold = data.threshold(target)
     if threshold is None:
         raise ChartError(
-            f"图表 {spec['id']}：目标类型 {target.kind} 不能画成水平对比（只支持 level、count、increase）"
+            f"图表 {spec['id']}：目标类型 {target.kind} 不能画成水平对比"
+            "（只支持 level、count、increase）"
         )
     status = data.target_status(target)
     series = data.series(target.indicator_id)

@@ -226,7 +226,9 @@ class Figures:
         indicator_id, _, year_text = ref.partition("@")
         if year_text:
             if not year_text.isdigit():
-                raise FigureError(f"年份写法不对：{ref!r}（应为 指标代码@年份，如 rd-spending@2020）")
+                raise FigureError(
+                    f"年份写法不对：{ref!r}（应为 指标代码@年份，如 rd-spending@2020）"
+                )
             year = int(year_text)
         if indicator_id not in self._by_indicator:
             raise FigureError(f"数据中没有指标 {indicator_id!r}（见 datasets/indicators.csv）")
@@ -283,7 +285,8 @@ class Figures:
         )
 
     def plan_tasks(self, category_id: str) -> list[Task]:
-        return sorted((t for t in self.tasks if t.category_id == category_id), key=lambda t: t.number)
+        tasks = (t for t in self.tasks if t.category_id == category_id)
+        return sorted(tasks, key=lambda t: t.number)
 
     def years(self) -> list[int]:
         return sorted({year for _, year in self.indicators})
