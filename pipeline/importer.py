@@ -43,7 +43,8 @@ PROBLEMS: dict[str, dict[str, str]] = {
     "import-format": {
         "zh": "不支持的文件类型：{suffix}（只接受 .xlsx 和 .csv）",
         "en": "unsupported file type {suffix} (only .xlsx and .csv)",
-        "fix": "在 Excel 中“另存为” Excel 工作簿 (.xlsx) 或 CSV 文件后再导入；旧版 .xls 请先另存为 .xlsx。",
+        "fix": "在 Excel 中“另存为” Excel 工作簿 (.xlsx) 或 CSV 文件后再导入；"
+               "旧版 .xls 请先另存为 .xlsx。",
     },
     "import-xlsx-unreadable": {
         "zh": "无法读取 Excel 文件：{reason}",
@@ -98,7 +99,8 @@ PROBLEMS: dict[str, dict[str, str]] = {
 }
 
 NOTES: dict[str, dict[str, str]] = {
-    "encoding": {"zh": "编码：{encoding}，已转换为 UTF-8", "en": "encoding: {encoding}, converted to UTF-8"},
+    "encoding": {"zh": "编码：{encoding}，已转换为 UTF-8",
+                 "en": "encoding: {encoding}, converted to UTF-8"},
     "blank-rows": {"zh": "已去掉 {count} 个空行（原表第 {rows} 行）",
                    "en": "dropped {count} blank row(s) (sheet rows {rows})"},
     "reordered": {"zh": "列的顺序已按数据字典调整", "en": "columns put in the schema's order"},
@@ -158,7 +160,8 @@ def _read_xlsx(path: Path, sheet: str | None, dataset: str | None) -> Sheet:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportProblem("import-xlsx-unreadable", reason=str(exc) or type(exc).__name__) from exc
+        reason = str(exc) or type(exc).__name__
+        raise ImportProblem("import-xlsx-unreadable", reason=reason) from exc
     try:
         names = book.sheetnames
         if sheet is not None:
@@ -214,7 +217,7 @@ def _blank(value: Any) -> bool:
 
 
 def _split(rows: list[list[Any]]) -> Sheet:
-    """Header = first non-blank row; drop blank rows and trailing blank columns (Excel leftovers)."""
+    """Header = first non-blank row; drop blank rows and blank trailing columns (Excel's)."""
     numbered = [(i + 1, r) for i, r in enumerate(rows)]
     while numbered and all(_blank(v) for v in numbered[0][1]):
         numbered.pop(0)
@@ -244,7 +247,8 @@ def _split(rows: list[list[Any]]) -> Sheet:
     # trailing blank lines are what Excel writes; say so only for blank rows inside the table
     inner = [n for n in dropped if numbers and n < numbers[-1]]
     if inner:
-        sheet.notes.append(("blank-rows", {"count": len(inner), "rows": "、".join(map(str, inner))}))
+        listed = "、".join(map(str, inner))
+        sheet.notes.append(("blank-rows", {"count": len(inner), "rows": listed}))
     return sheet
 
 
@@ -341,8 +345,11 @@ def normalise(sheet: Sheet, schema: dict[str, Any],
     rows: list[list[str]] = []
     booleans_rewritten = False
     for number, raw in zip(sheet.row_numbers, sheet.rows, strict=True):
-        if len(raw) > len(header):
-            raise ImportProblem("import-ragged-row", row=number, cells=len(raw), columns=len(header))
+        # a CSV row with too few cells is a mistake; XLSX rows simply end at the last filled cell
+        short = sheet.encoding is not None and len(raw) < len(header)
+        if len(raw) > len(header) or short:
+            raise ImportProblem("import-ragged-row", row=number, cells=len(raw),
+                                columns=len(header))
         cells = list(raw) + [None] * (len(header) - len(raw))
         record = {n: _cell_text(cells[position[n]], types[n]) for n in names}
         for n in names:
@@ -448,7 +455,8 @@ def describe(d: Diff, lang: str = "zh", limit: int = 200) -> str:
         shown += 1
     for change in d.changed:
         for name, before, after in change.fields:
-            lines.append(f"  ~ {' / '.join(change.key)}：{name} {before or '（空）'} → {after or '（空）'}")
+            old, new = before or "（空）", after or "（空）"
+            lines.append(f"  ~ {' / '.join(change.key)}：{name} {old} → {new}")
             shown += 1
     for key in d.removed:
         lines.append(f"  - {' / '.join(key)}")
@@ -506,7 +514,7 @@ def find_dataset(layout: Layout, name: str) -> Dataset | None:
 def import_file(layout: Layout, path: Path, name: str, *, dry_run: bool = False,
                 sheet: str | None = None, encoding: str | None = None, reason: str | None = None,
                 lang: str = "zh", out: TextIO | None = None) -> int:
-    """Import one sheet into datasets/NAME.csv; exit status 0 written/unchanged, 1 refused, 2 usage."""
+    """Import a sheet into datasets/NAME.csv; exit 0 written or unchanged, 1 refused, 2 usage."""
     out = sys.stdout if out is None else out
     zh = lang != "en"
 
@@ -516,7 +524,8 @@ def import_file(layout: Layout, path: Path, name: str, *, dry_run: bool = False,
     dataset = find_dataset(layout, name)
     if dataset is None:
         names = "、".join(d.name for d in discover(layout))
-        say(f"没有名为 {name} 的数据集（现有：{names}）" if zh else f"no dataset {name} (found: {names})")
+        say(f"没有名为 {name} 的数据集（现有：{names}）" if zh
+            else f"no dataset {name} (found: {names})")
         return 2
     try:
         with progress.step("读取文件" if zh else "reading"):
@@ -568,13 +577,16 @@ def import_file(layout: Layout, path: Path, name: str, *, dry_run: bool = False,
     dataset.csv.write_bytes(text.encode("utf-8"))
     if figures and reason:
         revisions.append(layout, figures, reason=reason)
-        say(f"  已记入修订记录 {len(figures)} 处" if zh else f"  {len(figures)} revision(s) recorded")
-    say(f"✓ 已写入 {layout.relative(dataset.csv)}" if zh else f"✓ wrote {layout.relative(dataset.csv)}")
+        say(f"  已记入修订记录 {len(figures)} 处" if zh
+            else f"  {len(figures)} revision(s) recorded")
+    target = layout.relative(dataset.csv)
+    say(f"✓ 已写入 {target}" if zh else f"✓ wrote {target}")
     return 0
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.description = "导入 Excel 表格或 CSV，转换、校验并写入数据集 / import a sheet into a dataset"
+    parser.description = ("导入 Excel 表格或 CSV，转换、校验并写入数据集"
+                          " / import a sheet into a dataset")
     parser.add_argument("file", type=Path, help="要导入的 .xlsx 或 .csv 文件")
     parser.add_argument("--dataset", required=True, help="数据集名称，如 indicators")
     parser.add_argument("--dry-run", action="store_true", help="只显示变化和校验结果，不写入")

@@ -167,7 +167,8 @@ def unexplained(layout: Layout, base: str) -> list[Revision]:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.description = ("检查或记录已发布数字的修订 / check or record revisions of published figures")
+    parser.description = ("检查或记录已发布数字的修订"
+                          " / check or record revisions of published figures")
     parser.add_argument("--base", default="HEAD",
                         help="与哪个 git 版本比较（默认 HEAD，即上次提交）")
     parser.add_argument("--record", action="store_true", help="把未记录的修订写入修订记录")
@@ -188,7 +189,8 @@ def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
         print("✓ 没有未记录的修订。" if zh else "✓ no unrecorded revisions.")
         return 0
     for r in missing:
-        print(f"  {r.dataset} {r.key}：{r.field} {r.old_value or '（空）'} → {r.new_value or '（空）'}")
+        old, new = r.old_value or "（空）", r.new_value or "（空）"
+        print(f"  {r.dataset} {r.key}：{r.field} {old} → {new}")
     if not args.record:
         print(("✗ 以上已发布的数字有修改，但修订记录中没有说明。运行\n"
                "  python -m pipeline revisions --record --reason \"修订原因\"\n"

@@ -1,0 +1,239 @@
+"""`python -m pipeline new-year YEAR`: prepare what the next edition needs and say what to fill in.
+
+It writes Excel workbooks under updates/YEAR/ (never into datasets/): each
+holds a dataset's current rows plus the rows the new year needs, with the
+known parts carried over (codes, names, units) and the cells staff must fill
+in left empty and highlighted. It never invents a figure. It also writes a
+checklist (清单.md) and prints it. Staff fill the workbooks in Excel and bring
+each back with `python -m pipeline import`, which validates before writing.
+
+Carried over:
+- indicators: one new row per indicator reported in the latest year;
+- plan-targets: one new row per target of the latest plan (delete the ones
+  the new plan does not set);
+- plan-categories and plan-tasks: the current rows only; the new plan's
+  categories and tasks are new text, added by staff.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .importer import format_number, read_current
+from .load import Dataset, discover
+from .paths import REPO, Layout
+
+INDICATORS = "indicators"
+PLAN_TARGETS = "plan-targets"
+PLAN_CATEGORIES = "plan-categories"
+PLAN_TASKS = "plan-tasks"
+
+# what a new row keeps from the latest year's row; everything else is left for staff
+CARRY = {
+    INDICATORS: ("indicator_id", "area_id", "name_zh", "name_en", "unit", "unit_en"),
+    PLAN_TARGETS: ("target_id", "indicator_id", "name_zh", "name_en", "target_kind", "unit",
+                   "unit_en"),
+}
+YEAR_FIELD = {INDICATORS: "year", PLAN_TARGETS: "plan_year", PLAN_CATEGORIES: "plan_year",
+              PLAN_TASKS: "plan_year"}
+DEFAULTS = {INDICATORS: {"derived": "false"}}
+# cells staff must fill in every new row (the rest of the empty cells are optional)
+MUST_FILL = {INDICATORS: ("value", "source_section"),
+             PLAN_TARGETS: ("baseline_year", "value", "source_section")}
+
+
+@dataclass
+class Workbook:
+    dataset: str
+    path: Path
+    new_rows: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Scaffold:
+    year: int
+    folder: Path
+    workbooks: list[Workbook]
+    checklist: Path
+
+
+class AlreadyThere(Exception):
+    pass
+
+
+def _latest(rows: list[dict[str, str]], year_field: str) -> int | None:
+    years = [int(r[year_field]) for r in rows if (r.get(year_field) or "").isdigit()]
+    return max(years) if years else None
+
+
+def _new_rows(name: str, rows: list[dict[str, str]], year: int) -> list[dict[str, str]]:
+    year_field = YEAR_FIELD[name]
+    latest = _latest(rows, year_field)
+    if latest is None or name not in CARRY:
+        return []
+    fields = list(rows[0].keys())
+    new = []
+    for r in rows:
+        if r.get(year_field) != str(latest):
+            continue
+        row = {f: "" for f in fields}
+        row.update({f: r[f] for f in CARRY[name] if f in r})
+        row.update(DEFAULTS.get(name, {}))
+        row[year_field] = str(year)
+        new.append(row)
+    return new
+
+
+def scaffold(layout: Layout, year: int, out: Path | None = None) -> Scaffold:
+    """Write updates/YEAR/*.xlsx and the checklist; raise AlreadyThere if the year exists."""
+    datasets = {d.name: d for d in discover(layout)}
+    folder = out or layout.root / "updates" / str(year)
+    if folder.exists() and any(folder.iterdir()):
+        raise AlreadyThere(f"{layout.relative(folder)} 已存在且不是空的 / already exists")
+    for name, year_field in YEAR_FIELD.items():
+        if name in datasets and any(r.get(year_field) == str(year)
+                                    for r in read_current(datasets[name].csv)):
+            raise AlreadyThere(f"{name} 中已有 {year} 年的数据 / already has rows for {year}")
+    folder.mkdir(parents=True, exist_ok=True)
+    workbooks = []
+    for name in (INDICATORS, PLAN_CATEGORIES, PLAN_TASKS, PLAN_TARGETS):
+        if name not in datasets:
+            continue
+        dataset = datasets[name]
+        rows = read_current(dataset.csv)
+        new = _new_rows(name, rows, year)
+        path = folder / f"{name}.xlsx"
+        _write_workbook(dataset, rows, new, path)
+        workbooks.append(Workbook(name, path, new))
+    checklist = folder / "清单.md"
+    checklist.write_text(checklist_text(layout, year, workbooks), encoding="utf-8")
+    return Scaffold(year, folder, workbooks, checklist)
+
+
+def _write_workbook(dataset: Dataset, rows: list[dict[str, str]], new: list[dict[str, str]],
+                    path: Path) -> None:
+    """Current rows, then the new rows with the cells to fill highlighted (XlsxWriter, stable)."""
+    import xlsxwriter
+
+    schema = dataset.schema()
+    fields = schema.get("fields", [])
+    names = [f["name"] for f in fields]
+    types = {f["name"]: f.get("type", "string") for f in fields}
+    must = set(MUST_FILL.get(dataset.name, ()))
+    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
+                                           "strings_to_formulas": False,
+                                           "strings_to_urls": False})
+    book.set_properties({"created": dt.datetime(2000, 1, 1), "title": dataset.name})
+    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    todo = book.add_format({"bg_color": "#FFF2CC", "border": 1})
+    todo_must = book.add_format({"bg_color": "#FFD966", "border": 1})
+    sheet = book.add_worksheet(dataset.name[:31])
+    titles = {f["name"]: f.get("title", f["name"]) for f in fields}
+    for col, name in enumerate(names):
+        sheet.write_string(0, col, name, head)
+        sheet.write_comment(0, col, f"{titles[name]}：{_description(fields[col])}")
+        sheet.set_column(col, col, 14 if types[name] != "string" else 22)
+    sheet.freeze_panes(1, 0)
+    for r, row in enumerate(rows + new, start=1):
+        is_new = r > len(rows)
+        for col, name in enumerate(names):
+            text = row.get(name, "") or ""
+            fmt = None
+            if is_new and not text:
+                fmt = todo_must if name in must else todo
+            if text and types[name] in ("number", "integer") and _is_number(text):
+                sheet.write_number(r, col, float(text) if "." in text else int(text), fmt)
+            elif text:
+                sheet.write_string(r, col, text, fmt)
+            else:
+                sheet.write_blank(r, col, None, fmt)
+    book.close()
+
+
+def _description(f: dict[str, Any]) -> str:
+    return str(f.get("description", "")).strip()
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return format_number(float(text)) == text
+    except ValueError:
+        return False
+
+
+def checklist_text(layout: Layout, year: int, workbooks: list[Workbook]) -> str:
+    """What staff must fill in, as Markdown (also printed on the terminal)."""
+    rel = layout.relative
+    lines = [f"# {year} 年数据更新清单", "",
+             f"本文件夹由 `python -m pipeline new-year {year}` 生成。"
+             "表格中浅黄色的单元格需要填写（深黄色为必填），白色部分是现有数据，一般不要改动。"
+             "所有数字必须来自正式发布的报告，不确定的不要填。", ""]
+    step = 1
+    for wb in workbooks:
+        name = wb.dataset
+        lines.append(f"## {step}. {rel(wb.path)}")
+        step += 1
+        if name == INDICATORS:
+            lines.append(
+                f"新增了 {len(wb.new_rows)} 行 {year} 年的指标，每行填写数值 value、"
+                "出处 source_section；原文是区间时填上限 value_max，"
+                "原文带“多”“以上”“不少于”时填 qualifier；"
+                "数字是推算出来的，把 derived 改为 true 并在 derivation 写明算法。"
+                "报告中没有的指标整行删除；报告里新出现的指标在末尾加行"
+                "（indicator_id 用小写英文和连字符）。")
+            lines += [f"- [ ] {r['indicator_id']}：{r['name_zh']}（{r['unit']}）"
+                      for r in wb.new_rows]
+        elif name == PLAN_TARGETS:
+            lines.append(
+                f"按 {year} 年工作计划的预期目标填写："
+                f"新增的 {len(wb.new_rows)} 行沿用了上一年的目标，"
+                "每行填写 baseline_year、value、source_section，对应任务填 task_id；"
+                "新计划没有的目标整行删除，新目标在末尾加行。")
+            lines += [f"- [ ] {r['target_id']}：{r['name_zh']}" for r in wb.new_rows]
+        elif name == PLAN_CATEGORIES:
+            lines.append(f"在末尾为 {year} 年工作计划的每个类别加一行：category_id 写作 {year}-C1、"
+                         f"{year}-C2……，plan_year 填 {year}，number 填序号。")
+        elif name == PLAN_TASKS:
+            lines.append(f"在末尾为 {year} 年工作计划的每项任务加一行："
+                         f"task_id 写作 {year}-T01、{year}-T02……，"
+                         "category_id 填所属类别的代码，title_zh/title_en 用自己的话概括。")
+        lines.append("")
+    folder = rel(workbooks[0].path.parent) if workbooks else "updates/"
+    lines += [f"## {step}. 导入并检查", "",
+              "每个表格填好后逐个导入；先加 `--dry-run` 看会改动什么，"
+              "没有问题再去掉它正式写入：", "",
+              "```"]
+    lines += [f"python -m pipeline import {rel(wb.path)} --dataset {wb.dataset} --dry-run"
+              for wb in workbooks]
+    lines += ["```", "",
+              f"## {step + 1}. 网站文字", "",
+              f"在 docs/ 中为 {year} 年的报告写说明文字：文中的数字不要直接打字，"
+              "用数字占位符从数据中取（见“数据更新指南”）。"
+              "然后运行 `make serve` 预览，`make build` 做完整检查，最后提交。", "",
+              f"导入完成后可以删除 {folder} 文件夹。", ""]
+    return "\n".join(lines)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = "准备新一年的数据表格并列出需要填写的内容 / scaffold the next edition"
+    parser.add_argument("year", type=int, help="新的年份，如 2021")
+    parser.add_argument("--out", type=Path, help="输出文件夹（默认 updates/YEAR/）")
+
+
+def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
+    if not 2000 <= args.year <= 2100:
+        print(f"年份不对：{args.year}", file=sys.stderr)
+        return 2
+    try:
+        result = scaffold(layout, args.year, args.out)
+    except AlreadyThere as exc:
+        print(f"✗ {exc}", file=sys.stderr)
+        return 1
+    print(result.checklist.read_text(encoding="utf-8"))
+    print(f"✓ 已生成 {layout.relative(result.folder)}/（{len(result.workbooks)} 个表格和清单）")
+    return 0
