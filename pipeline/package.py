@@ -19,7 +19,12 @@ ENCODING = "utf-8"
 
 # Metadata keys copied from NAME.meta.yml into the resource descriptor.
 RESOURCE_KEYS = (
-    "title_en", "description_en", "keywords", "keywords_en", "notes", "notes_en",
+    "title_en",
+    "description_en",
+    "keywords",
+    "keywords_en",
+    "notes",
+    "notes_en",
 )
 
 
@@ -39,9 +44,7 @@ def resource_descriptor(
     }
     resource.update({k: meta[k] for k in RESOURCE_KEYS if k in meta})
     sections = (meta.get("source") or {}).get("sections", [])
-    resource["sources"] = [
-        {**source, "sections": sections} for source in package.get("sources", [])
-    ]
+    resource["sources"] = [{**source, "sections": sections} for source in package.get("sources", [])]
     return resource
 
 
@@ -56,13 +59,11 @@ def descriptor(layout: Layout, datasets: list[load.Dataset] | None = None) -> di
         "title_en": package.get("title_en", ""),
         "description": package.get("description", ""),
         "description_en": package.get("description_en", ""),
-        "licenses": [
-            {k: license_[k] for k in ("name", "title", "path") if k in license_}
-        ] if license_ else [],
+        "licenses": [{k: license_[k] for k in ("name", "title", "path") if k in license_}]
+        if license_
+        else [],
         "sources": package.get("sources", []),
-        "resources": [
-            resource_descriptor(layout, d, d.meta(), package) for d in datasets
-        ],
+        "resources": [resource_descriptor(layout, d, d.meta(), package) for d in datasets],
     }
     return result
 

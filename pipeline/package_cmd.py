@@ -11,7 +11,8 @@ from .paths import REPO
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--check", action="store_true",
+        "--check",
+        action="store_true",
         help="不写文件，只检查 datapackage.json 是否最新 / only check that it is up to date",
     )
 

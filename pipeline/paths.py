@@ -73,3 +73,6 @@ class Layout:
 
 
 REPO = Layout(REPO_ROOT)
+
+# The JSON Schema every datasets/NAME.meta.yml follows (one contract for every project).
+META_SCHEMA = REPO_ROOT / "schemas" / "meta.schema.json"

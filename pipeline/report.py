@@ -50,9 +50,7 @@ class Issue:
     def _fill(self, template: str) -> str:
         values = {"dataset": "", "expected": "", "reason": "", "row": self.row}
         values.update(self.params)
-        values.update(
-            value=show(self.value), column=self.column or "", column_number=self.column_number
-        )
+        values.update(value=show(self.value), column=self.column or "", column_number=self.column_number)
         try:
             return template.format(**values)
         except (KeyError, IndexError, ValueError):
@@ -146,9 +144,7 @@ def _text(report: Report, lang: str) -> str:
     fix_word = "Fix" if lang == "en" else "修改方法"
     lines = []
     for issue in report.sorted_issues():
-        lines.append(
-            f"{issue.where(lang)}: {label[lang][issue.severity]} [{issue.code}] {issue.text(lang)}"
-        )
+        lines.append(f"{issue.where(lang)}: {label[lang][issue.severity]} [{issue.code}] {issue.text(lang)}")
         lines.append(f"    {fix_word}: {issue.fix(lang)}")
     lines.append(_summary(report, lang))
     return "\n".join(lines) + "\n"

@@ -28,7 +28,7 @@ from typing import Any
 
 from . import load, package
 from .checks import cells, consistency, descriptors, files, tables
-from .paths import REPO, Layout
+from .paths import META_SCHEMA, REPO, Layout
 from .report import Issue, Report
 
 DEFAULT_LIMITS = {"max_file_bytes": 20_000_000, "max_cell_chars": 2000}
@@ -52,39 +52,51 @@ def _limits(layout: Layout) -> dict[str, int]:
     return {**DEFAULT_LIMITS, **configured}
 
 
-def _prepare(layout: Layout, dataset: load.Dataset, limits: dict[str, int]
-             ) -> tuple[Prepared | None, list[Issue]]:
+def _prepare(
+    layout: Layout, dataset: load.Dataset, limits: dict[str, int]
+) -> tuple[Prepared | None, list[Issue]]:
     shown = layout.relative(dataset.csv)
     issues = files.check_location(dataset.csv, shown, layout.datasets)
     if issues:
         return None, issues
     if not dataset.schema_path.exists():
-        return None, [Issue("schema-missing", shown, params={
-            "dataset": dataset.name, "expected": layout.relative(dataset.schema_path)})]
-    issues = files.check_location(dataset.schema_path, layout.relative(dataset.schema_path),
-                                  layout.schemas)
+        return None, [
+            Issue(
+                "schema-missing",
+                shown,
+                params={"dataset": dataset.name, "expected": layout.relative(dataset.schema_path)},
+            )
+        ]
+    issues = files.check_location(dataset.schema_path, layout.relative(dataset.schema_path), layout.schemas)
     if issues:
         return None, issues
     try:
         schema = dataset.schema()
     except load.DescriptorError as exc:
-        return None, [Issue("descriptor-invalid", layout.relative(exc.path), row=exc.line,
-                            params={"reason": exc.reason})]
-    issues = descriptors.check_schema(schema, dataset.schema_path,
-                                      layout.relative(dataset.schema_path))
+        return None, [
+            Issue(
+                "descriptor-invalid", layout.relative(exc.path), row=exc.line, params={"reason": exc.reason}
+            )
+        ]
+    issues = descriptors.check_schema(schema, dataset.schema_path, layout.relative(dataset.schema_path))
     meta: dict[str, Any] = {}
     try:
         meta = dataset.meta()
     except load.DescriptorError as exc:
-        issues.append(Issue("descriptor-invalid", layout.relative(exc.path), row=exc.line,
-                            params={"reason": exc.reason}))
+        issues.append(
+            Issue(
+                "descriptor-invalid", layout.relative(exc.path), row=exc.line, params={"reason": exc.reason}
+            )
+        )
     else:
         if dataset.meta_path.exists():
-            issues += descriptors.check_meta(meta, layout.schemas / "meta.schema.json",
-                                             dataset.meta_path, layout.relative(dataset.meta_path))
+            issues += descriptors.check_meta(
+                meta, META_SCHEMA, dataset.meta_path, layout.relative(dataset.meta_path)
+            )
         else:
-            issues.append(Issue("meta-invalid", layout.relative(dataset.meta_path),
-                                params={"reason": "is missing"}))
+            issues.append(
+                Issue("meta-invalid", layout.relative(dataset.meta_path), params={"reason": "is missing"})
+            )
     if any(i.code == "schema-invalid" for i in issues):
         return None, issues
     issues += files.check_size(dataset.csv, shown, limits["max_file_bytes"])
@@ -111,14 +123,20 @@ def _frictionless(prepared: dict[str, Prepared]) -> dict[str, Any]:
         schema = copy.deepcopy(prep.schema)
         # A reference to a table that could not be read is reported there, not here.
         schema["foreignKeys"] = [
-            fk for fk in schema.get("foreignKeys") or []
+            fk
+            for fk in schema.get("foreignKeys") or []
             if (fk.get("reference") or {}).get("resource", "") in prepared
         ]
-        resources.append(Resource(
-            prep.text.encode("utf-8"), name=name, format="csv", encoding="utf-8",
-            schema=Schema.from_descriptor(schema),
-            dialect=Dialect.from_descriptor(package.DIALECT),
-        ))
+        resources.append(
+            Resource(
+                prep.text.encode("utf-8"),
+                name=name,
+                format="csv",
+                encoding="utf-8",
+                schema=Schema.from_descriptor(schema),
+                dialect=Dialect.from_descriptor(package.DIALECT),
+            )
+        )
     pkg = Package(resources=resources)
     result = {}
     for task in pkg.validate().tasks:
@@ -145,8 +163,9 @@ def run(layout: Layout = REPO, targets: list[Path] | None = None, lang: str = "z
         if dataset.name in chosen_names:
             report.checked.append(layout.relative(dataset.csv))
             report.issues.extend(issues)
-        if prep is not None and not any(i.severity == "error" for i in issues
-                                        if i.path == layout.relative(dataset.csv)):
+        if prep is not None and not any(
+            i.severity == "error" for i in issues if i.path == layout.relative(dataset.csv)
+        ):
             prepared[dataset.name] = prep
     failed: set[str] = set()
     if prepared:
@@ -158,20 +177,27 @@ def run(layout: Layout = REPO, targets: list[Path] | None = None, lang: str = "z
         for name, prep in prepared.items():
             shown = layout.relative(prep.dataset.csv)
             rows = list(csv.reader(io.StringIO(prep.text, newline="")))
-            ours = cells.check_rows(rows[1:], rows[0], prep.schema, shown,
-                                    limits["max_cell_chars"])
+            ours = cells.check_rows(rows[1:], rows[0], prep.schema, shown, limits["max_cell_chars"])
             flagged = {(i.row, i.column_number) for i in ours if i.severity == "error"}
-            theirs = [tables.convert(e, shown, prep.schema, reference_values)
-                      for e in checked["errors"].get(name, [])]
-            theirs = [i for i in theirs
-                      if i.column_number is None or (i.row, i.column_number) not in flagged]
+            theirs = [
+                tables.convert(e, shown, prep.schema, reference_values)
+                for e in checked["errors"].get(name, [])
+            ]
+            # A blank or ragged row is reported as such, not as the errors its shifted cells cause.
+            broken = {i.row for i in theirs if i.code in tables.ROW_CODES}
+            theirs = [
+                i
+                for i in theirs
+                if (i.column_number is None or (i.row, i.column_number) not in flagged)
+                and (i.code in tables.ROW_CODES or i.row not in broken)
+            ]
+            ours = [i for i in ours if i.row not in broken]
             found = ours + theirs
             if any(i.severity == "error" for i in found):
                 failed.add(name)
             if name in chosen_names:
                 report.issues.extend(found)
-        records = {name: _records(checked["package"], name)
-                   for name in prepared if name not in failed}
+        records = {name: _records(checked["package"], name) for name in prepared if name not in failed}
         for name, recs in records.items():
             if name in chosen_names:
                 report.issues.extend(_consistency(layout, prepared[name], recs, records))
@@ -181,8 +207,9 @@ def run(layout: Layout = REPO, targets: list[Path] | None = None, lang: str = "z
     return report
 
 
-def _consistency(layout: Layout, prep: Prepared, recs: list[dict[str, Any]],
-                 records: dict[str, list[dict[str, Any]]]) -> list[Issue]:
+def _consistency(
+    layout: Layout, prep: Prepared, recs: list[dict[str, Any]], records: dict[str, list[dict[str, Any]]]
+) -> list[Issue]:
     shown = layout.relative(prep.dataset.csv)
     issues = consistency.check_values(recs, shown) + consistency.check_definitions(recs, shown)
     rules = prep.meta.get("consistency") or []
@@ -191,8 +218,7 @@ def _consistency(layout: Layout, prep: Prepared, recs: list[dict[str, Any]],
     for fk in prep.schema.get("foreignKeys") or []:
         fields = fk.get("fields")
         reference = (fk.get("reference") or {}).get("resource")
-        if fields in ("indicator_id", ["indicator_id"]) and "baseline_year" in (recs[0] if recs
-                                                                                else {}):
+        if fields in ("indicator_id", ["indicator_id"]) and "baseline_year" in (recs[0] if recs else {}):
             if reference in records:
                 issues += consistency.check_baselines(recs, records[reference], shown)
     return issues
@@ -200,14 +226,24 @@ def _consistency(layout: Layout, prep: Prepared, recs: list[dict[str, Any]],
 
 # --- command line ------------------------------------------------------------------------------
 
+
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help="CSV 文件或项目目录（默认：本仓库全部数据）/ CSV files or project folders "
-                             "(default: all data in the repository)")
-    parser.add_argument("--format", choices=["text", "json", "github"], default="text",
-                        help="输出格式 / output format")
-    parser.add_argument("--lang", choices=["zh", "en"], default="zh",
-                        help="消息语言（默认中文）/ message language (default Chinese)")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="CSV 文件或项目目录（默认：本仓库全部数据）/ CSV files or project folders "
+        "(default: all data in the repository)",
+    )
+    parser.add_argument(
+        "--format", choices=["text", "json", "github"], default="text", help="输出格式 / output format"
+    )
+    parser.add_argument(
+        "--lang",
+        choices=["zh", "en"],
+        default="zh",
+        help="消息语言（默认中文）/ message language (default Chinese)",
+    )
 
 
 class UsageError(Exception):
@@ -263,8 +299,14 @@ def run_paths(paths: list[str], lang: str = "zh") -> Report:
             outside = [t for t in targets if _layout_of(t) is None]
             for t in outside:
                 report.checked.append(str(t))
-                report.issues.append(Issue("path-outside", str(t), value=str(t),
-                                           params={"reason": "not under a datasets/ folder"}))
+                report.issues.append(
+                    Issue(
+                        "path-outside",
+                        str(t),
+                        value=str(t),
+                        params={"reason": "not under a datasets/ folder"},
+                    )
+                )
             targets = [t for t in targets if t not in outside]
             if not targets:
                 continue

@@ -21,12 +21,13 @@ from typing import Any
 
 from ..report import ERROR, WARNING, Issue
 
-PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
-THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
-SCIENTIFIC = re.compile(r"-?\d+(\.\d+)?[eE][+-]?\d+")
-NUMBER_WITH_UNIT = re.compile(r"(?P<sign>[+-]?)(?P<number>[\d.,]+)\s*(?P<unit>\D+)")
-UNIT_BEFORE = re.compile(r"(?P<unit>[^\d\s.+-]+)\s*(?P<number>-?[\d.,]+)")
-DATE_SLASH = re.compile(r"(\d{4})[/.年](\d{1,2})[/.月](\d{1,2})日?")
+# [0-9], not \d: \d also matches full-width digits, which must be caught.
+PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+THOUSANDS = re.compile(r"-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
+SCIENTIFIC = re.compile(r"-?[0-9]+(\.[0-9]+)?[eE][+-]?[0-9]+")
+NUMBER_WITH_UNIT = re.compile(r"(?P<sign>[+-]?)(?P<number>[0-9.,]+)\s*(?P<unit>[^0-9]+)")
+UNIT_BEFORE = re.compile(r"(?P<unit>[^0-9\s.+-]+)\s*(?P<number>-?[0-9.,]+)")
+DATE_SLASH = re.compile(r"([0-9]{4})[/.年]([0-9]{1,2})[/.月]([0-9]{1,2})日?")
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -66,8 +67,9 @@ def check_cell(
     if cell == "":
         return []
     if len(cell) > max_chars:
-        return [Issue("cell-too-long", value=cell[:40], params={"length": len(cell),
-                      "limit": max_chars}, **where)]
+        return [
+            Issue("cell-too-long", value=cell[:40], params={"length": len(cell), "limit": max_chars}, **where)
+        ]
     kind = field.get("type", "string")
     if kind in NUMERIC_TYPES:
         return _number(cell, where)
@@ -76,8 +78,7 @@ def check_cell(
     return _text(cell, field, is_key, where)
 
 
-def _issue(code: str, cell: str, where: dict[str, Any], severity: str = ERROR,
-           **params: Any) -> Issue:
+def _issue(code: str, cell: str, where: dict[str, Any], severity: str = ERROR, **params: Any) -> Issue:
     return Issue(code, value=cell, severity=severity, params=params, **where)
 
 
@@ -127,8 +128,7 @@ def _text(cell: str, field: dict[str, Any], is_key: bool, where: dict[str, Any])
     elif cell.strip(SPACES) != cell:
         issues.append(_issue("whitespace", cell, where, normalised=cell.strip(SPACES)))
     if INVISIBLE.search(cell):
-        issues.append(_issue("invisible-character", cell, where,
-                             normalised=INVISIBLE.sub("", cell)))
+        issues.append(_issue("invisible-character", cell, where, normalised=INVISIBLE.sub("", cell)))
     if is_key and _has_fullwidth(cell):
         issues.append(_issue("fullwidth-characters", cell, where, normalised=_nfkc(cell)))
     if "<" in cell or ">" in cell:
@@ -141,7 +141,10 @@ def _text(cell: str, field: dict[str, Any], is_key: bool, where: dict[str, Any])
 
 
 def check_rows(
-    rows: Iterable[list[str]], header: list[str], schema: dict[str, Any], path: str,
+    rows: Iterable[list[str]],
+    header: list[str],
+    schema: dict[str, Any],
+    path: str,
     max_chars: int,
 ) -> list[Issue]:
     """Run check_cell over every data row (row numbers count the header as row 1)."""

@@ -37,25 +37,45 @@ def check_values(records: Records, path: str) -> list[Issue]:
         value, upper, qualifier = rec.get("value"), rec.get("value_max"), rec.get("qualifier")
         if upper is not None and value is not None:
             if upper < value:
-                issues.append(Issue("range-order", path, row=row, column="value_max", value=upper,
-                                    params={"lower": value}))
+                issues.append(
+                    Issue(
+                        "range-order", path, row=row, column="value_max", value=upper, params={"lower": value}
+                    )
+                )
             if qualifier:
-                issues.append(Issue("range-with-qualifier", path, row=row, column="qualifier",
-                                    value=qualifier, params={"qualifier": qualifier}))
+                issues.append(
+                    Issue(
+                        "range-with-qualifier",
+                        path,
+                        row=row,
+                        column="qualifier",
+                        value=qualifier,
+                        params={"qualifier": qualifier},
+                    )
+                )
         if "derived" in rec:
             derivation = rec.get("derivation")
             if rec["derived"] and not derivation:
                 issues.append(Issue("derivation-missing", path, row=row, column="derivation"))
             if rec["derived"] is False and derivation:
-                issues.append(Issue("derivation-unexpected", path, row=row, column="derivation",
-                                    value=derivation))
+                issues.append(
+                    Issue("derivation-unexpected", path, row=row, column="derivation", value=derivation)
+                )
         unit = rec.get("unit")
         if unit in COUNT_UNITS:
             for column in ("value", "value_max"):
                 number = rec.get(column)
                 if number is not None and number < 0:
-                    issues.append(Issue("negative-count", path, row=row, column=column,
-                                        value=number, params={"unit": unit}))
+                    issues.append(
+                        Issue(
+                            "negative-count",
+                            path,
+                            row=row,
+                            column=column,
+                            value=number,
+                            params={"unit": unit},
+                        )
+                    )
     return issues
 
 
@@ -73,9 +93,16 @@ def check_definitions(records: Records, path: str) -> list[Issue]:
         other_row, other = first[key]
         for column in DEFINITION_COLUMNS:
             if column in rec and rec[column] != other.get(column):
-                issues.append(Issue("inconsistent-definition", path, row=row, column=column,
-                                    value=rec[column], params={"key": key, "other": other.get(column),
-                                                               "other_row": other_row}))
+                issues.append(
+                    Issue(
+                        "inconsistent-definition",
+                        path,
+                        row=row,
+                        column=column,
+                        value=rec[column],
+                        params={"key": key, "other": other.get(column), "other_row": other_row},
+                    )
+                )
     return issues
 
 
@@ -90,8 +117,16 @@ def check_baselines(targets: Records, indicators: Records, path: str) -> list[Is
     for row, rec in _numbered(targets):
         indicator, year = rec.get("indicator_id"), rec.get("baseline_year")
         if indicator and year is not None and (indicator, year) not in known:
-            issues.append(Issue("baseline-missing", path, row=row, column="indicator_id",
-                                value=indicator, params={"key": rec.get("target_id"), "year": year}))
+            issues.append(
+                Issue(
+                    "baseline-missing",
+                    path,
+                    row=row,
+                    column="indicator_id",
+                    value=indicator,
+                    params={"key": rec.get("target_id"), "year": year},
+                )
+            )
     return issues
 
 
@@ -106,11 +141,23 @@ def _stock_flow(rule: dict[str, Any], known: dict, path: str) -> list[Issue]:
             continue
         expected = previous[1]["value"] + flow[1]["value"]
         if abs(rec["value"] - expected) > 1e-9:
-            issues.append(Issue("stock-flow-mismatch", path, row=row, column="value",
-                                value=rec["value"], params={
-                                    "year": year, "previous_year": year - 1,
-                                    "stock": rule["stock"], "previous": previous[1]["value"],
-                                    "flow": flow[1]["value"], "expected": expected}))
+            issues.append(
+                Issue(
+                    "stock-flow-mismatch",
+                    path,
+                    row=row,
+                    column="value",
+                    value=rec["value"],
+                    params={
+                        "year": year,
+                        "previous_year": year - 1,
+                        "stock": rule["stock"],
+                        "previous": previous[1]["value"],
+                        "flow": flow[1]["value"],
+                        "expected": expected,
+                    },
+                )
+            )
     return issues
 
 
@@ -124,11 +171,23 @@ def _share(rule: dict[str, Any], known: dict, path: str) -> list[Issue]:
             continue
         expected = part[1]["value"] / whole[1]["value"] * 100
         digits = len(str(rec["value"]).partition(".")[2])
-        if abs(round(expected, digits) - rec["value"]) > 10 ** -digits / 2 + 1e-9:
-            issues.append(Issue("share-mismatch", path, row=row, column="value",
-                                value=rec["value"], params={
-                                    "year": year, "share_id": rule["share"], "part": rule["part"],
-                                    "whole": rule["whole"], "expected": round(expected, 2)}))
+        if abs(round(expected, digits) - rec["value"]) > 10**-digits / 2 + 1e-9:
+            issues.append(
+                Issue(
+                    "share-mismatch",
+                    path,
+                    row=row,
+                    column="value",
+                    value=rec["value"],
+                    params={
+                        "year": year,
+                        "share_id": rule["share"],
+                        "part": rule["part"],
+                        "whole": rule["whole"],
+                        "expected": round(expected, 2),
+                    },
+                )
+            )
     return issues
 
 
@@ -138,8 +197,7 @@ RULES: dict[str, tuple[tuple[str, ...], Callable[[dict[str, Any], dict, str], li
 }
 
 
-def check_rules(rules: list[dict[str, Any]], records: Records, path: str, meta_path: str
-                ) -> list[Issue]:
+def check_rules(rules: list[dict[str, Any]], records: Records, path: str, meta_path: str) -> list[Issue]:
     """Apply the `consistency:` rules of a dataset's metadata to its indicator records."""
     known = _lookup(records)
     ids = {indicator for indicator, _ in known}
@@ -147,9 +205,14 @@ def check_rules(rules: list[dict[str, Any]], records: Records, path: str, meta_p
     for rule in rules:
         spec = RULES.get(rule.get("type", ""))
         if spec is None:
-            issues.append(Issue("meta-invalid", meta_path, value=rule.get("type"),
-                                params={"reason": f"has an unknown consistency rule type "
-                                                  f"{rule.get('type')!r}"}))
+            issues.append(
+                Issue(
+                    "meta-invalid",
+                    meta_path,
+                    value=rule.get("type"),
+                    params={"reason": f"has an unknown consistency rule type {rule.get('type')!r}"},
+                )
+            )
             continue
         keys, run = spec
         unknown = [rule.get(k) for k in keys if rule.get(k) not in ids]

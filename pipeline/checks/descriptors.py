@@ -47,8 +47,15 @@ def check_schema(schema: dict[str, Any], path: Path, shown: str) -> list[Issue]:
     fields = schema.get("fields")
     if not isinstance(fields, list) or not fields:
         return [issue('"fields" is missing or empty')]
-    report = Schema.validate_descriptor(schema)
-    issues = [issue(e.note) for task in report.tasks for e in task.errors]
+    from frictionless import FrictionlessException
+
+    try:
+        report = Schema.validate_descriptor(schema)
+        issues = [issue(e.note) for task in report.tasks for e in task.errors]
+        Schema.from_descriptor(schema)  # some faults (unknown types) only show when built
+    except FrictionlessException as exc:
+        notes = [e.note for e in exc.reasons] or [exc.error.note]
+        issues = [issue(note) for note in notes]
     names = [f.get("name") for f in fields if isinstance(f, dict)]
     for i, f in enumerate(fields, start=1):
         if not isinstance(f, dict) or not f.get("name"):
@@ -63,8 +70,7 @@ def check_schema(schema: dict[str, Any], path: Path, shown: str) -> list[Issue]:
     return issues
 
 
-def check_meta(meta: dict[str, Any], meta_schema_path: Path, path: Path, shown: str
-               ) -> list[Issue]:
+def check_meta(meta: dict[str, Any], meta_schema_path: Path, path: Path, shown: str) -> list[Issue]:
     import jsonschema
 
     schema = json.loads(meta_schema_path.read_text(encoding="utf-8"))

@@ -48,7 +48,7 @@ def read_text(data: bytes, shown: str, dataset: str) -> tuple[str | None, list[I
     """Decode strictly as UTF-8 (BOM allowed); recognise GBK/GB18030 and UTF-16 by name."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, [Issue("encoding-utf16", shown, row=1)]
-    body = data[len(BOM):] if data.startswith(BOM) else data
+    body = data[len(BOM) :] if data.startswith(BOM) else data
     try:
         return body.decode("utf-8"), []
     except UnicodeDecodeError as exc:
@@ -72,7 +72,7 @@ def check_shape(text: str, shown: str, expected: list[str]) -> list[Issue]:
     for delimiter, name in ((";", ";"), ("\t", "Tab"), ("；", "；"), ("|", "|")):
         if header.count(delimiter) > header.count(",") and len(expected) > 1:
             return [Issue("wrong-delimiter", shown, row=1, value=header, params={"delimiter": name})]
-    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    rows = [r for r in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in r)]
     if len(rows) <= 1:
         return [Issue("no-rows", shown, row=1)]
     return []

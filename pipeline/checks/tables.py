@@ -18,12 +18,21 @@ OTHER_ROW = re.compile(r"row at position \"?(?P<row>\d+)\"?")
 FK_NOTE = re.compile(r'lookup table "(?P<resource>[^"]*)" as "(?P<fields>[^"]*)"')
 
 LABEL_CODES = {
-    "duplicate-label", "blank-label", "incorrect-label", "extra-label", "missing-label",
+    "duplicate-label",
+    "blank-label",
+    "incorrect-label",
+    "extra-label",
+    "missing-label",
 }
 ROW_CODES = {"extra-cell", "missing-cell", "blank-row"}
 CONSTRAINT_CODES = {
-    "required": "required", "enum": "enum", "pattern": "pattern", "minimum": "minimum",
-    "maximum": "maximum", "maxLength": "max-length", "exclusiveMinimum": "minimum",
+    "required": "required",
+    "enum": "enum",
+    "pattern": "pattern",
+    "minimum": "minimum",
+    "maximum": "maximum",
+    "maxLength": "max-length",
+    "exclusiveMinimum": "minimum",
     "exclusiveMaximum": "maximum",
 }
 
@@ -32,8 +41,7 @@ def _examples(schema: dict[str, Any]) -> dict[str, str]:
     return {f["name"]: f.get("example", "") for f in schema.get("fields", [])}
 
 
-def convert(error: Any, path: str, schema: dict[str, Any], reference_values: dict[str, list[str]]
-            ) -> Issue:
+def convert(error: Any, path: str, schema: dict[str, Any], reference_values: dict[str, list[str]]) -> Issue:
     """One frictionless error -> one Issue. `reference_values` gives examples for foreign keys."""
     fields = schema.get("fields", [])
     names = [f.get("name") for f in fields]
@@ -47,18 +55,22 @@ def convert(error: Any, path: str, schema: dict[str, Any], reference_values: dic
     where = {"path": path, "row": row, "column": column, "column_number": column_number}
     if kind in LABEL_CODES:
         label = getattr(error, "label", None)
-        expected_label = names[column_number - 1] if column_number and column_number <= len(names) \
-            else ""
-        return Issue(kind, path, row=1, column=label or expected_label, column_number=column_number,
-                     value=label, params={"expected": ",".join(names),
-                                          "expected_label": expected_label})
+        expected_label = names[column_number - 1] if column_number and column_number <= len(names) else ""
+        return Issue(
+            kind,
+            path,
+            row=1,
+            column=label or expected_label,
+            column_number=column_number,
+            value=label,
+            params={"expected": ",".join(names), "expected_label": expected_label},
+        )
     if kind in ROW_CODES:
         return Issue(kind, value=cell, **where)
     if kind == "type-error":
         type_ = (by_name.get(column) or {}).get("type", "string")
         zh, en, example = TYPE_NAMES.get(type_, (type_, type_, ""))
-        return Issue(kind, value=cell, params={"type_zh": zh, "type_en": en, "example": example},
-                     **where)
+        return Issue(kind, value=cell, params={"type_zh": zh, "type_en": en, "example": example}, **where)
     if kind == "constraint-error":
         match = CONSTRAINT.search(note)
         name = match.group("name") if match else ""
@@ -66,30 +78,41 @@ def convert(error: Any, path: str, schema: dict[str, Any], reference_values: dic
         code = CONSTRAINT_CODES.get(name, "constraint")
         field = by_name.get(column) or {}
         allowed = "、".join(str(v) for v in (field.get("constraints") or {}).get("enum", []))
-        params = {"limit": limit, "constraint": name, "allowed": allowed, "pattern": limit,
-                  "example": field.get("example", ""),
-                  "meaning": field.get("description", field.get("title", ""))}
+        params = {
+            "limit": limit,
+            "constraint": name,
+            "allowed": allowed,
+            "pattern": limit,
+            "example": field.get("example", ""),
+            "meaning": field.get("description") or field.get("title") or column,
+        }
         return Issue(code, value=cell, params=params, **where)
     if kind == "unique-error":
         match = OTHER_ROW.search(note)
-        return Issue("unique", value=cell, params={"other_row": match.group("row") if match else "?"},
-                     **where)
+        return Issue(
+            "unique", value=cell, params={"other_row": match.group("row") if match else "?"}, **where
+        )
     if kind == "primary-key":
         match = OTHER_ROW.search(note)
         key = schema.get("primaryKey") or []
         key = [key] if isinstance(key, str) else key
         cells = getattr(error, "cells", []) or []
-        value = ", ".join(cells[names.index(k)] for k in key if k in names
-                          and names.index(k) < len(cells))
-        return Issue("primary-key", path, row=row, value=value,
-                     params={"key": "+".join(key), "other_row": match.group("row") if match else "?"})
+        value = ", ".join(cells[names.index(k)] for k in key if k in names and names.index(k) < len(cells))
+        return Issue(
+            "primary-key",
+            path,
+            row=row,
+            value=value,
+            params={"key": "+".join(key), "other_row": match.group("row") if match else "?"},
+        )
     if kind == "foreign-key":
         return _foreign_key(error, path, schema, names, reference_values)
     return Issue("frictionless", value=cell, params={"reason": f"{kind}: {note}"}, **where)
 
 
-def _foreign_key(error: Any, path: str, schema: dict[str, Any], names: list[str],
-                 reference_values: dict[str, list[str]]) -> Issue:
+def _foreign_key(
+    error: Any, path: str, schema: dict[str, Any], names: list[str], reference_values: dict[str, list[str]]
+) -> Issue:
     note = getattr(error, "note", "") or ""
     cells = getattr(error, "cells", []) or []
     row = getattr(error, "row_number", None)
@@ -107,13 +130,20 @@ def _foreign_key(error: Any, path: str, schema: dict[str, Any], names: list[str]
             column = ",".join(fields)
             break
     value = ", ".join(
-        cells[names.index(c)] for c in (column or "").split(",") if c in names
-        and names.index(c) < len(cells)
+        cells[names.index(c)] for c in (column or "").split(",") if c in names and names.index(c) < len(cells)
     )
     column_number = names.index(column) + 1 if column in names else None
     examples = reference_values.get(resource, [])[:3]
     return Issue(
-        "foreign-key", path, row=row, column=column, column_number=column_number, value=value,
-        params={"reference": f"{resource}.{ref_fields}", "reference_file": f"datasets/{resource}.csv",
-                "example": "、".join(examples)},
+        "foreign-key",
+        path,
+        row=row,
+        column=column,
+        column_number=column_number,
+        value=value,
+        params={
+            "reference": f"{resource}.{ref_fields}",
+            "reference_file": f"datasets/{resource}.csv",
+            "example": "、".join(examples),
+        },
     )

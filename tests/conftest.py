@@ -1,0 +1,32 @@
+"""Shared fixtures: a tiny synthetic project (tests/fixtures/project) copied per test."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.paths import Layout
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Layout:
+    """A fresh copy of the synthetic fixture project (datasets areas and figures)."""
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / "project", root)
+    return Layout(root)
+
+
+@pytest.fixture
+def repo_copy(tmp_path: Path) -> Layout:
+    """A copy of the repository's own datasets, schemas and datapackage.json."""
+    from pipeline.paths import REPO
+
+    root = tmp_path / "repo"
+    for name in ("datasets", "schemas"):
+        shutil.copytree(REPO.root / name, root / name)
+    shutil.copy(REPO.descriptor, root / "datapackage.json")
+    return Layout(root)
