@@ -271,10 +271,15 @@ def excel_csv(info: Info) -> bytes:
 
 
 def _csv_text(table: list[list[str]], line_end: str) -> str:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator=line_end, quoting=csv.QUOTE_MINIMAL)
-    writer.writerows(table)
-    return buffer.getvalue()
+    """RFC 4180 text: a cell is quoted when it holds a comma, quote, CR or LF (Python's csv
+    writer leaves a lone CR unquoted when the line end is LF)."""
+    return "".join(",".join(_csv_cell(cell) for cell in row) + line_end for row in table)
+
+
+def _csv_cell(cell: str) -> str:
+    if any(ch in cell for ch in ',"\r\n'):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
 
 
 def _field_type(info: Info, name: str) -> str:
