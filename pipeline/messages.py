@@ -392,8 +392,8 @@ CATALOGUE: dict[str, Message] = {
     "frictionless": M(
         "数据错误",
         "Data error",
-        "{reason}",
-        "{reason}",
+        "frictionless 校验报告：{reason}",
+        "frictionless reports: {reason}",
         "按提示修改后重新校验。",
         "Fix as described and validate again.",
     ),

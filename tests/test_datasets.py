@@ -1,0 +1,141 @@
+"""Contract tests over the repository's real datasets/ folder."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from frictionless import Package, Schema
+
+from pipeline import load, package
+from pipeline.paths import REPO, Layout
+from pipeline.validate import run
+
+DATASETS = load.discover(REPO)
+
+
+def test_there_are_datasets():
+    assert {d.name for d in DATASETS} >= {
+        "indicators",
+        "plan-categories",
+        "plan-tasks",
+        "plan-targets",
+        "work-areas",
+    }
+
+
+@pytest.mark.parametrize("dataset", DATASETS, ids=lambda d: d.name)
+def test_each_dataset_is_valid_on_its_own(dataset: load.Dataset):
+    report = run(REPO, targets=[dataset.csv])
+    assert report.valid, report.render("text")
+    assert report.warnings == []
+
+
+@pytest.mark.parametrize("dataset", DATASETS, ids=lambda d: d.name)
+def test_each_dataset_has_complete_bilingual_metadata(dataset: load.Dataset):
+    meta = dataset.meta()
+    for key in ("title", "title_en", "description", "description_en", "keywords"):
+        assert meta.get(key), key
+    for field in dataset.schema()["fields"]:
+        assert field.get("title") and field.get("description") and field.get("description_en"), field
+
+
+def test_datapackage_json_is_current_and_passes_plain_frictionless():
+    assert REPO.descriptor.read_text(encoding="utf-8") == package.render(REPO)
+    result = subprocess.run(
+        [sys.executable, "-m", "frictionless", "validate", "--json", "datapackage.json"],
+        cwd=REPO.root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
+
+
+def test_package_round_trips_through_frictionless(tmp_path):
+    """Every table, written out by frictionless and read back, gives the same typed rows."""
+    pkg = Package(str(REPO.descriptor))
+    assert {r.name for r in pkg.resources} == {d.name for d in DATASETS}
+    for resource in pkg.resources:
+        rows = [row.to_dict() for row in resource.read_rows()]
+        assert rows, resource.name
+        copy = resource.write(str(tmp_path / f"{resource.name}.csv"))
+        schema = resource.schema.to_descriptor()
+        schema.pop("foreignKeys", None)  # the copy stands alone, outside the package
+        copy.schema = Schema.from_descriptor(schema)
+        assert [row.to_dict() for row in copy.read_rows()] == rows
+
+
+def test_stale_datapackage_is_an_error(repo_copy: Layout):
+    text = repo_copy.descriptor.read_text(encoding="utf-8")
+    repo_copy.descriptor.write_text(text.replace("主要科技工作指标", "旧标题"), encoding="utf-8")
+    assert [i.code for i in run(repo_copy).errors] == ["datapackage-stale"]
+
+
+def _append(layout: Layout, name: str, rows: list[str]) -> None:
+    path = layout.csv(name)
+    path.write_text(path.read_text(encoding="utf-8") + "\n".join(rows) + "\n", encoding="utf-8")
+
+
+SYNTHETIC_2021 = [
+    # made-up figures for a synthetic next year, in a temporary copy only
+    "high-tech-enterprises,2021,innovation-entities,高新技术企业数量,High-tech enterprises,"
+    "250,,,家,enterprises,false,,一、工作情况,",
+    "high-tech-net-increase,2021,innovation-entities,高新技术企业净增数,"
+    "Net increase in high-tech enterprises,41,,,家,enterprises,false,,一、工作情况,",
+]
+
+
+def test_next_year_is_new_rows_not_new_files_or_columns(repo_copy: Layout):
+    header_before = repo_copy.csv("indicators").read_text(encoding="utf-8").splitlines()[0]
+    _append(repo_copy, "indicators", SYNTHETIC_2021)
+    report = run(repo_copy)
+    assert report.valid, report.render("text")
+    records = load.read_records(load.dataset_for(repo_copy, repo_copy.csv("indicators")))
+    years = {r["year"] for r in records if r["indicator_id"] == "high-tech-enterprises"}
+    assert years == {2019, 2020, 2021}
+    assert repo_copy.csv("indicators").read_text(encoding="utf-8").splitlines()[0] == header_before
+
+
+def test_next_year_totals_are_checked_against_net_increase(repo_copy: Layout):
+    rows = [SYNTHETIC_2021[0].replace(",250,", ",260,"), SYNTHETIC_2021[1]]
+    _append(repo_copy, "indicators", rows)
+    assert run(repo_copy).flatten(["row", "code"]) == [[45, "stock-flow-mismatch"]]
+
+
+def test_next_year_indicator_must_keep_its_unit(repo_copy: Layout):
+    _append(repo_copy, "indicators", [SYNTHETIC_2021[0].replace(",家,", ",个,")])
+    assert run(repo_copy).flatten(["row", "column", "code"]) == [[45, "unit", "inconsistent-definition"]]
+
+
+def test_qualifiers_and_ranges_are_machine_readable():
+    records = {
+        r["indicator_id"]: r
+        for r in load.read_records(load.dataset_for(REPO, REPO.csv("indicators")))
+        if r["year"] == 2020
+    }
+    assert (
+        records["transfer-universities"]["value"],
+        records["transfer-universities"]["qualifier"],
+        records["transfer-universities"]["unit"],
+    ) == (30, "多", "所")
+    targets = {r["target_id"]: r for r in load.read_records(load.dataset_for(REPO, REPO.csv("plan-targets")))}
+    team = targets["provincial-innovation-teams"]
+    assert (team["value"], team["value_max"], team["qualifier"]) == (3, 5, None)
+    assert targets["newspaper-special-pages"]["qualifier"] == "不少于"
+    for r in records.values():
+        assert isinstance(r["value"], (int, float))
+
+
+def test_derived_values_say_how():
+    for r in load.read_records(load.dataset_for(REPO, REPO.csv("indicators"))):
+        assert bool(r["derived"]) == bool(r["derivation"]), r["indicator_id"]
+
+
+def test_plan_has_26_tasks_in_6_categories():
+    tasks = load.read_records(load.dataset_for(REPO, REPO.csv("plan-tasks")))
+    categories = load.read_records(load.dataset_for(REPO, REPO.csv("plan-categories")))
+    assert [t["number"] for t in tasks] == list(range(1, 27))
+    assert len(categories) == 6
+    assert {t["category_id"] for t in tasks} == {c["category_id"] for c in categories}
