@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test serve validate lint install clean
+.PHONY: build test serve validate linkcheck lint install clean
 
 ## install: create .venv and install the locked dependencies (only when the lock changed)
 install: $(STAMP)
@@ -16,9 +16,13 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	touch $(STAMP)
 
-## validate: check every dataset (exit 1 when anything is invalid)
+## validate: check every dataset (exit 1 when anything is invalid); FORMAT=github in CI
 validate: $(STAMP)
-	$(PY) -m pipeline validate
+	$(PY) -m pipeline validate $(if $(FORMAT),--format $(FORMAT))
+
+## linkcheck: check every link inside the built site/ offline (run make build first)
+linkcheck: $(STAMP)
+	$(PY) -m pipeline linkcheck site
 
 ## build: install, validate, build the site into site/
 build: $(STAMP)

@@ -22,6 +22,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("pipeline.importer", "导入 Excel/CSV 表格到数据集 / import a sheet into a dataset"),
     "new-year": ("pipeline.newyear", "准备新一年的数据和页面 / scaffold the next edition"),
     "revisions": ("pipeline.revisions", "检查或记录数字修订 / check or record revisions"),
+    "ci-summary": ("pipeline.ci_summary", "校验结果的 Markdown 摘要表 / validation summary table"),
+    "linkcheck": ("pipeline.linkcheck", "离线检查网站链接 / check the built site's links"),
 }
 
 
