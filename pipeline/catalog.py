@@ -1,0 +1,586 @@
+"""The data catalog pages: /data/ (Chinese), /data/en/ (English) and one page per dataset.
+
+What belongs here: generated Markdown for the catalog and dataset pages (data
+dictionary from the Table Schema, preview, downloads with sizes and
+checksums, license, citations, validation status, charts that use the data)
+and their schema.org JSON-LD. What does not: the download files themselves
+(downloads.py, whose in-memory output gives the sizes and checksums shown
+here), chart pages (pages.py), MkDocs configuration.
+
+Everything that comes from data or metadata is escaped before it lands in a
+page: ASCII punctuation becomes numeric character references, which Markdown,
+HTML and any later template step all leave as literal text; JSON-LD has `<`,
+`>`, `&`, `{` and `}` escaped so no `</script>` can close its block.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import string
+from pathlib import Path
+from typing import Any
+
+from . import downloads, load
+from .downloads import Info
+from .paths import Layout
+
+PREVIEW_ROWS = 10
+CATALOG = "index.md"
+CATALOG_EN = "en.md"
+
+_PUNCTUATION = set(string.punctuation)
+
+
+def esc(value: Any) -> str:
+    """Text from data, safe as Markdown inline text and inside HTML elements and attributes."""
+    text = "" if value is None else str(value)
+    text = " ".join(text.split("\n"))
+    return "".join(f"&#{ord(c)};" if c in _PUNCTUATION else c for c in text)
+
+
+def code(name: Any) -> str:
+    """A field name as inline code when it is a plain identifier, else as escaped text."""
+    text = str(name)
+    return f"`{text}`" if re.fullmatch(r"[A-Za-z0-9_]+", text) else esc(text)
+
+
+def _escape_json_string(match: re.Match[str]) -> str:
+    return "".join(f"\\u{ord(c):04x}" if c in "<>&{}" else c for c in match.group(0))
+
+
+def json_ld(data: dict[str, Any]) -> str:
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    # Inside strings: no "</script>", and no braces a later template step could expand.
+    text = re.sub(r'"(?:[^"\\]|\\.)*"', _escape_json_string, text)
+    return f'<script type="application/ld+json">\n{text}\n</script>\n'
+
+
+def front_matter(title: str, description: str) -> str:
+    """YAML front matter; JSON strings are valid YAML. Angle brackets dropped from both
+    because themes print page titles and descriptions into the HTML head as they are."""
+    def safe(s: str) -> str:
+        s = s.replace("<", "").replace(">", "").replace("&", "＆")
+        return json.dumps(s, ensure_ascii=False)
+
+    return f"---\ntitle: {safe(title)}\ndescription: {safe(description[:300])}\n---\n\n"
+
+
+def size_text(n: int) -> str:
+    if n < 1024:
+        return f"{n} B"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+def pre(text: str) -> str:
+    """A preformatted block (citations, checksums) with every character from data escaped."""
+    return "<pre><code>" + "\n".join(esc(line) for line in text.split("\n")) + "</code></pre>\n"
+
+
+def table(head: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table; cells must already be escaped (no raw `|` or newlines)."""
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- shared parts
+
+
+class Context:
+    """What every page needs: the datasets, the published files, validation, charts."""
+
+    def __init__(
+        self,
+        layout: Layout,
+        items: list[Info],
+        files: dict[str, bytes],
+        report: Any = None,
+        charts: dict[str, list[dict[str, str]]] | None = None,
+    ) -> None:
+        self.layout = layout
+        self.items = items
+        self.files = files
+        self.report = report
+        self.charts = charts or {}
+        self.package = load.package_meta(layout)
+        self.site_url = downloads.site_url(layout)
+        self.zip_name = downloads.package_name(layout) + ".zip"
+
+    def url(self, path: str, page: str) -> str:
+        """URL of a site path as linked from the page at site path `page` (a folder URL such
+        as "data/indicators/"): absolute when the site URL is known, else relative."""
+        if self.site_url:
+            return f"{self.site_url.rstrip('/')}/{path}"
+        rel = posixpath.relpath(path, page.rstrip("/") or ".")
+        return rel + "/" if path.endswith("/") and rel != "." else ("./" if rel == "." else rel)
+
+    def sha(self, path: str) -> str:
+        import hashlib
+
+        return hashlib.sha256(self.files[path]).hexdigest()
+
+    def status(self, info: Info, lang: str = "zh") -> tuple[bool | None, str]:
+        """(valid?, words) for one dataset from the validation report of this build."""
+        en = lang == "en"
+        report = self.report
+        if report is None:
+            return None, "not checked in this build" if en else "本次构建未运行校验"
+        mine = {
+            self.layout.relative(p)
+            for p in (info.dataset.csv, info.dataset.schema_path, info.dataset.meta_path)
+        }
+        issues = [i for i in getattr(report, "issues", []) if getattr(i, "path", None) in mine]
+        errors = [i for i in issues if getattr(i, "severity", "error") == "error"]
+        warnings = len(issues) - len(errors)
+        if errors:
+            n = len(errors)
+            return False, f"{n} errors" if en else f"有 {n} 处错误"
+        words = (
+            "valid: Table Schema (types, constraints, primary and foreign keys) and "
+            "consistency checks passed"
+            if en else "已通过校验：Table Schema（类型、约束、主键、外键）与数据一致性检查"
+        )
+        if warnings:
+            words += f"; {warnings} warnings" if en else f"；{warnings} 条提醒"
+        return True, words
+
+
+def dataset_json_ld(ctx: Context, info: Info) -> dict[str, Any]:
+    page = f"data/{info.name}/"
+    lic = downloads.license_(info)
+    span = downloads.years(info)
+    publisher = {
+        "@type": "GovernmentOrganization",
+        "name": ctx.package.get("publisher", ""),
+        "alternateName": ctx.package.get("publisher_en", ""),
+    }
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": info.title,
+        "alternateName": info.title_en,
+        "description": downloads.clean(str(info.meta.get("description", ""))),
+        "identifier": info.name,
+        "url": ctx.url(f"data/{info.name}/", page),
+        "inLanguage": ["zh-CN", "en"],
+        "isAccessibleForFree": True,
+        "license": lic.get("path", ""),
+        "creator": publisher,
+        "publisher": publisher,
+        "keywords": [*(info.meta.get("keywords") or []), *(info.meta.get("keywords_en") or [])],
+        "citation": downloads.citation_gbt(info),
+        "variableMeasured": [
+            {"@type": "PropertyValue", "name": f["name"], "description": f.get("title", "")}
+            for f in info.fields
+        ],
+        "includedInDataCatalog": {
+            "@type": "DataCatalog",
+            "name": ctx.package.get("title", ""),
+            "url": ctx.url("data/", page),
+        },
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "name": zh,
+                "encodingFormat": media,
+                "contentUrl": ctx.url(f"data/{info.name}{suffix}", page),
+                "contentSize": f"{len(ctx.files[info.name + suffix])} B",
+            }
+            for suffix, (zh, _en, media) in downloads.FORMATS.items()
+        ],
+    }
+    if span:
+        data["temporalCoverage"] = str(span[0]) if span[0] == span[1] else f"{span[0]}/{span[1]}"
+    if info.updated:
+        data["dateModified"] = info.updated_date()
+    return data
+
+
+def catalog_json_ld(ctx: Context) -> dict[str, Any]:
+    page = "data/"
+    lic = ctx.package.get("license") or {}
+    publisher = {
+        "@type": "GovernmentOrganization",
+        "name": ctx.package.get("publisher", ""),
+        "alternateName": ctx.package.get("publisher_en", ""),
+    }
+    return {
+        "@context": "https://schema.org",
+        "@type": "DataCatalog",
+        "name": ctx.package.get("title", ""),
+        "alternateName": ctx.package.get("title_en", ""),
+        "description": downloads.clean(str(ctx.package.get("description", ""))),
+        "url": ctx.url("data/", page),
+        "inLanguage": ["zh-CN", "en"],
+        "license": lic.get("path", ""),
+        "creator": publisher,
+        "publisher": publisher,
+        "dataset": [
+            {
+                "@type": "Dataset",
+                "name": info.title,
+                "alternateName": info.title_en,
+                "description": downloads.clean(str(info.meta.get("description", ""))),
+                "url": ctx.url(f"data/{info.name}/", page),
+                "license": lic.get("path", ""),
+                "creator": publisher,
+            }
+            for info in ctx.items
+        ],
+    }
+
+
+def formats_cell(ctx: Context, info: Info, lang: str, prefix: str = "") -> str:
+    """Links to every format with its size, e.g. "[CSV](x.csv) 9.3 KB · …"."""
+    parts = []
+    for suffix, (zh, en, _media) in downloads.FORMATS.items():
+        path = info.name + suffix
+        label = en if lang == "en" else zh
+        parts.append(f"[{esc(label)}]({prefix}{path}) {size_text(len(ctx.files[path]))}")
+    return "<br>".join(parts)
+
+
+def license_link(ctx: Context, lang: str = "zh") -> str:
+    lic = ctx.package.get("license") or {}
+    title = esc(lic.get("title") or lic.get("name") or "")
+    return f"[{title}]({lic['path']})" if lic.get("path") else title
+
+
+def _license_paragraph(ctx: Context, lang: str) -> str:
+    lic = ctx.package.get("license") or {}
+    reason = downloads.clean(str(lic.get("reason_en" if lang == "en" else "reason", "")))
+    return license_link(ctx, lang) + ("。" + esc(reason) if reason and lang != "en" else "") + (
+        ". " + esc(reason) if reason and lang == "en" else ""
+    )
+
+
+# --------------------------------------------------------------------------- catalog pages
+
+EXCEL_NOTE_ZH = (
+    '<span id="excel-formulas"></span>'
+    "**Excel 与公式。** 以 `=`、`+`、`-`、`@`、制表符或回车（以及全角的 `＝＋－＠`）开头的文字，"
+    "在 Excel 里可能被当作公式执行。为此，Excel 版 CSV 在这类文字单元格前加一个英文单引号 `'`；"
+    "XLSX 中这类单元格以文本保存并带“前缀引号”格式，显示的仍是原文，Excel 不会计算它。"
+    "数值列（如 `-5`）不受影响。标准 CSV、JSON 和 datapackage.json 保持数据原样，不作任何改动。\n"
+)
+EXCEL_NOTE_EN = (
+    '<span id="excel-formulas"></span>'
+    "**Excel and formulas.** Text that starts with `=`, `+`, `-`, `@`, a tab or a carriage return "
+    "(or the full-width `＝＋－＠`) may be run as a formula by Excel. The CSV for Excel therefore "
+    "prefixes such text cells with an apostrophe `'`; in the XLSX they are stored as text with "
+    "Excel's quote-prefix style, so they show the original text and are never calculated. "
+    "Numeric columns (such as `-5`) are untouched. The canonical CSV, the JSON and "
+    "datapackage.json keep the data exactly as it is.\n"
+)
+
+
+def _url_table(ctx: Context, lang: str) -> str:
+    en = lang == "en"
+    name = "NAME"
+    rows = [
+        [f"`/data/{name}.csv`", "canonical CSV: UTF-8, comma, LF line ends" if en
+         else "标准 CSV：UTF-8 编码、逗号分隔、LF 换行"],
+        [f"`/data/{name}.excel.csv`", "CSV for Excel: UTF-8 with BOM, CRLF line ends" if en
+         else "Excel 版 CSV：带 BOM 的 UTF-8、CRLF 换行，中文版 Excel 双击即可正确打开"],
+        [f"`/data/{name}.xlsx`", "Excel workbook: Chinese headers with units, an about sheet "
+         "(说明) and a data dictionary sheet (字段)" if en
+         else "Excel 工作簿：中文表头带单位，另有“说明”和“字段”两个工作表"],
+        [f"`/data/{name}.json`", "JSON: `metadata` plus `data` (one object per row)" if en
+         else "JSON：`metadata`（元数据）加 `data`（每行一个对象）"],
+        [f"`/data/{name}/`", "dataset page" if en else "数据集说明页"],
+        ["`/data/datapackage.json`", "Frictionless Data Package describing every CSV" if en
+         else "描述全部 CSV 的 Frictionless 数据包"],
+        [f"`/data/{ctx.zip_name}`", "everything above in one ZIP" if en
+         else "以上全部文件的压缩包"],
+        ["`/data/SHA256SUMS`", "SHA-256 checksum of every download" if en
+         else "每个下载文件的 SHA-256 校验和"],
+    ]
+    head = ["URL", "Contents"] if en else ["网址", "内容"]
+    return table(head, rows)
+
+
+def catalog_page(ctx: Context) -> str:
+    pkg = ctx.package
+    out = [front_matter("开放数据", downloads.clean(str(pkg.get("description", ""))))]
+    out.append("# 开放数据\n\n")
+    out.append(esc(downloads.clean(str(pkg.get("description", "")))) + "\n\n")
+    out.append(
+        "这里的每个数据集都经过校验，可以直接下载使用："
+        "标准 CSV、Excel 版 CSV、XLSX 和 JSON 四种格式，"
+        "点击数据集名称查看字段说明、数据预览、引用格式和校验和。"
+        f"数据以 {license_link(ctx)} 许可发布：注明出处即可自由使用。"
+        "[English](en.md)\n\n"
+    )
+    out.append("## 数据集\n\n")
+    rows = []
+    for info in ctx.items:
+        desc = downloads.clean(str(info.meta.get("description", "")))
+        rows.append([
+            f"[{esc(info.title)}]({info.name}.md)<br>{esc(info.title_en)}",
+            esc(desc),
+            esc(downloads.years_text(info)) or "—",
+            formats_cell(ctx, info, "zh"),
+            info.updated_date() or "—",
+        ])
+    out.append(table(["数据集", "说明", "年份", "下载", "更新日期"], rows))
+    out.append(f"\n所有数据集的许可均为 {license_link(ctx)}。\n\n")
+    out.append("## 一次下载全部\n\n")
+    out.append(table(["文件", "内容", "大小"], [
+        [f"[{ctx.zip_name}]({ctx.zip_name})", "全部数据集的所有格式、datapackage.json 和校验和",
+         size_text(len(ctx.files[ctx.zip_name]))],
+        ["[datapackage.json](datapackage.json)",
+         "Frictionless 数据包描述：表结构、许可、来源；可用 `frictionless validate` 校验",
+         size_text(len(ctx.files[downloads.DATAPACKAGE]))],
+        [f"[SHA256SUMS]({downloads.SUMS})", "每个下载文件的 SHA-256 校验和",
+         size_text(len(ctx.files[downloads.SUMS]))],
+    ]))
+    out.append(
+        "\n下载后可以核对文件是否完整：Linux 或 macOS 在文件所在目录运行 "
+        "`sha256sum -c SHA256SUMS`（macOS 也可用 `shasum -a 256 -c SHA256SUMS`），"
+        "Windows 运行 `certutil -hashfile 文件名 SHA256` 并与 SHA256SUMS 中的值比较。\n\n"
+    )
+    out.append("## 格式与稳定网址\n\n")
+    out.append(
+        "下载网址不含年份或版本号，以后每年更新数据时保持不变，可以放心写进报道、代码和引用。"
+        "数据没有变化时，重新发布的文件逐字节相同，校验和也不变。`NAME` 为数据集代码"
+        "（如 `indicators`）。\n\n"
+    )
+    out.append(_url_table(ctx, "zh"))
+    out.append("\n" + EXCEL_NOTE_ZH + "\n")
+    out.append(
+        "**用哪个文件？** 用 Excel 查看，选 XLSX 或 Excel 版 CSV；"
+        "用 Python、R 或数据库处理，选标准 CSV；在网页或程序里直接读取，选 JSON。"
+        "日期均为北京时间；“更新日期”是数据最近一次修改的日期。\n\n"
+    )
+    out.append(json_ld(catalog_json_ld(ctx)))
+    return "".join(out)
+
+
+def catalog_page_en(ctx: Context) -> str:
+    pkg = ctx.package
+    title = str(pkg.get("title_en") or "Open data")
+    out = [front_matter("Open data (English)", downloads.clean(str(pkg.get("description_en", ""))))]
+    out.append("# Open data\n\n")
+    out.append(f"**{esc(title)}.** " + esc(downloads.clean(str(pkg.get("description_en", ""))))
+               + "\n\n")
+    out.append(
+        "Every dataset here has been validated and can be downloaded in four formats: canonical "
+        "CSV, CSV for Excel, XLSX and JSON. Text values (names, notes) are in Chinese, and most "
+        "tables carry English names in `_en` columns. The data is published under "
+        f"{license_link(ctx, 'en')}: reuse it freely with attribution. "
+        "[中文](index.md)\n\n"
+    )
+    out.append("## Datasets\n\n")
+    rows = []
+    for info in ctx.items:
+        rows.append([
+            f"[{esc(info.title_en)}](#{info.name})<br>{esc(info.title)}",
+            esc(downloads.clean(str(info.meta.get("description_en", "")))),
+            esc(downloads.years_text(info)) or "—",
+            formats_cell(ctx, info, "en"),
+            info.updated_date() or "—",
+        ])
+    out.append(table(["Dataset", "Description", "Years", "Download", "Last updated"], rows))
+    out.append("\n## Everything at once\n\n")
+    out.append(
+        f"[{ctx.zip_name}]({ctx.zip_name}) ({size_text(len(ctx.files[ctx.zip_name]))}) holds "
+        "every format of every dataset with datapackage.json and checksums. "
+        "[datapackage.json](datapackage.json) is a Frictionless Data Package (check it with "
+        f"`frictionless validate`); [SHA256SUMS]({downloads.SUMS}) lists the SHA-256 of every "
+        "download (`sha256sum -c SHA256SUMS`).\n\n"
+    )
+    out.append("## Formats and stable URLs\n\n")
+    out.append(
+        "Download URLs carry no year or version and stay the same when the data is updated each "
+        "year. When the data has not changed, a rebuilt file is byte-identical and keeps its "
+        "checksum. `NAME` is the dataset code (such as `indicators`).\n\n"
+    )
+    out.append(_url_table(ctx, "en"))
+    out.append("\n" + EXCEL_NOTE_EN + "\n")
+    for info in ctx.items:
+        out.append(dataset_section_en(ctx, info))
+    return "".join(out)
+
+
+def dataset_section_en(ctx: Context, info: Info) -> str:
+    out = [f'<h2 id="{info.name}">{esc(info.title_en)}</h2>\n\n']
+    out.append(f"{esc(info.title)} · [中文页面]({info.name}.md)\n\n")
+    out.append(esc(downloads.clean(str(info.meta.get("description_en", "")))) + "\n\n")
+    valid, words = ctx.status(info, "en")
+    out.append(table(["", ""], [
+        ["Years", esc(downloads.years_text(info)) or "—"],
+        ["Rows", str(len(info.records))],
+        ["Last updated", info.updated_date() or "—"],
+        ["License", license_link(ctx, "en")],
+        ["Validation", ("✅ " if valid else "❌ " if valid is False else "") + esc(words)],
+        ["Download", formats_cell(ctx, info, "en").replace("<br>", " · ")],
+    ]))
+    out.append("\n**Fields**\n\n")
+    out.append(dictionary_table(info, "en"))
+    notes = [downloads.clean(str(n)) for n in info.meta.get("notes_en") or []]
+    if notes:
+        out.append("\n**Notes**\n\n" + "".join(f"- {esc(n)}\n" for n in notes))
+    out.append("\n**How to cite**\n\n" + pre(downloads.citation_apa(info)) + "\n")
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- dataset page
+
+
+def dictionary_table(info: Info, lang: str = "zh") -> str:
+    en = lang == "en"
+    rows = []
+    for fld in info.fields:
+        description = fld.get("description_en" if en else "description", "")
+        rows.append([
+            code(fld["name"]),
+            *([] if en else [esc(fld.get("title", ""))]),
+            esc(downloads.type_label(fld, lang)),
+            esc(downloads.field_unit(info, fld, lang)),
+            esc("; ".join(downloads.constraints(info.schema, fld, lang)) if en
+                else "；".join(downloads.constraints(info.schema, fld, lang))),
+            esc(downloads.clean(str(description))),
+        ])
+    head = (["Field", "Type", "Unit", "Constraints", "Description"] if en
+            else ["字段", "中文名", "类型", "单位", "约束", "含义"])
+    return table(head, rows)
+
+
+def preview_table(info: Info, limit: int = PREVIEW_ROWS) -> str:
+    """The first rows as an HTML table (cells as written in the CSV, escaped)."""
+    titles = {f["name"]: f.get("title", "") for f in info.fields}
+    head = "".join(
+        f'<th scope="col">{esc(titles.get(n) or n)}<br><code>{esc(n)}</code></th>'
+        for n in info.header
+    )
+    body = "".join(
+        "<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>"
+        for row in info.rows[:limit]
+    )
+    return (
+        '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        "</div></div>\n"
+    )
+
+
+def charts_part(ctx: Context, info: Info) -> str:
+    charts = ctx.charts.get(info.name) or []
+    if not charts:
+        return "本数据集目前没有用于图表。\n"
+    lines = []
+    for chart in charts:
+        title = esc(chart.get("title") or chart.get("id", ""))
+        link = chart.get("link")
+        lines.append(f"- [{title}]({link})\n" if link else f"- {title}\n")
+    return "".join(lines)
+
+
+def dataset_page(ctx: Context, info: Info) -> str:
+    desc = downloads.clean(str(info.meta.get("description", "")))
+    out = [front_matter(info.title, desc)]
+    out.append(f"# {esc(info.title)}\n\n")
+    out.append(
+        f"*{esc(info.title_en)}* · [English](en.md#{info.name}) · [全部数据集](index.md)\n\n"
+    )
+    out.append(esc(desc) + "\n\n")
+    valid, words = ctx.status(info)
+    mark = "✅ " if valid else "❌ " if valid is False else ""
+    sections = (info.meta.get("source") or {}).get("sections") or []
+    source = downloads.source_title(info)
+    out.append(table(["项目", "内容"], [
+        ["年份", esc(downloads.years_text(info)) or "—"],
+        ["行数", str(len(info.records))],
+        ["更新日期", info.updated_date() or "—"],
+        ["发布机构", esc(ctx.package.get("publisher", ""))],
+        ["来源", "《" + esc(source) + "》" + ("：" + "；".join(esc(s) for s in sections)
+                                             if sections else "")],
+        ["许可", license_link(ctx)],
+        ["校验", mark + esc(words)],
+    ]))
+    out.append("\n## 下载\n\n")
+    rows = []
+    for suffix, (zh, _en, _media) in downloads.FORMATS.items():
+        path = info.name + suffix
+        rows.append([esc(zh), f"[{path}]({path})", size_text(len(ctx.files[path]))])
+    out.append(table(["格式", "文件", "大小"], rows))
+    out.append(
+        "\n标准 CSV 是数据的正式版本；Excel 版 CSV 和 XLSX 专为 Excel 准备，"
+        "以 `=` `+` `-` `@` 开头的文字已作防公式处理（见[数据目录](index.md#excel-formulas)说明）。"
+        f"也可以[一次下载全部数据集]({ctx.zip_name})。\n\n"
+    )
+    out.append("## 数据字典\n\n")
+    out.append(dictionary_table(info))
+    pk = info.schema.get("primaryKey")
+    if pk:
+        keys = [pk] if isinstance(pk, str) else pk
+        out.append("\n主键：" + " + ".join(code(k) for k in keys)
+                   + "（每行这几个字段的组合唯一）。\n")
+    count = len(info.rows)
+    shown = min(count, PREVIEW_ROWS)
+    out.append(f"\n## 预览\n\n前 {shown} 行，共 {count} 行。\n\n")
+    out.append(preview_table(info))
+    notes = [downloads.clean(str(n)) for n in info.meta.get("notes") or []]
+    if notes:
+        out.append("\n## 说明\n\n" + "".join(f"- {esc(n)}\n" for n in notes))
+    out.append("\n## 引用\n\n")
+    out.append("GB/T 7714-2015（把“引用日期”换成你访问的日期）：\n\n")
+    out.append(pre(downloads.citation_gbt(info)))
+    out.append("\nAPA：\n\n")
+    out.append(pre(downloads.citation_apa(info)))
+    out.append("\n## 许可\n\n" + _license_paragraph(ctx, "zh") + "\n")
+    out.append("\n## 使用本数据的图表\n\n" + charts_part(ctx, info))
+    out.append("\n## 校验和\n\n")
+    out.append("SHA-256（与 [SHA256SUMS](" + downloads.SUMS + ") 中的值相同）：\n\n")
+    lines = "\n".join(
+        f"{ctx.sha(info.name + s)}  {info.name}{s}" for s in downloads.FORMATS
+    )
+    out.append(pre(lines))
+    out.append("\n" + json_ld(dataset_json_ld(ctx, info)))
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def pages(
+    layout: Layout,
+    files: dict[str, bytes] | None = None,
+    report: Any = None,
+    charts: dict[str, list[dict[str, str]]] | None = None,
+    items: list[Info] | None = None,
+) -> dict[str, str]:
+    """Every catalog page: path relative to the docs folder -> Markdown."""
+    items = downloads.infos(layout) if items is None else items
+    files = downloads.render(layout, items) if files is None else files
+    ctx = Context(layout, items, files, report, charts)
+    result = {f"data/{CATALOG}": catalog_page(ctx), f"data/{CATALOG_EN}": catalog_page_en(ctx)}
+    for info in items:
+        result[f"data/{info.name}.md"] = dataset_page(ctx, info)
+    return result
+
+
+def write_pages(
+    layout: Layout,
+    docs_dir: Path,
+    files: dict[str, bytes] | None = None,
+    report: Any = None,
+    charts: dict[str, list[dict[str, str]]] | None = None,
+) -> list[Path]:
+    """Write the catalog pages under docs_dir/data/; return the paths written.
+
+    `files` is downloads.render()'s output (rendered here when not given),
+    `report` the validation report of this build, `charts` maps a dataset
+    name to the charts that use it ({"id", "title", "link"}).
+    """
+    written = []
+    for rel, text in pages(layout, files, report, charts).items():
+        path = docs_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,215 @@
+"""The catalog and dataset pages: complete, escaped, with parseable JSON-LD."""
+
+from __future__ import annotations
+
+import hashlib
+import html as html_module
+import json
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import markdown
+import pytest
+
+from pipeline import catalog, downloads, load
+from pipeline.paths import REPO, Layout
+
+FIXTURE = Path(__file__).parent / "fixtures" / "downloads"
+EPOCH = 1609459200  # 2021-01-01T00:00:00Z
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Layout:
+    shutil.copytree(FIXTURE, tmp_path / "project")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    return Layout(tmp_path / "project")
+
+
+@pytest.fixture
+def pages(project: Layout) -> dict[str, str]:
+    return catalog.pages(project)
+
+
+def html(page: str) -> str:
+    """The page as MkDocs would render it (front matter dropped, common extensions on)."""
+    body = page.split("---\n", 2)[2] if page.startswith("---\n") else page
+    return markdown.markdown(body, extensions=["tables", "attr_list", "md_in_html", "toc",
+                                               "fenced_code"])
+
+
+def ld_blocks(text: str) -> list[dict]:
+    found = re.findall(r'<script type="application/ld\+json">\n(.*?)\n</script>', text, re.S)
+    return [json.loads(block) for block in found]
+
+
+def test_every_page_is_written(project: Layout, tmp_path: Path):
+    written = catalog.write_pages(project, tmp_path / "docs")
+    names = sorted(p.relative_to(tmp_path / "docs").as_posix() for p in written)
+    assert names == ["data/en.md", "data/index.md", "data/kinds.md", "data/things.md"]
+
+
+def test_catalog_lists_every_dataset_with_what_a_reader_needs(pages: dict[str, str],
+                                                              project: Layout):
+    page = html(pages["data/index.md"])
+    files = downloads.render(project)
+    for info in downloads.infos(project):
+        assert catalog.esc(info.title) in pages["data/index.md"]
+        assert f'href="{info.name}.md"' in page
+        assert catalog.esc(info.title_en) in pages["data/index.md"]
+        for suffix in downloads.FORMATS:
+            assert f'href="{info.name}{suffix}"' in page
+            assert catalog.size_text(len(files[info.name + suffix])) in page
+    assert "2019–2020" in page  # years covered
+    assert "2021-01-01" in page  # last updated
+    assert "Creative Commons Attribution 4&#46;0 International" in pages["data/index.md"]
+    assert "test-package.zip" in page and "SHA256SUMS" in page and "datapackage.json" in page
+
+
+def test_catalog_documents_formula_handling_and_stable_urls(pages: dict[str, str]):
+    for name in ("data/index.md", "data/en.md"):
+        text = pages[name]
+        assert 'id="excel-formulas"' in text
+        assert "`/data/NAME.csv`" in text and "`/data/NAME.excel.csv`" in text
+    assert "前缀引号" in pages["data/index.md"]
+    assert "quote-prefix" in pages["data/en.md"]
+
+
+def test_dataset_page_has_every_part(pages: dict[str, str], project: Layout):
+    (info,) = [i for i in downloads.infos(project) if i.name == "things"]
+    text = pages["data/things.md"]
+    page = html(text)
+    for heading in ("下载", "数据字典", "预览", "引用", "许可", "使用本数据的图表", "校验和"):
+        assert f">{heading}</h2>" in page, heading
+    for fld in info.fields:  # data dictionary row per field with type and meaning
+        assert f"<code>{fld['name']}</code>" in page
+        assert catalog.esc(fld["description"]) in text
+    assert "见“单位”列" in page  # unit of the value field
+    assert "主键（组合）；必填；≥ 2000；≤ 2100" in page
+    assert "引用 kinds 数据表" in page
+    shown = html_module.unescape(page)
+    assert "测试机构. 测试事项 </script><script>alert(1)</script>[DS/OL]. (2021-01-01)[引用日期]. " \
+        "/data/things/." in shown
+    assert "Test Agency. (2021). Test things {{ x }} [Data set]. /data/things/" in shown
+    assert page.count("<tr><td>") == catalog.PREVIEW_ROWS  # preview rows
+    assert "前 10 行，共 12 行" in page
+
+
+def test_dataset_page_checksums_match_the_files(pages: dict[str, str], project: Layout):
+    files = downloads.render(project)
+    text = pages["data/kinds.md"]
+    for suffix in downloads.FORMATS:
+        digest = hashlib.sha256(files["kinds" + suffix]).hexdigest()
+        assert catalog.esc(f"{digest}  kinds{suffix}") in text
+
+
+def test_json_ld_parses_and_carries_the_required_properties(pages: dict[str, str],
+                                                            project: Layout):
+    infos = downloads.infos(project)
+    for info in infos:
+        (data,) = ld_blocks(pages[f"data/{info.name}.md"])
+        assert data["@context"] == "https://schema.org" and data["@type"] == "Dataset"
+        for key in ("name", "description", "license", "creator", "distribution"):
+            assert data[key], key
+        assert data["name"] == info.title
+        assert data["creator"]["name"] == "测试机构"
+        assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
+        assert [d["contentUrl"] for d in data["distribution"]] == [
+            f"../{info.name}{s}" for s in downloads.FORMATS
+        ]
+        assert all(d["@type"] == "DataDownload" and d["encodingFormat"]
+                   for d in data["distribution"])
+    (things,) = ld_blocks(pages["data/things.md"])
+    assert things["temporalCoverage"] == "2019/2020"
+    (cat,) = ld_blocks(pages["data/index.md"])
+    assert cat["@type"] == "DataCatalog"
+    assert [d["name"] for d in cat["dataset"]] == [i.title for i in infos]
+    assert [d["url"] for d in cat["dataset"]] == [f"{i.name}/" for i in infos]
+
+
+def test_json_ld_urls_are_absolute_with_a_site_url(project: Layout):
+    (project.root / "mkdocs.yml").write_text("site_url: https://d.example.org/\n", "utf-8")
+    (data,) = ld_blocks(catalog.pages(project)["data/kinds.md"])
+    assert data["url"] == "https://d.example.org/data/kinds/"
+    assert data["distribution"][0]["contentUrl"] == "https://d.example.org/data/kinds.csv"
+
+
+def test_data_cannot_break_out_of_the_page(pages: dict[str, str]):
+    for name, text in pages.items():
+        page = re.sub(r'<script type="application/ld\+json">.*?</script>', "", html(text),
+                      flags=re.S)
+        # the only script elements are our JSON-LD blocks
+        assert "<script" not in page, name
+        assert "<img" not in page and "javascript:alert" not in page, name
+        assert "{{" not in text and "{%" not in text, name
+        for raw in re.findall(r'<script type="application/ld\+json">\n(.*?)\n</script>', text,
+                              re.S):
+            assert "<" not in raw and ">" not in raw, name
+    (data,) = ld_blocks(pages["data/things.md"])
+    assert data["name"] == "测试事项 </script><script>alert(1)</script>"  # exact after parsing
+    front = pages["data/things.md"].split("---\n")[1]
+    assert "<" not in front
+
+
+def test_escaped_text_shows_literally():
+    text = "</script> {{ x }} [a](javascript:1) | *b* _c_ `d` 4.0"
+    rendered = markdown.markdown(catalog.esc(text), extensions=["tables", "attr_list"])
+    assert rendered == "<p>&#60;&#47;script&#62; &#123;&#123; x &#125;&#125; &#91;a&#93;&#40;" \
+        "javascript&#58;1&#41; &#124; &#42;b&#42; &#95;c&#95; &#96;d&#96; 4&#46;0</p>"
+    assert html_module.unescape(rendered[3:-4]) == text
+
+
+def test_english_catalog_has_every_title_description_and_field(pages: dict[str, str],
+                                                               project: Layout):
+    text = pages["data/en.md"]
+    for info in downloads.infos(project):
+        assert f'<h2 id="{info.name}">' in text
+        assert catalog.esc(downloads.clean(info.meta["description_en"])) in text
+        for fld in info.fields:
+            assert catalog.esc(fld["description_en"]) in text
+    assert catalog.esc("Test Agency. (2021). Kinds [Data set]. /data/kinds/") in text
+
+
+@dataclass
+class FakeIssue:
+    path: str
+    severity: str = "error"
+
+
+@dataclass
+class FakeReport:
+    issues: list[FakeIssue] = field(default_factory=list)
+
+
+def test_validation_status_per_dataset(project: Layout):
+    report = FakeReport([FakeIssue("datasets/things.csv")])
+    result = catalog.pages(project, report=report)
+    assert "❌ 有 1 处错误" in result["data/things.md"]
+    assert "✅ 已通过校验" in result["data/kinds.md"]
+    assert "本次构建未运行校验" in catalog.pages(project)["data/kinds.md"]
+
+
+def test_validation_status_from_the_real_validator(project: Layout):
+    validate = pytest.importorskip("pipeline.validate")
+    for path in (project.csv("things"), project.meta("things"), project.schema("things")):
+        path.unlink()  # the synthetic things table is meant to be invalid
+    report = validate.run(project)
+    assert report.valid, report.render("text")
+    assert "✅ 已通过校验" in catalog.pages(project, report=report)["data/kinds.md"]
+
+
+def test_charts_that_use_a_dataset_are_linked(project: Layout):
+    charts = {"things": [{"id": "c1", "title": "图表一", "link": "../charts/c1.md"}]}
+    page = html(catalog.pages(project, charts=charts)["data/things.md"])
+    assert '<a href="../charts/c1.md">图表一</a>' in page
+    assert "本数据集目前没有用于图表" in html(catalog.pages(project)["data/kinds.md"])
+
+
+def test_repository_pages_build_for_every_dataset():
+    result = catalog.pages(REPO)
+    for dataset in load.discover(REPO):
+        text = result[f"data/{dataset.name}.md"]
+        (data,) = ld_blocks(text)
+        assert data["name"] == dataset.meta()["title"]
+        assert data["alternateName"] == dataset.meta()["title_en"]
