@@ -375,3 +375,22 @@ def test_years_and_constraints(project: Layout):
 
 def test_clean_removes_folding_spaces_between_chinese_only():
     assert downloads.clean("文字、\n 引号和 换行 and English words") == "文字、引号和换行 and English words"
+
+
+@pytest.mark.parametrize(("line", "env", "expected"), [
+    ("site_url: https://a.example.org/", None, "https://a.example.org/"),
+    ("site_url: 'https://a.example.org/'", None, "https://a.example.org/"),
+    ('site_url: !ENV [SITE_URL, "http://127.0.0.1:8000/"]', None, ""),
+    ('site_url: !ENV [SITE_URL, "http://127.0.0.1:8000/"]', "https://b.example.org/x/",
+     "https://b.example.org/x/"),
+    ("site_url: !ENV [SITE_URL, 'https://c.example.org/']", None, "https://c.example.org/"),
+    ("site_url: !ENV SITE_URL", "https://d.example.org/", "https://d.example.org/"),
+    ("site_name: no url", None, ""),
+])
+def test_site_url_from_mkdocs_yml(project: Layout, monkeypatch: pytest.MonkeyPatch,
+                                  line: str, env: str | None, expected: str):
+    monkeypatch.delenv("SITE_URL", raising=False)
+    if env:
+        monkeypatch.setenv("SITE_URL", env)
+    (project.root / "mkdocs.yml").write_text(f"site_name: x\n{line}\n", encoding="utf-8")
+    assert downloads.site_url(project) == expected
