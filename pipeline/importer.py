@@ -20,6 +20,7 @@ import csv
 import datetime as dt
 import io
 import math
+import re
 import shutil
 import sys
 import tempfile
@@ -109,6 +110,9 @@ NOTES: dict[str, dict[str, str]] = {
 }
 
 
+DATA_SHEET = "数据"  # the data sheet of the XLSX files the site publishes
+
+
 class ImportProblem(Exception):
     """A sheet that cannot be turned into the canonical CSV, with a code and its details."""
 
@@ -170,6 +174,8 @@ def _read_xlsx(path: Path, sheet: str | None, dataset: str | None) -> Sheet:
             ws = book[sheet]
         elif dataset is not None and dataset in names:
             ws = book[dataset]
+        elif DATA_SHEET in names:
+            ws = book[DATA_SHEET]
         else:
             ws = book[names[0]]
         rows = [list(r) for r in ws.iter_rows(values_only=True)]
@@ -321,9 +327,14 @@ def normalise(sheet: Sheet, schema: dict[str, Any],
     used_titles = False
     for cell in sheet.header:
         label = _cell_text(cell, "string").strip()
-        if label not in names and label in titles:
-            label = titles[label]
-            used_titles = True
+        if label not in names:
+            # a title, possibly with its unit as our downloads write it: 数值（亿元）
+            bare = re.sub(r"（[^（）]*）$", "", label)
+            for candidate in (label, bare):
+                if candidate in titles:
+                    label = titles[candidate]
+                    used_titles = True
+                    break
         header.append(label)
     duplicates = sorted({h for h in header if header.count(h) > 1 and h})
     if duplicates:

@@ -25,6 +25,7 @@ import argparse
 import csv
 import datetime as dt
 import io
+import re
 import subprocess
 import sys
 from dataclasses import asdict, dataclass
@@ -114,8 +115,9 @@ def for_dataset(layout: Layout, name: str) -> list[dict[str, str]]:
 def markdown(rows: list[dict[str, str]], lang: str = "zh") -> str:
     """A Markdown table of revisions; a sentence saying there are none when empty."""
     def cell(text: str) -> str:
-        return (text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
-                .replace(">", "&gt;").replace("\n", " ") or "—")
+        text = " ".join(text.split())
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return re.sub(r"([\\`*_{}\[\]()|~])", r"\\\1", text) or "—"
 
     if not rows:
         return "本数据集发布以来没有修订过已发布的数字。\n" if lang != "en" else (
