@@ -80,6 +80,11 @@ def pre(text: str) -> str:
     return "<pre><code>" + "\n".join(esc(line) for line in text.split("\n")) + "</code></pre>\n"
 
 
+def quote(text: str) -> str:
+    """A citation to copy: a block quote that wraps on narrow screens."""
+    return "> " + esc(text) + "\n"
+
+
 def table(head: list[str], rows: list[list[str]]) -> str:
     """A Markdown table; cells must already be escaped (no raw `|` or newlines)."""
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -138,7 +143,7 @@ class Context:
         warnings = len(issues) - len(errors)
         if errors:
             n = len(errors)
-            return False, f"{n} errors" if en else f"有 {n} 处错误"
+            return False, f"failed: {n} errors" if en else f"未通过校验：有 {n} 处错误"
         words = (
             "valid: Table Schema (types, constraints, primary and foreign keys) and "
             "consistency checks passed"
@@ -235,7 +240,7 @@ def catalog_json_ld(ctx: Context) -> dict[str, Any]:
 
 
 def formats_cell(ctx: Context, info: Info, lang: str, prefix: str = "") -> str:
-    """Links to every format with its size, e.g. "[CSV](x.csv) 9.3 KB · …"."""
+    """Links to every format with its size, e.g. "[CSV](x.csv) 9.3 KB<br>…"."""
     parts = []
     for suffix, (zh, en, _media) in downloads.FORMATS.items():
         path = info.name + suffix
@@ -316,17 +321,18 @@ def catalog_page(ctx: Context) -> str:
         "[English](en.md)\n\n"
     )
     out.append("## 数据集\n\n")
-    rows = []
     for info in ctx.items:
-        desc = downloads.clean(str(info.meta.get("description", "")))
-        rows.append([
-            f"[{esc(info.title)}]({info.name}.md)<br>{esc(info.title_en)}",
-            esc(desc),
-            esc(downloads.years_text(info)) or "—",
-            formats_cell(ctx, info, "zh"),
-            info.updated_date() or "—",
-        ])
-    out.append(table(["数据集", "说明", "年份", "下载", "更新日期"], rows))
+        out.append(f"### [{esc(info.title)}]({info.name}.md)\n\n")
+        out.append(f"*{esc(info.title_en)}*\n\n")
+        out.append(esc(downloads.clean(str(info.meta.get("description", "")))) + "\n\n")
+        facts = [
+            f"年份：{esc(downloads.years_text(info)) or '—'}",
+            f"{len(info.records)} 行",
+            f"更新日期：{info.updated_date() or '—'}",
+            f"许可：{license_link(ctx)}",
+        ]
+        out.append(" · ".join(facts) + "<br>\n")
+        out.append("下载：" + formats_cell(ctx, info, "zh").replace("<br>", " · ") + "\n\n")
     out.append(f"\n所有数据集的许可均为 {license_link(ctx)}。\n\n")
     out.append("## 一次下载全部\n\n")
     out.append(table(["文件", "内容", "大小"], [
@@ -379,12 +385,11 @@ def catalog_page_en(ctx: Context) -> str:
     for info in ctx.items:
         rows.append([
             f"[{esc(info.title_en)}](#{info.name})<br>{esc(info.title)}",
-            esc(downloads.clean(str(info.meta.get("description_en", "")))),
             esc(downloads.years_text(info)) or "—",
-            formats_cell(ctx, info, "en"),
             info.updated_date() or "—",
         ])
-    out.append(table(["Dataset", "Description", "Years", "Download", "Last updated"], rows))
+    out.append(table(["Dataset", "Years", "Last updated"], rows))
+    out.append("\nEach dataset is described below with its downloads, fields and citation.\n")
     out.append("\n## Everything at once\n\n")
     out.append(
         f"[{ctx.zip_name}]({ctx.zip_name}) ({size_text(len(ctx.files[ctx.zip_name]))}) holds "
@@ -410,13 +415,13 @@ def dataset_section_en(ctx: Context, info: Info) -> str:
     out = [f'<h2 id="{info.name}">{esc(info.title_en)}</h2>\n\n']
     out.append(f"{esc(info.title)} · [中文页面]({info.name}.md)\n\n")
     out.append(esc(downloads.clean(str(info.meta.get("description_en", "")))) + "\n\n")
-    valid, words = ctx.status(info, "en")
+    _valid, words = ctx.status(info, "en")
     out.append(table(["", ""], [
         ["Years", esc(downloads.years_text(info)) or "—"],
         ["Rows", str(len(info.records))],
         ["Last updated", info.updated_date() or "—"],
         ["License", license_link(ctx, "en")],
-        ["Validation", ("✅ " if valid else "❌ " if valid is False else "") + esc(words)],
+        ["Validation", esc(words)],
         ["Download", formats_cell(ctx, info, "en").replace("<br>", " · ")],
     ]))
     out.append("\n**Fields**\n\n")
@@ -424,7 +429,7 @@ def dataset_section_en(ctx: Context, info: Info) -> str:
     notes = [downloads.clean(str(n)) for n in info.meta.get("notes_en") or []]
     if notes:
         out.append("\n**Notes**\n\n" + "".join(f"- {esc(n)}\n" for n in notes))
-    out.append("\n**How to cite**\n\n" + pre(downloads.citation_apa(info)) + "\n")
+    out.append("\n**How to cite**\n\n" + quote(downloads.citation_apa(info)) + "\n")
     return "".join(out)
 
 
@@ -432,21 +437,28 @@ def dataset_section_en(ctx: Context, info: Info) -> str:
 
 
 def dictionary_table(info: Info, lang: str = "zh") -> str:
+    """Field (code and Chinese name), type with unit, meaning with constraints: three
+    columns, so the meaning keeps room to be read on a phone."""
     en = lang == "en"
     rows = []
     for fld in info.fields:
         description = fld.get("description_en" if en else "description", "")
-        rows.append([
-            code(fld["name"]),
-            *([] if en else [esc(fld.get("title", ""))]),
-            esc(downloads.type_label(fld, lang)),
-            esc(downloads.field_unit(info, fld, lang)),
-            esc("; ".join(downloads.constraints(info.schema, fld, lang)) if en
-                else "；".join(downloads.constraints(info.schema, fld, lang))),
-            esc(downloads.clean(str(description))),
-        ])
-    head = (["Field", "Type", "Unit", "Constraints", "Description"] if en
-            else ["字段", "中文名", "类型", "单位", "约束", "含义"])
+        name = code(fld["name"])
+        if fld.get("title"):
+            name += "<br>" + esc(fld["title"])
+        kind = esc(downloads.type_label(fld, lang))
+        unit = downloads.field_unit(info, fld, lang)
+        if unit:
+            kind += "<br>" + ("unit: " if en else "单位：") + esc(unit)
+        joiner = "; " if en else "；"
+        meaning = esc(downloads.clean(str(description)))
+        rules = downloads.constraints(info.schema, fld, lang)
+        if rules:
+            meaning += "<br><small>" + ("Constraints: " if en else "约束：")
+            meaning += esc(joiner.join(rules)) + "</small>"
+        rows.append([name, kind, meaning])
+    head = (["Field", "Type and unit", "Description and constraints"] if en
+            else ["字段", "类型与单位", "含义与约束"])
     return table(head, rows)
 
 
@@ -488,8 +500,7 @@ def dataset_page(ctx: Context, info: Info) -> str:
         f"*{esc(info.title_en)}* · [English](en.md#{info.name}) · [全部数据集](index.md)\n\n"
     )
     out.append(esc(desc) + "\n\n")
-    valid, words = ctx.status(info)
-    mark = "✅ " if valid else "❌ " if valid is False else ""
+    _valid, words = ctx.status(info)
     sections = (info.meta.get("source") or {}).get("sections") or []
     source = downloads.source_title(info)
     out.append(table(["项目", "内容"], [
@@ -500,7 +511,7 @@ def dataset_page(ctx: Context, info: Info) -> str:
         ["来源", "《" + esc(source) + "》" + ("：" + "；".join(esc(s) for s in sections)
                                              if sections else "")],
         ["许可", license_link(ctx)],
-        ["校验", mark + esc(words)],
+        ["校验", esc(words)],
     ]))
     out.append("\n## 下载\n\n")
     rows = []
@@ -529,9 +540,9 @@ def dataset_page(ctx: Context, info: Info) -> str:
         out.append("\n## 说明\n\n" + "".join(f"- {esc(n)}\n" for n in notes))
     out.append("\n## 引用\n\n")
     out.append("GB/T 7714-2015（把“引用日期”换成你访问的日期）：\n\n")
-    out.append(pre(downloads.citation_gbt(info)))
+    out.append(quote(downloads.citation_gbt(info)))
     out.append("\nAPA：\n\n")
-    out.append(pre(downloads.citation_apa(info)))
+    out.append(quote(downloads.citation_apa(info)))
     out.append("\n## 许可\n\n" + _license_paragraph(ctx, "zh") + "\n")
     out.append("\n## 使用本数据的图表\n\n" + charts_part(ctx, info))
     out.append("\n## 校验和\n\n")

@@ -185,8 +185,8 @@ class FakeReport:
 def test_validation_status_per_dataset(project: Layout):
     report = FakeReport([FakeIssue("datasets/things.csv")])
     result = catalog.pages(project, report=report)
-    assert "❌ 有 1 处错误" in result["data/things.md"]
-    assert "✅ 已通过校验" in result["data/kinds.md"]
+    assert "未通过校验：有 1 处错误" in result["data/things.md"]
+    assert "已通过校验" in result["data/kinds.md"]
     assert "本次构建未运行校验" in catalog.pages(project)["data/kinds.md"]
 
 
@@ -196,7 +196,7 @@ def test_validation_status_from_the_real_validator(project: Layout):
         path.unlink()  # the synthetic things table is meant to be invalid
     report = validate.run(project)
     assert report.valid, report.render("text")
-    assert "✅ 已通过校验" in catalog.pages(project, report=report)["data/kinds.md"]
+    assert "已通过校验" in catalog.pages(project, report=report)["data/kinds.md"]
 
 
 def test_charts_that_use_a_dataset_are_linked(project: Layout):
