@@ -31,6 +31,8 @@ from .checks import cells, consistency, descriptors, files, tables
 from .paths import META_SCHEMA, REPO, Layout
 from .report import Issue, Report
 
+Records = list[dict[str, Any]]
+
 DEFAULT_LIMITS = {"max_file_bytes": 20_000_000, "max_cell_chars": 2000}
 
 
@@ -42,6 +44,12 @@ class Prepared:
     schema: dict[str, Any]
     meta: dict[str, Any]
     text: str
+    rows: list[list[str]]
+
+    def columns(self) -> dict[str, list[str]]:
+        """Column name -> its cells (as text), for examples in messages."""
+        header, body = self.rows[0], self.rows[1:]
+        return {name: [r[i] for r in body if i < len(r)] for i, name in enumerate(header)}
 
 
 def _limits(layout: Layout) -> dict[str, int]:
@@ -111,12 +119,17 @@ def _prepare(
     issues += shape
     if shape:
         return None, issues
-    return Prepared(dataset, schema, meta, text), issues
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    return Prepared(dataset, schema, meta, text, rows), issues
 
 
-def _frictionless(prepared: dict[str, Prepared]) -> dict[str, Any]:
-    """Validate every prepared table as one package (so foreign keys resolve)."""
-    from frictionless import Dialect, Package, Resource, Schema
+def _frictionless(prepared: dict[str, Prepared]) -> tuple[dict[str, list[Any]], dict[str, Records]]:
+    """Validate every prepared table as one package (so foreign keys resolve).
+
+    Returns frictionless' errors and the typed rows, both by dataset name: the rows
+    are collected during the same pass, so no table is read twice.
+    """
+    from frictionless import Checklist, Dialect, Package, Resource, Schema
 
     resources = []
     for name, prep in prepared.items():
@@ -137,21 +150,36 @@ def _frictionless(prepared: dict[str, Prepared]) -> dict[str, Any]:
                 dialect=Dialect.from_descriptor(package.DIALECT),
             )
         )
-    pkg = Package(resources=resources)
-    result = {}
-    for task in pkg.validate().tasks:
-        result[task.name] = task.errors
-    return {"package": pkg, "errors": result}
+    collector = _row_collector()
+    report = Package(resources=resources).validate(checklist=Checklist(checks=[collector]))
+    errors = {task.name: task.errors for task in report.tasks}
+    return errors, collector.collected
 
 
-def _records(pkg: Any, name: str) -> list[dict[str, Any]]:
-    resource = pkg.get_resource(name)
-    with resource:
-        return [{k: load.plain(v) for k, v in row.to_dict().items()} for row in resource.row_stream]
+def _row_collector() -> Any:
+    """A frictionless check that keeps every typed row it sees, as plain dicts."""
+    import attrs
+    from frictionless import Check
+
+    @attrs.define(kw_only=True, repr=False)
+    class CollectRows(Check):
+        type = "collect-rows"
+        collected: dict[str, Records] = attrs.field(factory=dict)
+
+        def validate_row(self, row: Any) -> Any:
+            record = {k: load.plain(v) for k, v in row.to_dict().items()}
+            self.collected.setdefault(self.resource.name, []).append(record)
+            yield from ()
+
+    return CollectRows()
 
 
 def run(layout: Layout = REPO, targets: list[Path] | None = None, lang: str = "zh") -> Report:
-    """Validate the chosen CSV files of a layout (all of them when `targets` is None)."""
+    """Validate the chosen CSV files of a layout (all of them when `targets` is None).
+
+    Every dataset of the layout is read, since foreign keys need the tables they point
+    to, but only the chosen files' issues are reported.
+    """
     report = Report()
     everything = load.discover(layout)
     chosen = everything if targets is None else [load.dataset_for(layout, t) for t in targets]
@@ -163,48 +191,48 @@ def run(layout: Layout = REPO, targets: list[Path] | None = None, lang: str = "z
         if dataset.name in chosen_names:
             report.checked.append(layout.relative(dataset.csv))
             report.issues.extend(issues)
-        if prep is not None and not any(
-            i.severity == "error" for i in issues if i.path == layout.relative(dataset.csv)
-        ):
+        if prep is not None and not any(i.severity == "error" for i in issues):
             prepared[dataset.name] = prep
-    failed: set[str] = set()
     if prepared:
-        checked = _frictionless(prepared)
-        reference_values = {}
+        errors, typed = _frictionless(prepared)
+        columns = {name: prep.columns() for name, prep in prepared.items()}
+        passed = {}
         for name, prep in prepared.items():
-            rows = list(csv.reader(io.StringIO(prep.text, newline="")))
-            reference_values[name] = [r[0] for r in rows[1:] if r]
-        for name, prep in prepared.items():
-            shown = layout.relative(prep.dataset.csv)
-            rows = list(csv.reader(io.StringIO(prep.text, newline="")))
-            ours = cells.check_rows(rows[1:], rows[0], prep.schema, shown, limits["max_cell_chars"])
-            flagged = {(i.row, i.column_number) for i in ours if i.severity == "error"}
-            theirs = [
-                tables.convert(e, shown, prep.schema, reference_values)
-                for e in checked["errors"].get(name, [])
-            ]
-            # A blank or ragged row is reported as such, not as the errors its shifted cells cause.
-            broken = {i.row for i in theirs if i.code in tables.ROW_CODES}
-            theirs = [
-                i
-                for i in theirs
-                if (i.column_number is None or (i.row, i.column_number) not in flagged)
-                and (i.code in tables.ROW_CODES or i.row not in broken)
-            ]
-            ours = [i for i in ours if i.row not in broken]
-            found = ours + theirs
-            if any(i.severity == "error" for i in found):
-                failed.add(name)
+            found = _table_issues(layout, prep, errors.get(name, []), columns, limits)
             if name in chosen_names:
                 report.issues.extend(found)
-        records = {name: _records(checked["package"], name) for name in prepared if name not in failed}
-        for name, recs in records.items():
-            if name in chosen_names:
-                report.issues.extend(_consistency(layout, prepared[name], recs, records))
+            if not any(i.severity == "error" for i in found):
+                passed[name] = typed.get(name, [])
+        for name in passed.keys() & chosen_names:
+            report.issues.extend(_consistency(layout, prepared[name], passed[name], passed))
     if targets is None and layout.descriptor.exists():
         if layout.descriptor.read_text(encoding="utf-8") != package.render(layout):
             report.issues.append(Issue("datapackage-stale", layout.relative(layout.descriptor)))
     return report
+
+
+def _table_issues(
+    layout: Layout,
+    prep: Prepared,
+    errors: list[Any],
+    columns: dict[str, dict[str, list[str]]],
+    limits: dict[str, int],
+) -> list[Issue]:
+    """Our cell checks plus frictionless' errors, without reporting one cell twice."""
+    shown = layout.relative(prep.dataset.csv)
+    ours = cells.check_rows(prep.rows[1:], prep.rows[0], prep.schema, shown, limits["max_cell_chars"])
+    theirs = [tables.convert(e, shown, prep.schema, columns) for e in errors]
+    # A cell we explained (1.2万 is a unit, not just a type error) is not reported again.
+    explained = {(i.row, i.column_number) for i in ours if i.severity == "error"}
+    # A blank or ragged row is reported as such, not as the errors its shifted cells cause.
+    broken = {i.row for i in theirs if i.code in tables.ROW_CODES}
+    theirs = [
+        i
+        for i in theirs
+        if (i.column_number is None or (i.row, i.column_number) not in explained)
+        and (i.code in tables.ROW_CODES or i.row not in broken)
+    ]
+    return [i for i in ours if i.row not in broken] + theirs
 
 
 def _consistency(

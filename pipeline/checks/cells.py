@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..report import ERROR, WARNING, Issue
@@ -140,6 +140,25 @@ def _text(cell: str, field: dict[str, Any], is_key: bool, where: dict[str, Any])
     return issues
 
 
+# Fast paths: most cells are plainly fine, and only the others go through check_cell.
+_CLEAN_VALUE = re.compile(r"[\x21-\x7e]*")
+_SUSPICIOUS_TEXT = re.compile(
+    r"^[=+\-@\t\r]|^\s|\s$|[<>]|\{[{%#]|[%}]\}|[\u200b\u200c\u200d\u2060\ufeff\u00ad]|" + JS_LINK.pattern,
+    re.IGNORECASE,
+)
+_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]")
+
+
+def _is_clean(kind: str, is_key: bool) -> Callable[[str], bool]:
+    if kind in NUMERIC_TYPES:
+        return lambda cell: PLAIN_NUMBER.fullmatch(cell) is not None
+    if kind in ("boolean", "date", "datetime"):
+        return lambda cell: _CLEAN_VALUE.fullmatch(cell) is not None
+    if is_key:
+        return lambda cell: not _SUSPICIOUS_TEXT.search(cell) and not _FULLWIDTH.search(cell)
+    return lambda cell: not _SUSPICIOUS_TEXT.search(cell)
+
+
 def check_rows(
     rows: Iterable[list[str]],
     header: list[str],
@@ -150,13 +169,21 @@ def check_rows(
     """Run check_cell over every data row (row numbers count the header as row 1)."""
     fields = {f.get("name"): f for f in schema.get("fields", [])}
     keys = key_fields(schema)
+    # Per column: (name, field, is_key, clean-test); None for columns not in the schema,
+    # whose cells are the header checks' concern.
+    columns = [
+        (name, fields[name], name in keys, _is_clean(fields[name].get("type", "string"), name in keys))
+        if name in fields
+        else None
+        for name in header
+    ]
     issues: list[Issue] = []
     for row_number, row in enumerate(rows, start=2):
-        for index, cell in enumerate(row):
-            name = header[index] if index < len(header) else None
-            field = fields.get(name) if name is not None else None
-            if field is None:
-                continue  # extra cells and unknown columns are the header checks' concern
+        for index, cell in enumerate(row[: len(columns)]):
+            column = columns[index]
+            if column is None or not cell or (len(cell) <= max_chars and column[3](cell)):
+                continue
+            name, field, is_key, _ = column
             where = {"path": path, "row": row_number, "column": name, "column_number": index + 1}
-            issues.extend(check_cell(cell, field, name in keys, where, max_chars))
+            issues.extend(check_cell(cell, field, is_key, where, max_chars))
     return issues

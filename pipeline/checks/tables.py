@@ -41,8 +41,11 @@ def _examples(schema: dict[str, Any]) -> dict[str, str]:
     return {f["name"]: f.get("example", "") for f in schema.get("fields", [])}
 
 
-def convert(error: Any, path: str, schema: dict[str, Any], reference_values: dict[str, list[str]]) -> Issue:
-    """One frictionless error -> one Issue. `reference_values` gives examples for foreign keys."""
+def convert(error: Any, path: str, schema: dict[str, Any], columns: dict[str, dict[str, list[str]]]) -> Issue:
+    """One frictionless error -> one Issue.
+
+    `columns` (dataset -> column -> cells) gives example codes for foreign-key messages.
+    """
     fields = schema.get("fields", [])
     names = [f.get("name") for f in fields]
     by_name = {f.get("name"): f for f in fields}
@@ -106,12 +109,12 @@ def convert(error: Any, path: str, schema: dict[str, Any], reference_values: dic
             params={"key": "+".join(key), "other_row": match.group("row") if match else "?"},
         )
     if kind == "foreign-key":
-        return _foreign_key(error, path, schema, names, reference_values)
+        return _foreign_key(error, path, schema, names, columns)
     return Issue("frictionless", value=cell, params={"reason": f"{kind}: {note}"}, **where)
 
 
 def _foreign_key(
-    error: Any, path: str, schema: dict[str, Any], names: list[str], reference_values: dict[str, list[str]]
+    error: Any, path: str, schema: dict[str, Any], names: list[str], columns: dict[str, dict[str, list[str]]]
 ) -> Issue:
     note = getattr(error, "note", "") or ""
     cells = getattr(error, "cells", []) or []
@@ -133,7 +136,8 @@ def _foreign_key(
         cells[names.index(c)] for c in (column or "").split(",") if c in names and names.index(c) < len(cells)
     )
     column_number = names.index(column) + 1 if column in names else None
-    examples = reference_values.get(resource, [])[:3]
+    first = ref_fields.split(",")[0]
+    examples = sorted(set(columns.get(resource, {}).get(first, [])))[:3]
     return Issue(
         "foreign-key",
         path,
