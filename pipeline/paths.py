@@ -54,6 +54,24 @@ class Layout:
         """Scratch space for a build in progress; site/ is replaced only on success."""
         return self.root / ".build"
 
+    @property
+    def generated_docs(self) -> Path:
+        """The pages as rendered: docs/ with every figure filled in, plus generated pages."""
+        return self.build / "docs"
+
+    @property
+    def mkdocs_config(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    @property
+    def web(self) -> Path:
+        """Browser code bundled into the site (web/charts.js and what it imports)."""
+        return self.root / "web"
+
+    @property
+    def node_modules(self) -> Path:
+        return self.root / "node_modules"
+
     def csv(self, name: str) -> Path:
         return self.datasets / f"{name}{CSV_SUFFIX}"
 

@@ -1,0 +1,183 @@
+"""`python -m pipeline build`: validate, then build the whole site into site/.
+
+What belongs here: chaining the stages in order (validate -> figures ->
+charts -> downloads -> pages -> MkDocs) and replacing site/ only when every
+stage succeeded. What does not: any stage's own work. This is the only
+module that imports them all.
+
+The pages are generated into .build/docs (mkdocs.yml's docs_dir) and MkDocs
+renders them with --strict into a fresh folder beside it; site/ is swapped
+for that folder at the very end, so a failed build leaves site/ exactly as
+it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from . import charts as charts_stage
+from . import figures, load, pages
+from .paths import REPO, Layout
+
+BUNDLE = "assets/javascripts/charts.js"
+
+
+class BuildError(Exception):
+    """A stage failed; the message says which and why, in Chinese."""
+
+
+def source_title(layout: Layout) -> str:
+    sources = load.package_meta(layout).get("sources") or []
+    if not sources or not sources[0].get("title"):
+        raise BuildError("datasets/package.yml 缺少 sources[0].title（来源报告的标题）")
+    return str(sources[0]["title"])
+
+
+def validate(layout: Layout) -> object:
+    from .validate import run
+
+    report = run(layout, lang="zh")
+    if not report.valid:
+        raise BuildError("数据校验未通过，网站没有更新：\n" + report.render("text", lang="zh"))
+    return report
+
+
+def bundle(layout: Layout, out_docs: Path) -> set[str]:
+    """Bundle web/charts.js with the ECharts parts it imports (esbuild from node_modules)."""
+    esbuild = layout.node_modules / ".bin" / "esbuild"
+    if not esbuild.exists():
+        raise BuildError("找不到 node_modules/.bin/esbuild：请先运行 make npm（即 npm ci）")
+    scratch = layout.build / "bundle"
+    scratch.mkdir(parents=True, exist_ok=True)
+    out = scratch / "charts.js"
+    proc = subprocess.run(
+        [str(esbuild), str(layout.web / "charts.js"), "--bundle", "--minify", "--format=iife",
+         "--target=es2019", "--legal-comments=linked", f"--outfile={out}", "--log-level=error"],
+        cwd=layout.root, capture_output=True, text=True,
+    )
+    if proc.returncode != 0:
+        raise BuildError("打包图表脚本失败（esbuild）：\n" + proc.stderr)
+    written = set()
+    for produced in sorted(scratch.iterdir()):
+        rel = f"{posix_dir(BUNDLE)}/{produced.name}"
+        pages.write_if_changed(out_docs / rel, produced.read_bytes())
+        written.add(rel)
+    return written
+
+
+def posix_dir(rel: str) -> str:
+    return rel.rsplit("/", 1)[0]
+
+
+def publish_data(layout: Layout, out_docs: Path, report: object, site: pages.Site) -> set[str]:
+    """Downloads under /data/ and their catalog pages (downloads.py, catalog.py)."""
+    from . import catalog, downloads
+
+    files = downloads.render(layout)
+    written = downloads.write(layout, out_docs / "data", files)
+    written += catalog.write_pages(
+        layout, out_docs, files, report, pages.chart_links(site, "data/index.md")
+    )
+    return {p.relative_to(out_docs).as_posix() for p in written}
+
+
+def generate(layout: Layout, log=print) -> pages.Site:  # type: ignore[no-untyped-def]
+    """Everything before MkDocs: validate, figures, charts, downloads, pages, assets."""
+    started = time.perf_counter()
+    report = validate(layout)
+    try:
+        data = figures.load_figures(layout)
+        charts = charts_stage.build_all(layout, data, source_title(layout))
+    except (figures.FigureError, charts_stage.ChartError) as exc:
+        raise BuildError(f"图表或数字有误：{exc}") from exc
+    out = layout.generated_docs
+    try:
+        site = pages.write(layout.docs, out, data, charts, source_title(layout))
+    except pages.PageError as exc:
+        raise BuildError("页面中的占位符有误，网站没有更新：\n" + "\n".join(exc.problems)) from exc
+    keep = set(site.written)
+    keep |= bundle(layout, out)
+    keep |= publish_data(layout, out, report, site)
+    pages.prune(out, keep)
+    log(f"页面已生成：{len(site.pages)} 页、{len(charts)} 个图表"
+        f"（{time.perf_counter() - started:.1f} 秒）")
+    return site
+
+
+def source_date_epoch(layout: Layout) -> str:
+    """Build date for sitemap.xml: the last commit's time, so rebuilds are identical."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"], cwd=layout.root, capture_output=True,
+            text=True, check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        out = ""
+    return out or "0"
+
+
+def mkdocs_env(layout: Layout) -> dict[str, str]:
+    env = dict(os.environ)
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    env["SOURCE_DATE_EPOCH"] = source_date_epoch(layout)
+    return env
+
+
+def render(layout: Layout, out_site: Path) -> None:
+    """MkDocs renders the generated pages into out_site; any warning fails (--strict)."""
+    proc = subprocess.run(
+        # No --quiet: it hides warnings from MkDocs' own counter, and --strict then passes.
+        [sys.executable, "-m", "mkdocs", "build", "--strict",
+         "--config-file", str(layout.mkdocs_config), "--site-dir", str(out_site)],
+        cwd=layout.root, capture_output=True, text=True, env=mkdocs_env(layout),
+    )
+    if proc.returncode != 0:
+        raise BuildError("MkDocs 构建失败（--strict：任何警告都算失败）：\n"
+                         + (proc.stderr or proc.stdout).strip())
+
+
+def swap(new: Path, site: Path, scratch: Path) -> None:
+    """Put `new` in place of `site`: two renames on one file system, then clean up."""
+    old = scratch / "site.old"
+    if old.exists():
+        shutil.rmtree(old)
+    if site.exists():
+        site.rename(old)
+    new.rename(site)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def build(layout: Layout = REPO, log=print) -> int:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    new = layout.build / "site.new"
+    try:
+        generate(layout, log)
+        if new.exists():
+            shutil.rmtree(new)
+        render(layout, new)
+        swap(new, layout.site, layout.build)
+    except BuildError as exc:
+        print(str(exc), file=sys.stderr)
+        print("构建失败：site/ 保持原样，没有改动。", file=sys.stderr)
+        if new.exists():
+            shutil.rmtree(new, ignore_errors=True)
+        return 1
+    log(f"网站已构建到 {layout.relative(layout.site)}/（共 {time.perf_counter() - started:.1f} 秒）")
+    return 0
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = "校验数据并构建网站到 site/；任何一步失败都不会改动 site/。"
+
+
+def main(args: argparse.Namespace) -> int:
+    return build(REPO)

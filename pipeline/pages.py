@@ -1,0 +1,510 @@
+"""The website's pages: hand-written Markdown in docs/ with every number filled in.
+
+What belongs here: reading docs/, expanding the placeholders ("directives")
+the text uses instead of typed figures, and writing the result into the
+generated docs tree the site is rendered from, together with the page parts
+made from data (headline cards, chart figures with their tables, the
+targets-vs-actuals table, the plan's tasks). What does not: the figures
+themselves (figures.py), chart options (charts.py), MkDocs configuration or
+hooks: MkDocs only renders what this module writes.
+
+Directives, written in the Markdown of docs/:
+
+    [[fig:rd-spending@2020]]      a figure as the source writes it: 49.3亿元
+    [[fig:rd-spending]]           the same, the year taken from the page's edition folder
+    [[name:rd-spending]]          the indicator's name: 全社会研发投入
+    [[target:high-tech-total]]    a plan target as written: 240家
+    [[count:tasks@2020]]          how many tasks (categories, targets) a plan has: 26
+    [[edition:latest]]            the latest edition's year: 2020
+    [[source:title]]              the title of the source report
+    [[link:latest]]               a link to the latest edition's report
+    [[chart:high-tech-enterprises]]   a chart with title, unit, description, table, source
+    [[cards:2020]] [[cards:latest]]   headline indicator cards of an edition
+    [[figures:innovation-entities@2020]]   every figure of an area, as a table
+    [[targets:2020]]              targets against actuals
+    [[tasks:2020]]                the plan's tasks under their categories
+
+Block directives (chart, cards, figures, targets, tasks) stand alone on a
+line. An unknown directive, name or figure stops the build with the file,
+the line and what is wrong. Everything taken from data is escaped for where
+it lands.
+
+An edition is a folder docs/YEAR/. Its index.md front matter lists the
+headline indicators (`headline:`); a chapter declares the area of work it
+covers (`area:`), which is where its cards link to.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import figures as figs
+from .charts import Chart
+
+DIRECTIVE = re.compile(r"\[\[([^\[\]\n]*)\]\]")
+BLOCKS = ("chart", "cards", "figures", "targets", "tasks")
+INLINE = ("fig", "name", "target", "count", "edition", "source", "link")
+EDITION_DIR = re.compile(r"^(\d{4})$")
+CHINESE_NUMERALS = "〇一二三四五六七八九十"
+
+
+class PageError(Exception):
+    """Placeholders that cannot be filled in: one line per problem, with file and line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+# -- escaping --------------------------------------------------------------
+
+def esc(value: Any) -> str:
+    """Text from data, safe in HTML elements and attributes (quotes included)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+_MD_SPECIAL = set("\\`*_{}[]()<>#+!|&\"'~=$^")
+
+
+def md(value: Any) -> str:
+    """Text from data inside Markdown: characters Markdown or HTML would read become entities."""
+    text = " ".join(("" if value is None else str(value)).split("\n"))
+    return "".join(f"&#{ord(c)};" if c in _MD_SPECIAL else c for c in text)
+
+
+def chinese_number(n: int) -> str:
+    """1 -> 一, 6 -> 六, 12 -> 十二 (category numbers as the report writes them)."""
+    if n <= 10:
+        return CHINESE_NUMERALS[n]
+    if n < 20:
+        return "十" + (CHINESE_NUMERALS[n % 10] if n % 10 else "")
+    if n < 100:
+        return CHINESE_NUMERALS[n // 10] + "十" + (CHINESE_NUMERALS[n % 10] if n % 10 else "")
+    return str(n)
+
+
+# -- pages and editions -----------------------------------------------------
+
+@dataclass
+class Page:
+    """One Markdown page of docs/: where it is, its front matter, its text."""
+
+    rel: str  # path relative to docs/, POSIX
+    text: str
+    meta: dict[str, Any]
+    body_start: int  # line number (1-based) where the body starts
+
+    @property
+    def edition(self) -> int | None:
+        first = self.rel.split("/", 1)[0]
+        match = EDITION_DIR.match(first)
+        return int(match.group(1)) if match and "/" in self.rel else None
+
+    @property
+    def url(self) -> str:
+        """The page's URL path relative to the site root (use_directory_urls)."""
+        stem = self.rel[:-3]
+        if stem == "index" or stem.endswith("/index"):
+            return stem[: -len("index")]
+        return stem + "/"
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], int]:
+    """Front matter (YAML between --- lines) and the line its body starts on."""
+    if not text.startswith("---\n"):
+        return {}, 1
+    end = text.find("\n---\n", 4)
+    if end < 0:
+        return {}, 1
+    meta = yaml.safe_load(text[4:end]) or {}
+    if not isinstance(meta, dict):
+        meta = {}
+    return meta, text[: end + 5].count("\n") + 1
+
+
+def read_pages(docs: Path) -> list[Page]:
+    pages = []
+    for path in sorted(docs.rglob("*.md")):
+        rel = path.relative_to(docs).as_posix()
+        text = path.read_text(encoding="utf-8-sig")
+        meta, start = split_front_matter(text)
+        pages.append(Page(rel, text, meta, start))
+    return pages
+
+
+def relative_url(from_page: Page, to_url: str) -> str:
+    """A link from one page to a site path, relative, so it works under any base URL."""
+    base = from_page.url or "."
+    target = to_url or "."
+    rel = posixpath.relpath(target, base if base != "." else ".")
+    if rel == ".":
+        return "./"
+    return rel + "/" if to_url.endswith("/") or not to_url else rel
+
+
+@dataclass
+class Site:
+    """What every directive may need: the data, the charts and the pages around."""
+
+    data: figs.Figures
+    charts: dict[str, Chart]
+    pages: list[Page]
+    source_title: str
+    chart_pages: dict[str, Page] = field(default_factory=dict)
+    written: set[str] = field(default_factory=set)  # files of the generated tree, relative
+
+    def editions(self) -> list[int]:
+        return sorted({p.edition for p in self.pages if p.edition is not None})
+
+    def edition(self, arg: str, page: Page) -> int:
+        if arg in ("", "this"):
+            if page.edition is None:
+                raise figs.FigureError("此页不在某一年的报告目录下，请写明年份，如 2020")
+            return page.edition
+        if arg == "latest":
+            editions = self.editions()
+            if not editions:
+                raise figs.FigureError("docs/ 下还没有任何一年的报告目录（如 docs/2020/）")
+            return editions[-1]
+        if not arg.isdigit():
+            raise figs.FigureError(f"年份写法不对：{arg!r}（应为四位数字或 latest）")
+        year = int(arg)
+        if year not in self.editions():
+            raise figs.FigureError(f"没有 {year} 年的报告目录 docs/{year}/")
+        return year
+
+    def edition_index(self, year: int) -> Page:
+        for page in self.pages:
+            if page.rel == f"{year}/index.md":
+                return page
+        raise figs.FigureError(f"缺少 docs/{year}/index.md")
+
+    def area_page(self, year: int, area_id: str) -> Page:
+        """The chapter of an edition that covers an area; the edition's index otherwise."""
+        for page in self.pages:
+            if page.edition == year and page.meta.get("area") == area_id:
+                return page
+        return self.edition_index(year)
+
+
+# -- inline directives ------------------------------------------------------
+
+def _year_ref(arg: str, page: Page, site: Site) -> tuple[str, int | None]:
+    name, _, year = arg.partition("@")
+    if year:
+        return name, int(year) if year.isdigit() else site.edition(year, page)
+    return name, page.edition
+
+
+def inline(kind: str, arg: str, page: Page, site: Site) -> str:
+    data = site.data
+    if kind == "fig":
+        name, year = _year_ref(arg, page, site)
+        return md(data.figure(f"{name}@{year}" if year else name).text)
+    if kind == "name":
+        name, _ = _year_ref(arg, page, site)
+        return md(data.series(name)[-1].name)
+    if kind == "target":
+        return md(data.target(arg).text)
+    if kind == "count":
+        what, year = _year_ref(arg, page, site)
+        if year is None:
+            raise figs.FigureError(f"{arg!r} 缺少年份：请写成 {what}@年份")
+        return str(data.count(what, year))
+    if kind == "edition":
+        return str(site.edition(arg, page))
+    if kind == "source":
+        if arg != "title":
+            raise figs.FigureError(f"未知的 source 名称 {arg!r}（可用：title）")
+        return md(site.source_title)
+    if kind == "link":
+        year = site.edition(arg, page)
+        index = site.edition_index(year)
+        href = relative_url(page, index.url)
+        return f'<a href="{esc(href)}">{year}年报告全文</a>'
+    raise figs.FigureError(f"未知的占位符类型 {kind!r}")
+
+
+# -- block directives -------------------------------------------------------
+
+def chart_block(chart: Chart) -> str:
+    """A chart: headline, unit, the drawing area, its option, description, table and source."""
+    cid = esc(chart.dom_id)
+    head = "".join(f"<th scope=\"col\">{esc(c)}</th>" for c in chart.columns)
+    body = "".join(
+        "<tr>" + f"<th scope=\"row\">{esc(row[0])}</th>"
+        + "".join(f"<td>{esc(cell)}</td>" for cell in row[1:]) + "</tr>"
+        for row in chart.rows
+    )
+    return (
+        f'<figure class="chart" id="{cid}" aria-labelledby="{cid}-title" '
+        f'aria-describedby="{cid}-desc">\n'
+        f'<p class="chart__title" id="{cid}-title">{esc(chart.title)}</p>\n'
+        f'<p class="chart__unit">单位：{esc(chart.unit)}</p>\n'
+        f'<div class="chart__canvas" data-chart-option="{cid}-option" role="img" '
+        f'aria-label="{esc(chart.description)}" style="height:{int(chart.height)}px"></div>\n'
+        f'<script type="application/json" id="{cid}-option">{chart.option_json()}</script>\n'
+        f'<p class="sr-only" id="{cid}-desc">{esc(chart.description)}</p>\n'
+        f'<details class="chart__data"><summary>查看图表数据</summary>\n'
+        f'<table><caption>{esc(chart.title)}（单位：{esc(chart.unit)}）'
+        f"</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>\n"
+        f"</details>\n"
+        f'<figcaption class="chart__source">{esc(chart.source)}</figcaption>\n'
+        f"</figure>"
+    )
+
+
+def _headline(entry: Any, where: str) -> tuple[str, str | None]:
+    if isinstance(entry, str):
+        return entry, None
+    if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+        change = entry.get("change")
+        return entry["id"], change if isinstance(change, str) else None
+    raise figs.FigureError(f"{where} 的 headline 项应为指标代码，或 {{id: ..., change: ...}}")
+
+
+def cards_block(year: int, page: Page, site: Site) -> str:
+    index = site.edition_index(year)
+    entries = index.meta.get("headline")
+    if not isinstance(entries, list) or not entries:
+        raise figs.FigureError(f"docs/{index.rel} 的开头没有列出 headline（要放在首页卡片上的指标）")
+    cards = []
+    for entry in entries:
+        indicator_id, change_id = _headline(entry, f"docs/{index.rel}")
+        fig = site.data.figure(f"{indicator_id}@{year}")
+        if change_id:
+            companion = site.data.figure(f"{change_id}@{year}")
+            change = f"{companion.name}{companion.text}"
+        else:
+            change = site.data.change(fig) or ""
+        chapter = site.area_page(year, fig.area_id)
+        href = relative_url(page, chapter.url)
+        cards.append(
+            f'<a class="kpi-card" href="{esc(href)}">'
+            f'<span class="kpi-card__name">{esc(fig.name)}</span>'
+            f'<span class="kpi-card__value">{esc(fig.text)}</span>'
+            + (f'<span class="kpi-card__change">{esc(change)}</span>' if change else "")
+            + f'<span class="kpi-card__year">{fig.year}年'
+            + ("（推算）" if fig.derived else "") + "</span></a>"
+        )
+    return '<div class="kpi-cards">\n' + "\n".join(cards) + "\n</div>"
+
+
+def figures_block(arg: str, page: Page, site: Site) -> str:
+    area_id, year = _year_ref(arg, page, site)
+    if year is None:
+        raise figs.FigureError(f"{arg!r} 缺少年份：请写成 {area_id}@年份")
+    site.data.area(area_id)
+    rows = sorted(site.data.area_figures(area_id, year), key=lambda f: f.indicator_id)
+    if not rows:
+        raise figs.FigureError(f"工作领域 {area_id!r} 在 {year} 年没有指标数据")
+    order = {f.indicator_id: i for i, f in enumerate(site.data.indicators.values())}
+    rows.sort(key=lambda f: order[f.indicator_id])
+    body = "".join(
+        f"<tr><th scope=\"row\">{esc(f.name)}</th><td>{esc(f.text)}</td>"
+        f"<td>{esc('；'.join(x for x in ('推算值' if f.derived else '', f.note) if x))}</td></tr>"
+        for f in rows
+    )
+    return (
+        f'<div class="figures-table"><table><caption>{esc(site.data.area(area_id).name)}：'
+        f"{year}年全部数字</caption><thead><tr><th scope=\"col\">指标</th>"
+        f"<th scope=\"col\">数值</th><th scope=\"col\">说明</th></tr></thead>"
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
+def targets_block(year: int, page: Page, site: Site, tasks_here: bool) -> str:
+    targets = site.data.plan_targets(year)
+    if not targets:
+        raise figs.FigureError(f"{year} 年的计划没有量化目标数据（plan-targets.csv）")
+    tasks = {t.task_id: t for t in site.data.tasks}
+    rows = []
+    for target in targets:
+        status = site.data.target_status(target)
+        task = tasks.get(target.task_id or "")
+        if task is None:
+            task_cell = "预期目标"
+        elif tasks_here:
+            task_cell = f'<a href="#{esc(task.task_id.lower())}">任务{task.number}</a>'
+        else:
+            task_cell = f"任务{task.number}"
+        baseline = (
+            f"{esc(status.baseline.text)}（{status.baseline.year}年）" if status.baseline else "—"
+        )
+        if status.actual:
+            actual = f"{esc(status.actual.text)}（{status.actual.year}年）"
+        elif status.status == figs.UNTRACKED:
+            actual = "—"
+        else:
+            actual = "尚无"
+        rows.append(
+            f"<tr><th scope=\"row\">{esc(target.name)}"
+            f'<span class="targets-table__task">{task_cell}</span></th>'
+            f'<td data-label="目标值">{esc(target.goal)}</td>'
+            f'<td data-label="基期">{baseline}</td><td data-label="实际">{actual}</td>'
+            f'<td data-label="状态"><span class="target-status target-status--{esc(status.status)}">'
+            f"{esc(status.label)}</span></td></tr>"
+        )
+    return (
+        f'<div class="targets-table"><table><caption>{year}年计划目标与实际完成情况</caption>'
+        "<thead><tr><th scope=\"col\">目标（出处）</th>"
+        "<th scope=\"col\">目标值</th><th scope=\"col\">基期</th>"
+        "<th scope=\"col\">实际</th><th scope=\"col\">状态</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def tasks_block(year: int, site: Site) -> str:
+    """Markdown headings (so they appear in the page's table of contents) and task lists."""
+    categories = site.data.plan_categories(year)
+    if not categories:
+        raise figs.FigureError(f"{year} 年的计划没有任务类别数据（plan-categories.csv）")
+    parts = []
+    for category in categories:
+        parts.append(
+            f"### （{chinese_number(category.number)}）{md(category.name)} "
+            f"{{#{category.category_id.lower()}}}\n"
+        )
+        items = "".join(
+            f'<li id="{esc(t.task_id.lower())}" value="{t.number}">{esc(t.title)}</li>'
+            for t in site.data.plan_tasks(category.category_id)
+        )
+        parts.append(f'<ol class="plan-tasks">{items}</ol>\n')
+    return "\n".join(parts)
+
+
+def block(kind: str, arg: str, page: Page, site: Site, directives: set[str]) -> str:
+    if kind == "chart":
+        if arg not in site.charts:
+            known = "、".join(sorted(site.charts)) or "（无）"
+            raise figs.FigureError(f"没有图表 {arg!r}（已声明的图表：{known}）")
+        return chart_block(site.charts[arg])
+    if kind == "cards":
+        return cards_block(site.edition(arg, page), page, site)
+    if kind == "figures":
+        return figures_block(arg, page, site)
+    if kind == "targets":
+        year = site.edition(arg, page)
+        return targets_block(year, page, site, tasks_here=f"tasks:{arg}" in directives)
+    if kind == "tasks":
+        return tasks_block(site.edition(arg, page), site)
+    raise figs.FigureError(f"未知的占位符类型 {kind!r}")
+
+
+# -- expanding a page ---------------------------------------------------------
+
+def expand(page: Page, site: Site) -> tuple[str, list[str]]:
+    """The page with every directive filled in, and the problems found (file:line: ...)."""
+    problems: list[str] = []
+    lines = page.text.split("\n")
+    directives = {m.group(1).strip() for m in DIRECTIVE.finditer(page.text)}
+    out = []
+    for number, line in enumerate(lines, start=1):
+        if number < page.body_start:
+            out.append(line)
+            continue
+        stripped = line.strip()
+        whole = DIRECTIVE.fullmatch(stripped)
+        if whole:
+            kind, _, arg = whole.group(1).strip().partition(":")
+            if kind in BLOCKS:
+                try:
+                    out.append("\n" + block(kind, arg.strip(), page, site, directives) + "\n")
+                    if kind == "chart":
+                        site.chart_pages.setdefault(arg.strip(), page)
+                except (figs.FigureError, ValueError) as exc:
+                    problems.append(f"docs/{page.rel}:{number}: [[{whole.group(1)}]]：{exc}")
+                    out.append(line)
+                continue
+
+        def fill(match: re.Match[str], number: int = number) -> str:
+            kind, _, arg = match.group(1).strip().partition(":")
+            try:
+                if kind in BLOCKS:
+                    raise figs.FigureError(f"[[{kind}:...]] 必须单独占一行")
+                if kind not in INLINE:
+                    raise figs.FigureError(
+                        f"未知的占位符类型 {kind!r}（可用：{'、'.join(INLINE + BLOCKS)}）"
+                    )
+                return inline(kind, arg.strip(), page, site)
+            except (figs.FigureError, ValueError) as exc:
+                problems.append(f"docs/{page.rel}:{number}: [[{match.group(1)}]]：{exc}")
+                return match.group(0)
+
+        out.append(DIRECTIVE.sub(fill, line))
+    return "\n".join(out), problems
+
+
+def chart_links(site: Site, from_rel: str) -> dict[str, list[dict[str, str]]]:
+    """Dataset name -> the charts drawn from it, with a Markdown link from `from_rel`."""
+    result: dict[str, list[dict[str, str]]] = {}
+    base = posixpath.dirname(from_rel)
+    for chart_id, chart in site.charts.items():
+        page = site.chart_pages.get(chart_id)
+        entry = {"id": chart_id, "title": chart.title}
+        if page is not None:
+            entry["link"] = posixpath.relpath(page.rel, base or ".") + f"#{chart.dom_id}"
+        result.setdefault(chart.dataset, []).append(entry)
+    return result
+
+
+def write(
+    docs: Path, out: Path, data: figs.Figures, charts: dict[str, Chart], source_title: str
+) -> Site:
+    """Expand every page of `docs` into `out` (other files copied as they are).
+
+    Raises PageError listing every problem of every page; `out` is then left
+    as it was. Files are rewritten only when their content changed, so a live
+    preview reloads only what changed.
+    """
+    pages = read_pages(docs)
+    site = Site(data, charts, pages, source_title)
+    results: dict[str, str] = {}
+    problems: list[str] = []
+    for page in pages:
+        text, found = expand(page, site)
+        results[page.rel] = text
+        problems.extend(found)
+    unused = sorted(set(charts) - set(site.chart_pages))
+    if unused:
+        problems.append("这些图表已声明但没有放进任何页面（用 [[chart:代码]]）：" + "、".join(unused))
+    if problems:
+        raise PageError(problems)
+    out.mkdir(parents=True, exist_ok=True)
+    wanted: set[str] = set()
+    for page in pages:
+        wanted.add(page.rel)
+        write_if_changed(out / page.rel, results[page.rel].encode("utf-8"))
+    for path in sorted(docs.rglob("*")):
+        if path.is_file() and path.suffix != ".md":
+            rel = path.relative_to(docs).as_posix()
+            wanted.add(rel)
+            write_if_changed(out / rel, path.read_bytes())
+    site.written = wanted
+    return site
+
+
+def write_if_changed(path: Path, content: bytes) -> bool:
+    if path.exists() and path.read_bytes() == content:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return True
+
+
+def prune(out: Path, keep: set[str]) -> None:
+    """Remove files of `out` that no step wrote this time (a page deleted from docs/)."""
+    for path in sorted(out.rglob("*"), reverse=True):
+        rel = path.relative_to(out).as_posix()
+        if path.is_file() and rel not in keep:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            shutil.rmtree(path)
