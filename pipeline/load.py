@@ -88,7 +88,7 @@ def read_records(dataset: Dataset) -> list[dict[str, Any]]:
     from frictionless import Resource, Schema
 
     schema = Schema.from_descriptor(_table_schema(dataset.schema()))
-    resource = Resource(path=str(dataset.csv), schema=schema, encoding="utf-8", format="csv")
+    resource: Any = Resource(path=str(dataset.csv), schema=schema, encoding="utf-8", format="csv")
     records = []
     with resource:
         for row in resource.row_stream:

@@ -48,7 +48,7 @@ def _has_fullwidth(text: str) -> bool:
 
 def key_fields(schema: dict[str, Any]) -> set[str]:
     """Fields that act as codes or keys: patterned, primary key or foreign key."""
-    keys = set()
+    keys: set[str] = set()
     pk = schema.get("primaryKey") or []
     keys.update([pk] if isinstance(pk, str) else pk)
     for fk in schema.get("foreignKeys") or []:

@@ -55,7 +55,7 @@ def convert(error: Any, path: str, schema: dict[str, Any], columns: dict[str, di
     column = getattr(error, "field_name", None)
     cell = getattr(error, "cell", None)
     note = getattr(error, "note", "") or ""
-    where = {"path": path, "row": row, "column": column, "column_number": column_number}
+    where: dict[str, Any] = {"path": path, "row": row, "column": column, "column_number": column_number}
     if kind in LABEL_CODES:
         label = getattr(error, "label", None)
         expected_label = names[column_number - 1] if column_number and column_number <= len(names) else ""
