@@ -5,8 +5,10 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
+SUDO   := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: build test serve validate linkcheck lint install clean
+.PHONY: build test serve validate linkcheck lint install npm browser clean
 
 ## install: create .venv and install the locked dependencies (only when the lock changed)
 install: $(STAMP)
@@ -15,6 +17,19 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	touch $(STAMP)
+
+## npm: install the pinned JavaScript packages (ECharts, esbuild) when package-lock.json changed
+npm: $(NPM_STAMP)
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NPM_STAMP)
+
+## browser: Debian's Chromium and CJK fonts for the browser tests (installed when missing)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update && \
+	  $(SUDO) apt-get install -y --no-install-recommends chromium fonts-noto-cjk; }
 
 ## validate: check every dataset (exit 1 when anything is invalid); FORMAT=github in CI
 validate: $(STAMP)
@@ -25,11 +40,11 @@ linkcheck: $(STAMP)
 	$(PY) -m pipeline linkcheck site
 
 ## build: install, validate, build the site into site/
-build: $(STAMP)
+build: $(STAMP) $(NPM_STAMP)
 	$(PY) -m pipeline build
 
 ## test: install, run every test
-test: $(STAMP)
+test: $(STAMP) $(NPM_STAMP) browser
 	$(PY) -m pytest
 
 ## lint: ruff
@@ -37,7 +52,7 @@ lint: $(STAMP)
 	$(PY) -m ruff check pipeline tests
 
 ## serve: live preview
-serve: $(STAMP)
+serve: $(STAMP) $(NPM_STAMP)
 	$(PY) -m pipeline serve
 
 clean:
