@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "revisions": ("pipeline.revisions", "检查或记录数字修订 / check or record revisions"),
     "ci-summary": ("pipeline.ci_summary", "校验结果的 Markdown 摘要表 / validation summary table"),
     "linkcheck": ("pipeline.linkcheck", "离线检查网站链接 / check the built site's links"),
+    "guide": ("pipeline.guide", "更新数据更新指南的错误代码表 / regenerate the guide's code tables"),
 }
 
 
