@@ -493,26 +493,10 @@ def validate_text(layout: Layout, name: str, text: str, lang: str = "zh") -> tup
             shutil.copy2(layout.descriptor, root / layout.descriptor.name)
         copy = Layout(root)
         copy.csv(name).write_bytes(text.encode("utf-8"))
-        try:
-            from .validate import run
-        except ImportError:  # the validator is not there yet: frictionless alone
-            return _frictionless(copy, name)
+        from .validate import run
+
         report = run(copy, targets=[copy.csv(name)], lang=lang)
         return bool(report.valid), report.render("text", lang=lang)
-
-
-def _frictionless(layout: Layout, name: str) -> tuple[bool, str]:
-    from frictionless import Package, Resource, Schema
-
-    resources = []
-    for d in discover(layout):
-        resources.append(Resource(path=d.csv.name, name=d.name, format="csv", encoding="utf-8",
-                                  schema=Schema.from_descriptor(d.schema())))
-    package = Package(resources=resources, basepath=str(layout.datasets))
-    report = package.validate()
-    errors = [f"{t.name} {e.type} row {getattr(e, 'row_number', '')}: {e.note}"
-              for t in report.tasks for e in t.errors]
-    return report.valid, "\n".join(errors)
 
 
 # --------------------------------------------------------------------------- the command

@@ -102,7 +102,13 @@ def append(layout: Layout, new: list[Revision], *, reason: str,
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(FIELDS)
     writer.writerows([[asdict(r)[k] for k in FIELDS] for r in rows])
+    created = not layout.csv(NAME).exists()
     layout.csv(NAME).write_bytes(out.getvalue().encode("utf-8"))
+    if created and layout.descriptor.exists():
+        # the log became a dataset: datapackage.json lists it from now on
+        from . import package
+
+        package.write(layout)
     return added
 
 

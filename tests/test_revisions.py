@@ -126,3 +126,22 @@ def test_markdown_shows_revisions_and_escapes_staff_text() -> None:
     assert lines[2].startswith("| 2021-03-01 | a/2020 | value | 1 | 2 | ")
     assert "<script>" not in table and "](" not in table and "{{" not in table
     assert lines[2].count(" | ") == 5
+
+
+def test_first_revision_keeps_the_repository_valid(repo_copy: Layout, tmp_path: Path) -> None:
+    """Recording the first revision creates the log and lists it in datapackage.json."""
+    import csv
+
+    rows = list(csv.reader(io.StringIO(repo_copy.csv("indicators").read_text(encoding="utf-8"))))
+    value = rows[0].index("value")
+    rows[1][value] = str(float(rows[1][value]) + 1)
+    sheet = tmp_path / "sheet.csv"
+    with sheet.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    out = io.StringIO()
+    assert importer.import_file(repo_copy, sheet, "indicators", reason="测试修订",
+                                out=out) == 0, out.getvalue()
+    assert repo_copy.csv("revisions").exists()
+    assert '"name": "revisions"' in repo_copy.descriptor.read_text(encoding="utf-8")
+    report = run(repo_copy)
+    assert report.valid, report.render("text")
