@@ -42,6 +42,7 @@ from . import figures as figs
 from . import load
 from .paths import Layout
 
+YEAR_FIELDS = ("year", "plan_year", "baseline_year")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 KINDS = ("bar", "line", "target")
 KIND_WORDS = {"bar": "柱状图", "line": "折线图", "target": "柱状图"}
@@ -185,7 +186,7 @@ def label_text(row: dict[str, Any], y: str) -> str:
 
 def _category(row: dict[str, Any], x: str) -> str:
     value = row.get(x)
-    return f"{value}年" if x in ("year", "plan_year", "baseline_year") else str(value)
+    return f"{value}年" if x in YEAR_FIELDS else str(value)
 
 
 def source_line(source_title: str, sections: list[str]) -> str:
@@ -259,6 +260,8 @@ def build_xy(
                 raise ChartError(f"{label}：数据中没有字段 {key!r}")
         if not isinstance(row[y], (int, float)) or isinstance(row[y], bool):
             raise ChartError(f"{label}：字段 {y!r} 不是数字（{row[y]!r}）")
+    if x in YEAR_FIELDS:  # years always run left to right, oldest first
+        selected = sorted(selected, key=lambda r: r[x])
     categories = list(dict.fromkeys(_category(r, x) for r in selected))
     series_names = (
         list(dict.fromkeys(str(r[spec["series"]]) for r in selected))

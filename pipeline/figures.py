@@ -103,11 +103,14 @@ def format_change(delta: int | float, unit: str) -> str:
     return f"比上年{word}{format_value(abs(delta), unit=unit)}"
 
 
+def _decimal(value: int | float) -> Decimal:
+    """The number as written in the data (49.3, not 49.29999...)."""
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
 def _subtract(a: int | float, b: int | float) -> int | float:
     """a - b without binary float noise (49.3 - 45.1 is 4.2, not 4.199999...)."""
-    result = Decimal(repr(a) if isinstance(a, float) else a) - Decimal(
-        repr(b) if isinstance(b, float) else b
-    )
+    result = _decimal(a) - _decimal(b)
     return int(result) if result == result.to_integral_value() else float(result)
 
 
@@ -327,9 +330,8 @@ class Figures:
         elif target.kind == "increase":
             reached = _subtract(actual.value, baseline.value) >= target.value
         elif target.kind == "growth-rate":
-            reached = (
-                baseline.value > 0 and (actual.value / baseline.value - 1) * 100 >= target.value
-            )
+            base, now = _decimal(baseline.value), _decimal(actual.value)
+            reached = base > 0 and (now / base - 1) * 100 >= _decimal(target.value)
         else:
             raise FigureError(f"未知的目标类型 {target.kind!r}（目标 {target.target_id}）")
         return TargetStatus(target, baseline, actual, MET if reached else NOT_MET)
@@ -340,7 +342,7 @@ class Figures:
         if target.kind in ("level", "count"):
             return target.value
         if target.kind == "increase" and status.baseline is not None:
-            value = Decimal(repr(status.baseline.value)) + Decimal(repr(target.value))
+            value = _decimal(status.baseline.value) + _decimal(target.value)
             return int(value) if value == value.to_integral_value() else float(value)
         return None
 

@@ -1,0 +1,123 @@
+"""Figures: the source's way of writing numbers, look-ups by name, targets against actuals."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline import figures as figs
+from pipeline.paths import REPO
+from tests.synthetic import data, indicator, target
+
+
+@pytest.mark.parametrize(
+    ("value", "value_max", "qualifier", "unit", "written"),
+    [
+        (49.3, None, None, "亿元", "49.3亿元"),
+        (1.45, None, None, "%", "1.45%"),
+        (30, None, "多", "所", "30多所"),
+        (30, None, "多", "亿元", "30多亿元"),
+        (30, None, "以上", "家", "30家以上"),
+        (15, None, "以上", "%", "15%以上"),
+        (10, None, "不少于", "期", "不少于10期"),
+        (3, 5, None, "家", "3-5家"),
+        (1, 2, None, "场", "1-2场"),
+        (3237, None, None, "万元", "3237万元"),
+        (5, None, None, "位", "第5位"),
+        (2.0, None, None, "件", "2件"),
+        (0.5, None, None, "亿元", "0.5亿元"),
+        (100000000, None, None, "元", "100000000元"),
+    ],
+)
+def test_format_value_writes_numbers_like_the_source(value, value_max, qualifier, unit, written):
+    assert figs.format_value(value, value_max, qualifier, unit) == written
+
+
+def test_unknown_qualifier_is_refused():
+    with pytest.raises(figs.FigureError, match="限定词"):
+        figs.format_value(3, None, "约", "家")
+
+
+@pytest.mark.parametrize(
+    ("delta", "unit", "words"),
+    [(67, "家", "比上年增加67家"), (-3, "家", "比上年减少3家"), (0.2, "%", "比上年提高0.2个百分点"),
+     (0, "家", "与上年持平")],
+)
+def test_format_change(delta, unit, words):
+    assert figs.format_change(delta, unit) == words
+
+
+def test_figure_by_name_and_year():
+    d = data([indicator("x", 2019, 100), indicator("x", 2020, 120.5)])
+    assert d.figure("x@2020").text == "120.5家"
+    assert d.figure("x", year=2019).value == 100
+    assert d.change(d.figure("x@2020")) == "比上年增加20.5家"
+    assert d.change(d.figure("x@2019")) is None
+
+
+def test_unknown_figure_names_the_problem():
+    d = data([indicator("x", 2019, 100)])
+    with pytest.raises(figs.FigureError, match="'nope'"):
+        d.figure("nope@2019")
+    with pytest.raises(figs.FigureError, match="2021.*2019"):
+        d.figure("x@2021")
+    with pytest.raises(figs.FigureError, match="缺少年份"):
+        d.figure("x")
+    with pytest.raises(figs.FigureError, match="年份写法"):
+        d.figure("x@twenty")
+
+
+def test_change_is_not_computed_across_qualified_values():
+    d = data([indicator("x", 2019, 20, qualifier="多"), indicator("x", 2020, 30, qualifier="多")])
+    assert d.change(d.figure("x@2020")) is None
+
+
+@pytest.mark.parametrize(
+    ("kind", "goal", "actual", "status"),
+    [
+        ("level", 240, 250, figs.MET),
+        ("level", 240, 239, figs.NOT_MET),
+        ("count", 3, 3, figs.MET),
+        ("increase", 30, 239, figs.MET),       # 239 - 209 = 30
+        ("increase", 30, 238, figs.NOT_MET),
+        ("growth-rate", 15, 240.35, figs.MET),  # 209 * 1.15 = 240.35
+        ("growth-rate", 15, 240, figs.NOT_MET),
+    ],
+)
+def test_target_status_against_actual(kind, goal, actual, status):
+    d = data([indicator("x", 2020, 209), indicator("x", 2021, actual)], [target("t", kind, goal)])
+    result = d.target_status(d.target("t"))
+    assert (result.status, result.baseline.value, result.actual.value) == (status, 209, actual)
+
+
+def test_target_without_later_value_says_so():
+    d = data([indicator("x", 2020, 209)], [target("t", "level", 240)])
+    result = d.target_status(d.target("t"))
+    assert (result.status, result.label, result.actual) == (figs.NO_ACTUAL, "尚无实际数据", None)
+    assert result.baseline.text == "209家"
+
+
+def test_target_without_indicator_is_untracked():
+    d = data([indicator("x", 2020, 209)], [target("t", "count", 3, indicator_id=None)])
+    assert d.target_status(d.target("t")).status == figs.UNTRACKED
+
+
+def test_actual_is_the_first_year_after_the_baseline():
+    rows = [indicator("x", 2020, 209), indicator("x", 2021, 230), indicator("x", 2022, 260)]
+    d = data(rows, [target("t", "level", 240)])
+    result = d.target_status(d.target("t"))
+    assert (result.actual.year, result.status) == (2021, figs.NOT_MET)
+
+
+def test_threshold_of_an_increase_is_baseline_plus_target():
+    d = data([indicator("x", 2020, 1)], [target("t", "increase", 1), target("g", "growth-rate", 5)])
+    assert d.threshold(d.target("t")) == 2
+    assert d.threshold(d.target("g")) is None
+
+
+def test_real_data_every_tracked_target_has_a_baseline():
+    d = figs.load_figures(REPO)
+    for t in d.targets:
+        status = d.target_status(t)
+        if t.indicator_id:
+            assert status.baseline is not None, t.target_id
+    assert d.count("tasks", 2020) == len([t for t in d.tasks if t.plan_year == 2020])

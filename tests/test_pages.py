@@ -1,0 +1,160 @@
+"""Pages: placeholders filled from the data, unknown names refused with file and line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline import charts, figures, pages
+from pipeline.paths import REPO
+from tests.synthetic import data, indicator, target
+
+
+def site_data():
+    return data(
+        [indicator("x", 2019, 100), indicator("x", 2020, 120), indicator("u", 2020, 30, unit="所",
+                                                                        qualifier="多")],
+        [target("t", "level", 240, task_id="2020-T01")],
+    )
+
+
+def write_docs(root: Path, files: dict[str, str]) -> Path:
+    docs = root / "docs"
+    for rel, text in files.items():
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text(text, encoding="utf-8")
+    return docs
+
+
+EDITION_INDEX = "---\nheadline:\n  - x\n  - {id: u, change: x}\n---\n# 报告\n"
+
+
+def build(tmp_path, files, chart_map=None, d=None):
+    docs = write_docs(tmp_path, {"2020/index.md": EDITION_INDEX, **files})
+    out = tmp_path / "out"
+    site = pages.write(docs, out, d or site_data(), chart_map or {}, "某报告")
+    return out, site
+
+
+def test_figures_are_written_the_way_the_source_writes_them(tmp_path):
+    out, _ = build(tmp_path, {"2020/a.md": "总数[[fig:x@2020]]，高校[[fig:u]]，目标[[target:t]]。\n"})
+    assert (out / "2020/a.md").read_text(encoding="utf-8") == "总数120家，高校30多所，目标240家。\n"
+
+
+def test_a_changed_value_changes_the_page(tmp_path):
+    changed = data([indicator("x", 2019, 100), indicator("x", 2020, 133.5),
+                    indicator("u", 2020, 30)], [target("t", "level", 240)])
+    out, _ = build(tmp_path, {"2020/a.md": "总数[[fig:x]]\n"}, d=changed)
+    assert (out / "2020/a.md").read_text(encoding="utf-8") == "总数133.5家\n"
+
+
+def test_unknown_names_fail_with_file_line_and_name(tmp_path):
+    text = "第一行\n数字[[fig:nope@2020]]和[[fig:x@1999]]\n[[chart:missing]]\n[[bogus:1]]\n[[fig]]\n"
+    with pytest.raises(pages.PageError) as caught:
+        build(tmp_path, {"2020/a.md": text})
+    problems = caught.value.problems
+    assert problems[0].startswith("docs/2020/a.md:2: [[fig:nope@2020]]") and "'nope'" in problems[0]
+    assert problems[1].startswith("docs/2020/a.md:2: [[fig:x@1999]]") and "1999" in problems[1]
+    assert problems[2].startswith("docs/2020/a.md:3: [[chart:missing]]")
+    assert problems[3].startswith("docs/2020/a.md:4: [[bogus:1]]") and "未知的占位符类型" in problems[3]
+    assert problems[4].startswith("docs/2020/a.md:5: [[fig]]")
+    assert not (tmp_path / "out").exists()  # nothing written when anything is wrong
+
+
+def test_block_directive_inside_a_sentence_is_refused(tmp_path):
+    with pytest.raises(pages.PageError, match="单独占一行"):
+        build(tmp_path, {"2020/a.md": "见 [[cards:2020]] 这里\n"})
+
+
+def test_year_is_required_outside_an_edition(tmp_path):
+    with pytest.raises(pages.PageError, match="缺少年份"):
+        build(tmp_path, {"about.md": "[[fig:x]]\n"})
+
+
+def test_cards_show_value_change_year_and_link_to_the_chapter(tmp_path):
+    out, _ = build(tmp_path, {
+        "index.md": "[[cards:latest]]\n",
+        "2020/chapter.md": "---\narea: a\n---\n# 章\n",
+    })
+    home = (out / "index.md").read_text(encoding="utf-8")
+    cards = re.findall(r'<a class="kpi-card" href="([^"]+)">(.*?)</a>', home)
+    assert [href for href, _ in cards] == ["2020/chapter/", "2020/chapter/"]
+    assert "120家" in cards[0][1] and "比上年增加20家" in cards[0][1] and "2020年" in cards[0][1]
+    assert "30多所" in cards[1][1] and "名称x120家" in cards[1][1]  # the named companion figure
+
+
+def test_targets_table_states_baseline_and_honest_status(tmp_path):
+    out, _ = build(tmp_path, {"2020/plan.md": "[[targets:2020]]\n"})
+    text = (out / "2020/plan.md").read_text(encoding="utf-8")
+    assert "达到240家" in text and "120家（2020年）" in text
+    assert 'target-status--no-actual">尚无实际数据' in text
+
+
+def test_chart_block_has_table_description_source_and_escaped_json(tmp_path):
+    rows = [{"indicator_id": "a", "year": 2020, "name_zh": '</script><img src=x onerror="1">',
+             "value": 3, "value_max": 5, "qualifier": None, "unit": "家", "source_section": "一"}]
+    chart = charts.build_xy({"id": "c-1", "type": "bar", "title": "标题", "unit": "家",
+                             "where": {}, "x": "name_zh", "y": "value"}, rows, "某报告", "d")
+    out, site = build(tmp_path, {"2020/a.md": "文字\n[[chart:c-1]]\n"}, {"c-1": chart})
+    text = (out / "2020/a.md").read_text(encoding="utf-8")
+    assert "<img" not in text and text.count("</script>") == 1
+    assert "&lt;/script&gt;&lt;img src=x onerror=&quot;1&quot;&gt;" in text  # table cell
+    assert "<td>3-5家</td>" in text
+    assert 'class="sr-only" id="chart-c-1-desc"' in text
+    assert '<figcaption class="chart__source">来源：某报告（一）</figcaption>' in text
+    assert site.chart_pages["c-1"].rel == "2020/a.md"
+    links = pages.chart_links(site, "data/index.md")
+    assert links == {"d": [{"id": "c-1", "title": "标题", "link": "../2020/a.md#chart-c-1"}]}
+
+
+def test_a_declared_chart_must_be_placed_on_a_page(tmp_path):
+    rows = [{"x": "a", "v": 1}]
+    chart = charts.build_xy({"id": "lonely", "type": "bar", "title": "标题", "unit": "家",
+                             "where": {}, "x": "x", "y": "v"}, rows, "某报告", "d")
+    with pytest.raises(pages.PageError, match="lonely"):
+        build(tmp_path, {"2020/a.md": "文字\n"}, {"lonely": chart})
+
+
+def test_tasks_are_grouped_under_their_categories(tmp_path):
+    d = figures.from_records(
+        [indicator("x", 2020, 1)], [{"area_id": "a", "order": 1, "name_zh": "领域", "name_en": "A"}],
+        [], [{"task_id": "2020-T02", "plan_year": 2020, "number": 2, "category_id": "2020-C1",
+              "title_zh": "任务乙"},
+             {"task_id": "2020-T01", "plan_year": 2020, "number": 1, "category_id": "2020-C1",
+              "title_zh": "任务甲[a](javascript:x)"}],
+        [{"category_id": "2020-C1", "plan_year": 2020, "number": 1, "name_zh": "类别*一*"}],
+    )
+    out, _ = build(tmp_path, {"2020/plan.md": "[[tasks:2020]]\n[[count:tasks@2020]]项\n"}, d=d)
+    text = (out / "2020/plan.md").read_text(encoding="utf-8")
+    assert "### （一）类别&#42;一&#42; {#2020-c1}" in text
+    assert text.index("任务甲") < text.index("任务乙")
+    assert "任务甲[a](javascript:x)</li>" in text  # inside an HTML list: shown as text, not a link
+    assert "\n2项" in text
+
+
+def test_markdown_and_template_syntax_from_data_is_shown_literally():
+    assert pages.md("[a](javascript:x) {{ x }} <b>") == (
+        "&#91;a&#93;&#40;javascript:x&#41; &#123;&#123; x &#125;&#125; &#60;b&#62;")
+    assert pages.esc('"<&>\'') == "&quot;&lt;&amp;&gt;&#x27;"
+
+
+@pytest.mark.parametrize(("n", "written"), [(1, "一"), (6, "六"), (10, "十"), (12, "十二"),
+                                            (26, "二十六")])
+def test_chinese_numbers(n, written):
+    assert pages.chinese_number(n) == written
+
+
+def test_hand_written_pages_type_no_figures():
+    """Outside placeholders, the Markdown in docs/ may only contain years (such as 2020)."""
+    for path in sorted(REPO.docs.rglob("*.md")):
+        if path.relative_to(REPO.docs).parts[0] in ("data", "guide"):
+            continue
+        meta, start = pages.split_front_matter(path.read_text(encoding="utf-8"))
+        body = path.read_text(encoding="utf-8").split("\n")[start - 1:]
+        for number, line in enumerate(body, start=start):
+            text = pages.DIRECTIVE.sub("", line)
+            text = re.sub(r"\]\([^)]*\)", "]", text)  # link targets
+            text = re.sub(r"\b(19|20)\d\d(?=年)", "", text)  # a year: 2020年
+            assert not re.search(r"\d", text), f"{path}:{number}: typed number in {line!r}"
