@@ -142,6 +142,8 @@ def test_ci_runs_every_check_and_deploys_only_after_all_of_them() -> None:
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
     assert any(u.startswith("actions/deploy-pages@") for u in deploy["steps"][0].values())
     build_steps = jobs["build"]["steps"]
+    make_build = next(s for s in build_steps if s.get("run") == "make build")
+    assert make_build["env"]["SITE_URL"].startswith("https://"), "links need the live address"
     upload = next(i for i, s in enumerate(build_steps)
                   if str(s.get("uses", "")).startswith("actions/upload-pages-artifact@"))
     checks = [i for i, s in enumerate(build_steps) if "make" in str(s.get("run", ""))]
