@@ -145,3 +145,15 @@ def test_first_revision_keeps_the_repository_valid(repo_copy: Layout, tmp_path: 
     assert '"name": "revisions"' in repo_copy.descriptor.read_text(encoding="utf-8")
     report = run(repo_copy)
     assert report.valid, report.render("text")
+
+
+def test_the_log_is_published_like_any_dataset(committed: Layout) -> None:
+    """Downloads and catalog pages are made for the log once it has rows."""
+    from pipeline import catalog, downloads
+
+    _edit(committed, "Sample spending,12.5,", "Sample spending,12.8,")
+    assert revisions.main(_args(record=True, reason="测试"), committed) == 0
+    files = downloads.render(committed)
+    assert "revisions.csv" in files and "revisions.xlsx" in files and "revisions.json" in files
+    assert b"sample-spending/2020" in files["revisions.json"]
+    assert "data/revisions.md" in catalog.pages(committed, files)
