@@ -25,7 +25,8 @@ Directives, written in the Markdown of docs/:
     [[tasks:2020]]                the plan's tasks under their categories
 
 Block directives (chart, cards, figures, targets, tasks) stand alone on a
-line. An unknown directive, name or figure stops the build with the file,
+line. A backslash before a placeholder (\\[[fig:x@2020]]) shows it as written,
+for pages that explain the syntax. An unknown directive, name or figure stops the build with the file,
 the line and what is wrong. Everything taken from data is escaped for where
 it lands.
 
@@ -50,6 +51,7 @@ from . import figures as figs
 from .charts import Chart
 
 DIRECTIVE = re.compile(r"\[\[([^\[\]\n]*)\]\]")
+ESCAPED = re.compile(r"\\(\[\[[^\[\]\n]*\]\])")  # \[[fig:x]] shows the placeholder itself
 BLOCKS = ("chart", "cards", "figures", "targets", "tasks")
 INLINE = ("fig", "name", "target", "count", "edition", "source", "link")
 EDITION_DIR = re.compile(r"^(\d{4})$")
@@ -425,7 +427,9 @@ def expand(page: Page, site: Site) -> tuple[str, list[str]]:
                     out.append(line)
                 continue
 
-        def fill(match: re.Match[str], number: int = number) -> str:
+        def fill(match: re.Match[str], number: int = number, line: str = line) -> str:
+            if match.start() > 0 and line[match.start() - 1] == "\\":
+                return match.group(0)  # escaped: kept as written, backslash removed below
             kind, _, arg = match.group(1).strip().partition(":")
             try:
                 if kind in BLOCKS:
@@ -439,7 +443,7 @@ def expand(page: Page, site: Site) -> tuple[str, list[str]]:
                 problems.append(f"docs/{page.rel}:{number}: [[{match.group(1)}]]：{exc}")
                 return match.group(0)
 
-        out.append(DIRECTIVE.sub(fill, line))
+        out.append(ESCAPED.sub(r"\1", DIRECTIVE.sub(fill, line)))
     return "\n".join(out), problems
 
 

@@ -158,3 +158,9 @@ def test_hand_written_pages_type_no_figures():
             text = re.sub(r"\]\([^)]*\)", "]", text)  # link targets
             text = re.sub(r"\b(19|20)\d\d(?=年)", "", text)  # a year: 2020年
             assert not re.search(r"\d", text), f"{path}:{number}: typed number in {line!r}"
+
+
+def test_a_backslash_shows_the_placeholder_itself(tmp_path):
+    out, _ = build(tmp_path, {"guide.md": "写成 `\\[[fig:rd-spending@2021]]`，值为[[fig:x@2020]]\n"})
+    text = (out / "guide.md").read_text(encoding="utf-8")
+    assert text == "写成 `[[fig:rd-spending@2021]]`，值为120家\n"
