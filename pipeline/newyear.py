@@ -13,12 +13,19 @@ Carried over:
   the new plan does not set);
 - plan-categories and plan-tasks: the current rows only; the new plan's
   categories and tasks are new text, added by staff.
+
+Page drafts go to updates/YEAR/docs/YEAR/: the latest edition's pages with
+their structure kept (front matter, headings, chart and table placeholders,
+links) and every paragraph replaced by a writing prompt that lists the figure
+placeholders it used, shifted to the new year. The drafts stay outside docs/
+until the data is imported, so the site keeps building meanwhile.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,12 +61,19 @@ class Workbook:
     new_rows: list[dict[str, str]] = field(default_factory=list)
 
 
+DIRECTIVE = re.compile(r"\[\[([^\[\]\n]*)\]\]")  # the page placeholders, as pages.py reads them
+EDITION = re.compile(r"^\d{4}$")
+PROMPT = "（待写：用自己的话写这一段{uses}）"
+
+
 @dataclass
 class Scaffold:
     year: int
     folder: Path
     workbooks: list[Workbook]
     checklist: Path
+    pages: list[Path] = field(default_factory=list)
+    previous_edition: int | None = None
 
 
 class AlreadyThere(Exception):
@@ -110,9 +124,83 @@ def scaffold(layout: Layout, year: int, out: Path | None = None) -> Scaffold:
         path = folder / f"{name}.xlsx"
         _write_workbook(dataset, rows, new, path)
         workbooks.append(Workbook(name, path, new))
+    previous, drafts = draft_pages(layout, year, folder / "docs" / str(year))
     checklist = folder / "清单.md"
-    checklist.write_text(checklist_text(layout, year, workbooks), encoding="utf-8")
-    return Scaffold(year, folder, workbooks, checklist)
+    result = Scaffold(year, folder, workbooks, checklist, drafts, previous)
+    checklist.write_text(checklist_text(layout, year, workbooks, result), encoding="utf-8")
+    return result
+
+
+def _shift_years(text: str, by: int) -> str:
+    """Years inside placeholders move with the edition: [[fig:x@2020]] -> [[fig:x@2021]]."""
+    def shift(match: re.Match[str]) -> str:
+        inner = re.sub(r"(?<=[@:])(\d{4})\b", lambda m: str(int(m.group(1)) + by),
+                       match.group(1))
+        return f"[[{inner}]]"
+
+    return DIRECTIVE.sub(shift, text)
+
+
+def draft_page(text: str, latest: int, year: int) -> str:
+    """One page of the latest edition as a draft for `year`: structure kept, prose to write."""
+    by = year - latest
+    front = ""
+    if text.startswith("---\n") and (end := text.find("\n---\n", 4)) > 0:
+        front = text[: end + 5].replace(str(latest), str(year))
+        text = text[end + 5:]
+    out: list[str] = []
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            uses = []
+            for line in paragraph:
+                uses += [f"[[{d}]]" for d in DIRECTIVE.findall(_shift_years(line, by))]
+            listed = "；原来用到的占位符：" + "、".join(dict.fromkeys(uses)) if uses else ""
+            out.append(PROMPT.format(uses=listed))
+            paragraph.clear()
+
+    for line in text.split("\n"):
+        stripped = line.strip()
+        keep = (not stripped or stripped.startswith("#") or DIRECTIVE.fullmatch(stripped)
+                or "](" in stripped)
+        if keep:
+            flush()
+            out.append(_shift_years(line, by).replace(str(latest), str(year))
+                       if stripped.startswith("#") else _shift_years(line, by))
+        else:
+            paragraph.append(line)
+    flush()
+    return front + "\n".join(out)
+
+
+def _in_nav_order(layout: Layout, edition: int) -> list[Path]:
+    """The edition's pages in the order mkdocs.yml lists them (unlisted ones last)."""
+    pages = sorted((layout.docs / str(edition)).glob("*.md"))
+    config = layout.root / "mkdocs.yml"
+    listed = (re.findall(rf"\b{edition}/([\w.-]+\.md)\b", config.read_text(encoding="utf-8"))
+              if config.exists() else [])
+    rank = {name: i for i, name in enumerate(dict.fromkeys(listed))}
+    return sorted(pages, key=lambda p: (rank.get(p.name, len(rank)), p.name))
+
+
+def draft_pages(layout: Layout, year: int, out: Path) -> tuple[int | None, list[Path]]:
+    """Drafts of the latest earlier edition's pages (docs/LATEST/*.md) for `year`."""
+    if not layout.docs.is_dir():
+        return None, []
+    editions = [int(p.name) for p in layout.docs.iterdir()
+                if p.is_dir() and EDITION.match(p.name) and int(p.name) < year]
+    if not editions:
+        return None, []
+    latest = max(editions)
+    written = []
+    for source in _in_nav_order(layout, latest):
+        target = out / source.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(draft_page(source.read_text(encoding="utf-8"), latest, year),
+                          encoding="utf-8")
+        written.append(target)
+    return latest, written
 
 
 def _write_workbook(dataset: Dataset, rows: list[dict[str, str]], new: list[dict[str, str]],
@@ -166,7 +254,8 @@ def _is_number(text: str) -> bool:
         return False
 
 
-def checklist_text(layout: Layout, year: int, workbooks: list[Workbook]) -> str:
+def checklist_text(layout: Layout, year: int, workbooks: list[Workbook],
+                   scaffold: Scaffold | None = None) -> str:
     """What staff must fill in, as Markdown (also printed on the terminal)."""
     rel = layout.relative
     lines = [f"# {year} 年数据更新清单", "",
@@ -210,11 +299,27 @@ def checklist_text(layout: Layout, year: int, workbooks: list[Workbook]) -> str:
               "```"]
     lines += [f"python -m pipeline import {rel(wb.path)} --dataset {wb.dataset} --dry-run"
               for wb in workbooks]
-    lines += ["```", "",
-              f"## {step + 1}. 网站文字", "",
-              f"在 docs/ 中为 {year} 年的报告写说明文字：文中的数字不要直接打字，"
-              "用数字占位符从数据中取（见“数据更新指南”）。"
-              "然后运行 `make serve` 预览，`make build` 做完整检查，最后提交。", "",
+    lines += ["```", "", f"## {step + 1}. 网站文字", ""]
+    if scaffold is not None and scaffold.pages:
+        drafts = rel(scaffold.pages[0].parent)
+        lines += [
+            f"{drafts}/ 中是按 {scaffold.previous_edition} 年页面结构生成的草稿：标题、图表和表格的占位符"
+            "都已改成新的年份，每段正文换成了“（待写：……）”，并列出原来这一段用到的数字占位符。",
+            "",
+            f"数据全部导入后，把这个文件夹移到 docs/{year}/，逐段用自己的话改写所有“（待写：……）”。"
+            "文中的数字不要直接打字，用数字占位符从数据中取（见“数据更新指南”）。",
+            "",
+            "然后在 mkdocs.yml 的 nav 中加入新的一期：",
+            "",
+            "```yaml",
+            f"  - {year}年报告:",
+        ]
+        lines += [f"      - {year}/{p.name}" for p in scaffold.pages]
+        lines += ["```", ""]
+    else:
+        lines += [f"在 docs/{year}/ 中为 {year} 年的报告写说明文字：文中的数字不要直接打字，"
+                  "用数字占位符从数据中取（见“数据更新指南”）。", ""]
+    lines += ["运行 `make serve` 预览，`make build` 做完整检查，最后提交。", "",
               f"导入完成后可以删除 {folder} 文件夹。", ""]
     return "\n".join(lines)
 

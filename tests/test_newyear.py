@@ -129,3 +129,29 @@ def test_command_prints_the_checklist(edition: Layout, capsys: pytest.CaptureFix
     assert "sample-share：示例比例（%）" in printed
     assert (edition.root / "updates" / "2022" / "清单.md").is_file()
     assert newyear.main(argparse.Namespace(year=1999, out=None), edition) == 2
+
+
+def test_page_drafts_keep_the_structure_and_leave_the_prose_to_staff(edition: Layout) -> None:
+    docs = edition.docs / "2020"
+    docs.mkdir(parents=True)
+    (docs / "index.md").write_text(
+        "---\ntitle: 2020年示例\nheadline: [sample-firms]\n---\n# 2020年示例\n\n"
+        "这一年示例企业达到[[fig:sample-firms]]，比上一年多[[fig:sample-firms@2019]]。\n"
+        "第二行正文。\n\n[[cards:2020]]\n\n## 小结\n\n- [详情](detail.md)：说明\n",
+        encoding="utf-8")
+    (docs / "detail.md").write_text("# 详情\n\n正文。\n\n[[chart:sample-chart]]\n",
+                                    encoding="utf-8")
+    result = newyear.scaffold(edition, 2021)
+    assert result.previous_edition == 2020
+    draft = (result.folder / "docs" / "2021" / "index.md").read_text(encoding="utf-8")
+    assert draft.startswith("---\ntitle: 2021年示例\nheadline: [sample-firms]\n---\n# 2021年示例\n")
+    assert "示例企业达到" not in draft and "第二行正文" not in draft
+    assert ("（待写：用自己的话写这一段；原来用到的占位符："
+            "[[fig:sample-firms]]、[[fig:sample-firms@2020]]）") in draft
+    assert "\n[[cards:2021]]\n" in draft
+    assert "- [详情](detail.md)：说明" in draft
+    detail = (result.folder / "docs" / "2021" / "detail.md").read_text(encoding="utf-8")
+    assert detail == "# 详情\n\n（待写：用自己的话写这一段）\n\n[[chart:sample-chart]]\n"
+    checklist = result.checklist.read_text(encoding="utf-8")
+    assert "      - 2021/index.md" in checklist and "      - 2021/detail.md" in checklist
+    assert not (edition.docs / "2021").exists(), "drafts stay outside docs/ until moved"
