@@ -25,7 +25,7 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NPM_STAMP)
 
-## browser: Debian's Chromium and CJK fonts for the browser tests (installed when missing)
+## browser: Debian's Chromium and CJK fonts for the browser tests and the chart PNGs (installed when missing)
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  $(SUDO) apt-get update && \
@@ -40,7 +40,7 @@ linkcheck: $(STAMP)
 	$(PY) -m pipeline linkcheck site
 
 ## build: install, validate, build the site into site/
-build: $(STAMP) $(NPM_STAMP)
+build: $(STAMP) $(NPM_STAMP) browser
 	$(PY) -m pipeline build
 
 ## test: install, run every test
@@ -52,7 +52,7 @@ lint: $(STAMP)
 	$(PY) -m ruff check pipeline tests
 
 ## serve: live preview
-serve: $(STAMP) $(NPM_STAMP)
+serve: $(STAMP) $(NPM_STAMP) browser
 	$(PY) -m pipeline serve
 
 clean:

@@ -76,14 +76,28 @@ def posix_dir(rel: str) -> str:
 
 
 def publish_data(layout: Layout, out_docs: Path, report: object, site: pages.Site) -> set[str]:
-    """Downloads under /data/ and their catalog pages (downloads.py, catalog.py)."""
-    from . import catalog, downloads
+    """Downloads under /data/ (chart data and images included), embed pages under /embed/,
+    and the catalog pages (downloads.py, chart_exports.py, catalog.py)."""
+    from . import catalog, chart_exports, downloads
 
-    files = downloads.render(layout)
+    pkg = load.package_meta(layout)
+    url = downloads.site_url(layout)
+    chart_pages = {cid: chart_exports.page_path(p.rel) for cid, p in site.chart_pages.items()}
+    try:
+        images, embeds = chart_exports.files(layout, site.charts, pkg, url, chart_pages)
+    except chart_exports.ExportError as exc:
+        raise BuildError(str(exc)) from exc
+    files = downloads.render(layout, charts=site.charts, chart_pages=chart_pages, extra=images)
     written = downloads.write(layout, out_docs / "data", files)
-    written += catalog.write_pages(
-        layout, out_docs, files, report, pages.chart_links(site, "data/index.md")
-    )
+    written += downloads.write(layout, out_docs, embeds)
+    links = pages.chart_links(site, "data/index.md")
+    for entries in links.values():
+        for entry in entries:
+            chart = site.charts[entry["id"]]
+            entry["snippet"] = chart_exports.embed_snippet(chart, url)
+            entry["permalink"] = chart_exports.urls(
+                chart.id, url, chart_pages.get(chart.id, "")).get("permalink", "")
+    written += catalog.write_pages(layout, out_docs, files, report, links)
     return {p.relative_to(out_docs).as_posix() for p in written}
 
 

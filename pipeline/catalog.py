@@ -15,6 +15,7 @@ HTML and any later template step all leave as literal text; JSON-LD has `<`,
 
 from __future__ import annotations
 
+import html
 import json
 import posixpath
 import re
@@ -122,6 +123,10 @@ class Context:
             return f"{self.site_url.rstrip('/')}/{path}"
         rel = posixpath.relpath(path, page.rstrip("/") or ".")
         return rel + "/" if path.endswith("/") and rel != "." else ("./" if rel == "." else rel)
+
+    def absolute(self, path: str) -> str:
+        """A site path as others must write it: with the site URL when known."""
+        return f"{self.site_url.rstrip('/')}/{path}" if self.site_url else f"/{path}"
 
     def sha(self, path: str) -> str:
         import hashlib
@@ -481,15 +486,43 @@ def preview_table(info: Info, limit: int = PREVIEW_ROWS) -> str:
 
 
 def charts_part(ctx: Context, info: Info) -> str:
+    """Each chart drawn from the dataset: where it is, its data, its image, how to embed it."""
     charts = ctx.charts.get(info.name) or []
     if not charts:
         return "本数据集目前没有用于图表。\n"
-    lines = []
+    out = []
     for chart in charts:
-        title = esc(chart.get("title") or chart.get("id", ""))
+        cid = str(chart.get("id", ""))
+        title = esc(chart.get("title") or cid)
         link = chart.get("link")
-        lines.append(f"- [{title}]({link})\n" if link else f"- {title}\n")
-    return "".join(lines)
+        out.append(f"### [{title}]({link})\n\n" if link else f"### {title}\n\n")
+        if not downloads.NAME_PATTERN.fullmatch(cid):
+            continue
+        files = [f"{downloads.CHART_DIR}/{cid}{s}" for s in (*downloads.CHART_SUFFIXES, ".png",
+                                                              ".svg")]
+        if not all(f in ctx.files for f in files):
+            continue
+        data = " · ".join(
+            f"[{label}]({path}) {size_text(len(ctx.files[path]))}"
+            for label, path in zip(("CSV", "Excel 版 CSV", "XLSX"), files[:3], strict=True)
+        )
+        images = " · ".join(
+            f"[{label}]({path}) {size_text(len(ctx.files[path]))}"
+            for label, path in zip(("PNG", "SVG"), files[3:], strict=True)
+        )
+        out.append(f"下载数据：{data}<br>\n下载图片：{images}<br>\n")
+        out.append(f"单独查看：[嵌入页](../embed/{cid}/index.html)")
+        if link:
+            out.append(f" · 永久链接：[{esc(chart.get('permalink') or '图表所在页面')}]({link})")
+        out.append("\n\n嵌入代码：\n\n")
+        snippet = chart.get("snippet") or (
+            f'<iframe src="{ctx.absolute(f"embed/{cid}/")}" '
+            f'title="{html.escape(str(chart.get("title") or cid), quote=True)}" width="100%" '
+            'height="480" style="border:0;max-width:840px" loading="lazy"></iframe>'
+        )
+        out.append(pre(snippet))
+        out.append("\n")
+    return "".join(out)
 
 
 def dataset_page(ctx: Context, info: Info) -> str:

@@ -141,23 +141,36 @@ def last_updated(layout: Layout, paths: list[Path]) -> datetime | None:
     """When the data last changed: the last git commit touching `paths`.
 
     Falls back to SOURCE_DATE_EPOCH, then to None; never the clock. A shallow
-    clone (CI checkouts default to depth 1) dates every file at the tip
-    commit, so CI must fetch full history for stable dates.
+    clone (CI checkouts default to depth 1) would date every file at the tip
+    commit, so its dates are not used: CI must fetch the full history.
     """
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(layout.root), "log", "-1", "--format=%ct", "--",
-             *[str(p) for p in paths]],
-            capture_output=True, text=True, timeout=30, check=False,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        out = ""
-    if out.isdigit():
-        return datetime.fromtimestamp(int(out), UTC)
+    root = str(layout.root)
+    if _full_history(root):
+        out = _git(root, "log", "-1", "--format=%ct", "--", *[str(p) for p in paths])
+        if out.isdigit():
+            return datetime.fromtimestamp(int(out), UTC)
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), UTC)
     return None
+
+
+def _git(root: str, *args: str) -> str:
+    """Output of a git command in `root`, or "" when git or the repository is missing.
+
+    safe.directory is set for the call because CI containers run as another user.
+    """
+    try:
+        return subprocess.run(
+            ["git", "-c", f"safe.directory={root}", "-C", root, *args],
+            capture_output=True, text=True, timeout=30, check=False,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def _full_history(root: str) -> bool:
+    return _git(root, "rev-parse", "--is-shallow-repository") == "false"
 
 
 def read_info(layout: Layout, dataset: load.Dataset, pkg: dict[str, Any], url: str) -> Info:
@@ -566,16 +579,147 @@ def dataset_files(info: Info) -> dict[str, bytes]:
     }
 
 
-def render(layout: Layout, items: list[Info] | None = None) -> dict[str, bytes]:
-    """Every published file, path relative to the data folder -> bytes, in path order."""
+# --------------------------------------------------------------------------- charts
+
+CHART_DIR = "charts"
+CHART_SUFFIXES = (".csv", ".excel.csv", ".xlsx")
+
+
+def chart_table(chart: Any) -> tuple[list[str], list[list[Any]]]:
+    """The numbers a chart draws, one row per mark: category, series, value, unit, wording.
+
+    Read from the chart's own ECharts option, so the download is exactly what is drawn.
+    """
+    option = chart.option
+    axes = [*(option.get("xAxis") or []), *(option.get("yAxis") or [])]
+    axis = next((a for a in axes if a.get("type") == "category"), {})
+    categories = list(axis.get("data") or [])
+    first = chart.columns[0] if getattr(chart, "columns", None) else "类别"
+    header = [str(first), "系列", "数值", "单位", "原文表述"]
+    rows: list[list[Any]] = []
+    for series in option.get("series") or []:
+        for category, item in zip(categories, series.get("data") or [], strict=False):
+            if item is None:
+                continue
+            value = item.get("value") if isinstance(item, dict) else item
+            if value is None:
+                continue
+            text = item.get("text", "") if isinstance(item, dict) else ""
+            rows.append([str(category), str(series.get("name", "")), value, str(chart.unit),
+                         str(text)])
+    return header, rows
+
+
+def _number_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def chart_about(chart: Any, pkg: dict[str, Any], url: str, page: str) -> list[tuple[str, str]]:
+    lic = dict(pkg.get("license") or {})
+    rows = [
+        ("标题", str(chart.title)),
+        ("单位", str(chart.unit)),
+        ("来源", str(chart.source)),
+        ("说明", str(chart.description)),
+        ("许可", " ".join(str(lic.get(k, "")) for k in ("title", "path")).strip()),
+        ("数据集", page_url(url, chart.dataset)),
+    ]
+    if page:
+        rows.append(("图表网址", f"{url.rstrip('/')}/{page}" if url else f"/{page}"))
+    return rows
+
+
+def chart_files(
+    chart: Any, pkg: dict[str, Any], url: str = "", page: str = "",
+    updated: datetime | None = None,
+) -> dict[str, bytes]:
+    """charts/ID.csv, charts/ID.excel.csv and charts/ID.xlsx of one chart.
+
+    `page` is the site path of the page showing the chart (for the about sheet).
+    """
+    from xlsxwriter import Workbook
+
+    header, rows = chart_table(chart)
+    text_rows = [[_number_text(c) for c in row] for row in rows]
+    base = f"{CHART_DIR}/{chart.id}"
+    excel_rows = [
+        ["'" + c if i != 2 and formula_like(c) else c for i, c in enumerate(row)]
+        for row in text_rows
+    ]
+    files = {
+        f"{base}.csv": _csv_text([header, *text_rows], "\n").encode("utf-8"),
+        f"{base}.excel.csv": b"\xef\xbb\xbf" + _csv_text([header, *excel_rows], "\r\n").encode(),
+    }
+    buffer = io.BytesIO()
+    book = Workbook(buffer, {
+        "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+        "strings_to_numbers": False,
+    })
+    book.set_properties({
+        "title": str(chart.title), "author": str(pkg.get("publisher") or ""),
+        "created": xlsx_created(updated),
+    })
+    bold = book.add_format({"bold": True})
+    quoted = book.add_format({"quote_prefix": True})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    sheet = book.add_worksheet("数据")
+    for col, head in enumerate(header):
+        sheet.write_string(0, col, head, bold)
+    for r, row in enumerate(rows, start=1):
+        for col, cell in enumerate(row):
+            if isinstance(cell, int | float) and not isinstance(cell, bool):
+                sheet.write_number(r, col, cell)
+            else:
+                sheet.write_string(r, col, str(cell), quoted if formula_like(str(cell)) else None)
+    sheet.set_column(0, 1, 24)
+    sheet.set_column(2, 3, 12)
+    sheet.set_column(4, 4, 16)
+    about = book.add_worksheet("说明")
+    about.set_column(0, 0, 12)
+    about.set_column(1, 1, 100)
+    for r, (key, value) in enumerate(chart_about(chart, pkg, url, page)):
+        about.write_string(r, 0, key, bold)
+        about.write_string(r, 1, value, quoted if formula_like(value) else wrap)
+    book.close()
+    files[f"{base}.xlsx"] = buffer.getvalue()
+    return files
+
+
+def render(
+    layout: Layout,
+    items: list[Info] | None = None,
+    charts: dict[str, Any] | None = None,
+    chart_pages: dict[str, str] | None = None,
+    extra: dict[str, bytes] | None = None,
+) -> dict[str, bytes]:
+    """Every published file, path relative to the data folder -> bytes, in path order.
+
+    `charts` (charts.build_all's output) adds each chart's data under charts/;
+    `chart_pages` maps a chart id to the site path of its page; `extra` holds
+    further downloads (chart images) to include in the ZIP and SHA256SUMS.
+    """
     items = infos(layout) if items is None else items
     files: dict[str, bytes] = {}
     for info in items:
         files.update(dataset_files(info))
     files[DATAPACKAGE] = datapackage(layout, items, files)
     dates = [i.updated for i in items if i.updated]
+    when = max(dates) if dates else None
+    if charts:
+        pkg = items[0].package if items else load.package_meta(layout)
+        url = items[0].site_url if items else site_url(layout)
+        updated = {i.name: i.updated for i in items}
+        for chart_id in sorted(charts):
+            chart = charts[chart_id]
+            files.update(chart_files(chart, pkg, url, (chart_pages or {}).get(chart_id, ""),
+                                     updated.get(chart.dataset) or when))
+    files.update(extra or {})
     name = package_name(layout)
-    files[f"{name}.zip"] = archive(name, files, max(dates) if dates else None)
+    files[f"{name}.zip"] = archive(name, files, when)
     files[SUMS] = checksums(files)
     return dict(sorted(files.items()))
 
@@ -587,6 +731,7 @@ def write(layout: Layout, out_dir: Path, files: dict[str, bytes] | None = None) 
     for rel, content in files.items():
         path = out_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+        if not path.exists() or path.read_bytes() != content:  # a live preview reloads less
+            path.write_bytes(content)
         written.append(path)
     return written

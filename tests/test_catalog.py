@@ -213,3 +213,23 @@ def test_repository_pages_build_for_every_dataset():
         (data,) = ld_blocks(text)
         assert data["name"] == dataset.meta()["title"]
         assert data["alternateName"] == dataset.meta()["title_en"]
+
+
+def test_chart_section_offers_data_images_embed_and_permalink(project: Layout):
+    from tests.test_chart_exports import FakeChart
+
+    chart = FakeChart()
+    images = {"charts/sample-chart.png": b"png", "charts/sample-chart.svg": b"<svg/>"}
+    files = downloads.render(project, charts={chart.id: chart}, extra=images)
+    links = {"things": [{"id": chart.id, "title": chart.title, "link": "../2020/a.md#chart-x",
+                         "snippet": '<iframe src="https://d.example.org/embed/sample-chart/">',
+                         "permalink": "https://d.example.org/2020/a/#chart-x"}]}
+    text = catalog.pages(project, files=files, charts=links)["data/things.md"]
+    page = html(text)
+    for href in ("charts/sample-chart.csv", "charts/sample-chart.excel.csv",
+                 "charts/sample-chart.xlsx", "charts/sample-chart.png",
+                 "charts/sample-chart.svg", "../embed/sample-chart/index.html",
+                 "../2020/a.md#chart-x"):
+        assert f'href="{href}"' in page, href
+    assert "https://d.example.org/embed/sample-chart/" in html_module.unescape(page)
+    assert "<iframe" not in page  # shown as code, never as an element

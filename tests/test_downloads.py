@@ -394,3 +394,28 @@ def test_site_url_from_mkdocs_yml(project: Layout, monkeypatch: pytest.MonkeyPat
         monkeypatch.setenv("SITE_URL", env)
     (project.root / "mkdocs.yml").write_text(f"site_name: x\n{line}\n", encoding="utf-8")
     assert downloads.site_url(project) == expected
+
+
+def test_a_shallow_clone_gives_no_git_dates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
+           "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    origin = tmp_path / "origin"
+    shutil.copytree(FIXTURE, origin)
+    for i, date in enumerate(("2022-01-01T00:00:00Z", "2023-01-01T00:00:00Z")):
+        (origin / "README").write_text(str(i), encoding="utf-8")
+        run_env = {**env, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+        if i == 0:
+            subprocess.run(["git", "-C", str(origin), "init", "-q"], check=True, env=run_env)
+        subprocess.run(["git", "-C", str(origin), "add", "."], check=True, env=run_env)
+        subprocess.run(["git", "-C", str(origin), "commit", "-q", "-m", str(i)], check=True,
+                       env=run_env)
+    full = Layout(origin)
+    assert downloads.last_updated(full, [full.csv("things")]) == datetime(2022, 1, 1,
+                                                                           tzinfo=UTC)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{origin}", str(clone)],
+                   check=True, env=env)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    shallow = Layout(clone)
+    assert downloads.last_updated(shallow, [shallow.csv("things")]) is None

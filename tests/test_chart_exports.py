@@ -1,0 +1,232 @@
+"""Per-chart downloads: data (CSV, XLSX), images (SVG, PNG), embed page, panel."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import struct
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from pipeline import chart_exports, charts, downloads, figures, load
+from pipeline.paths import REPO, Layout
+
+PKG = {
+    "publisher": "测试机构",
+    "license": {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
+                "path": "https://creativecommons.org/licenses/by/4.0/"},
+}
+NASTY = '</script><script>alert(1)</script> & "q" {{ x }}'
+
+
+@dataclass
+class FakeChart:
+    """The attributes of charts.Chart that exports read."""
+
+    id: str = "sample-chart"
+    dataset: str = "things"
+    title: str = "样例图表 " + NASTY
+    unit: str = "家"
+    source: str = "来源：测试来源报告（第一节）"
+    description: str = "柱状图：样例。"
+    height: int = 320
+    columns: list[str] = field(default_factory=lambda: ["年份", "样例"])
+    rows: list[list[str]] = field(default_factory=lambda: [["2019年", "142家"],
+                                                           ["2020年", "30多家"]])
+    option: dict[str, Any] = field(default_factory=lambda: {
+        "xAxis": [{"type": "category", "data": ["2019年", "=2020年"]}],
+        "yAxis": [{"type": "value", "name": "家"}],
+        "series": [{"type": "bar", "name": "样例 <b>", "data": [
+            {"value": 142, "text": "142家", "label": {"formatter": "142"}},
+            {"value": 30.5, "text": "30多家", "label": {"formatter": "30多"}},
+            None,
+        ]}],
+        "aria": {"enabled": True, "label": {"description": "x"}},
+    })
+
+    def option_json(self) -> str:
+        return charts.embed_json(self.option)
+
+
+def real_charts() -> dict[str, Any]:
+    data = figures.load_figures(REPO)
+    title = load.package_meta(REPO)["sources"][0]["title"]
+    return charts.build_all(REPO, data, title)
+
+
+# ---------------------------------------------------------------------------- chart data
+
+
+def test_chart_table_is_what_the_chart_draws():
+    header, rows = downloads.chart_table(FakeChart())
+    assert header == ["年份", "系列", "数值", "单位", "原文表述"]
+    assert rows == [["2019年", "样例 <b>", 142, "家", "142家"],
+                    ["=2020年", "样例 <b>", 30.5, "家", "30多家"]]
+
+
+def test_chart_data_files_read_back_and_neutralise_formulas():
+    files = downloads.chart_files(FakeChart(), PKG, "", "2020/a/")
+    assert set(files) == {f"charts/sample-chart{s}" for s in downloads.CHART_SUFFIXES}
+    plain = list(csv.reader(io.StringIO(files["charts/sample-chart.csv"].decode("utf-8"))))
+    assert plain[1:] == [["2019年", "样例 <b>", "142", "家", "142家"],
+                         ["=2020年", "样例 <b>", "30.5", "家", "30多家"]]
+    excel = files["charts/sample-chart.excel.csv"]
+    assert excel.startswith(b"\xef\xbb\xbf") and b"\r\n" in excel
+    rows = list(csv.reader(io.StringIO(excel.decode("utf-8-sig"))))
+    assert rows[2][0] == "'=2020年"
+    book = openpyxl.load_workbook(io.BytesIO(files["charts/sample-chart.xlsx"]))
+    data = list(book["数据"].iter_rows(values_only=True))
+    assert data[1] == ("2019年", "样例 <b>", 142, "家", "142家")
+    assert data[2][0] == "=2020年" and data[2][2] == 30.5
+    assert book["数据"]["A3"].data_type == "s" and book["数据"]["A3"].quotePrefix
+    about = dict(book["说明"].iter_rows(values_only=True))
+    assert about["标题"] == FakeChart().title
+    assert about["来源"] == FakeChart().source
+    assert "creativecommons.org" in about["许可"]
+    assert about["图表网址"] == "/2020/a/"
+
+
+def test_repository_charts_have_data_downloads_in_sums_and_zip():
+    built = real_charts()
+    assert built
+    files = downloads.render(REPO, charts=built)
+    sums = files[downloads.SUMS].decode("ascii")
+    for cid, chart in built.items():
+        for suffix in downloads.CHART_SUFFIXES:
+            assert f"  charts/{cid}{suffix}\n" in sums
+        text = files[f"charts/{cid}.csv"].decode("utf-8")
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert rows and all(r["单位"] == chart.unit for r in rows)
+        # every value shown in the chart's own table appears as the source's wording
+        shown = {cell for row in chart.rows for cell in row[1:] if cell != "—"}
+        assert shown == {r["原文表述"] for r in rows}
+    assert downloads.render(REPO, charts=built) == files
+
+
+# ---------------------------------------------------------------------------- images
+
+
+def test_svg_is_valid_xml_with_title_unit_source_and_license_as_text():
+    svg = chart_exports.svgs(REPO, {"sample-chart": FakeChart()}, PKG)["sample-chart"]
+    root = ET.fromstring(svg)
+    assert root.tag.endswith("svg")
+    texts = [t.text or "" for t in root.iter() if t.tag.endswith("text")]
+    joined = "\n".join(texts)
+    assert FakeChart().title in texts  # Chinese text and markup kept as text
+    assert "单位：家" in texts
+    assert any(t.startswith("来源：测试来源报告") for t in texts)
+    assert "许可：CC BY 4.0 · 测试机构" in joined
+    assert "<script" not in svg.decode("utf-8")
+    again = chart_exports.svgs(REPO, {"sample-chart": FakeChart()}, PKG)["sample-chart"]
+    assert again == svg
+
+
+def test_png_is_twice_the_svg_size_and_cached(tmp_path: Path):
+    layout = Layout(tmp_path)
+    svg = chart_exports.svgs(REPO, {"sample-chart": FakeChart()}, PKG)
+    png = chart_exports.pngs(layout, svg)["sample-chart"]
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])
+    assert width == chart_exports.WIDTH * chart_exports.SCALE
+    assert height == chart_exports.image_height(FakeChart()) * chart_exports.SCALE
+    cached = list((tmp_path / ".build" / "chart-png").iterdir())
+    assert len(cached) == 1
+    assert chart_exports.pngs(layout, svg)["sample-chart"] == png
+
+
+def test_every_repository_chart_gets_images_and_an_embed_page(tmp_path: Path):
+    built = real_charts()
+    images, embeds = chart_exports.files(Layout(tmp_path), built, load.package_meta(REPO))
+    assert sorted(images) == sorted(
+        f"charts/{cid}{s}" for cid in built for s in (".png", ".svg")
+    )
+    assert sorted(embeds) == sorted(f"embed/{cid}/index.html" for cid in built)
+    for cid, chart in built.items():
+        texts = [t.text or "" for t in ET.fromstring(images[f"charts/{cid}.svg"]).iter()
+                 if t.tag.endswith("text")]
+        assert chart.title in texts
+
+
+# ---------------------------------------------------------------------------- embed and panel
+
+
+class Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[dict[str, str | None]] = []
+        self.links: list[str] = []
+        self.data: list[str] = []
+        self._in_json = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "script":
+            self.scripts.append(attributes)
+            self._in_json = attributes.get("type") == "application/json"
+        if tag == "a" and attributes.get("href"):
+            self.links.append(str(attributes["href"]))
+
+    def handle_data(self, data: str) -> None:
+        if self._in_json:
+            self.data.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_json = False
+
+
+def test_embed_page_is_standalone_with_title_source_license_and_safe_json():
+    chart = FakeChart()
+    page = chart_exports.embed_page(chart, PKG, "", "2020/a/")
+    parser = Collector()
+    parser.feed(page)
+    assert [s.get("type") for s in parser.scripts] == ["application/json", None]
+    assert parser.scripts[1]["src"] == "../../assets/javascripts/charts.js"
+    assert json.loads("".join(parser.data)) == chart.option
+    assert "样例图表 &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "</script><script>alert" not in page
+    assert chart.source in page
+    assert "https://creativecommons.org/licenses/by/4.0/" in parser.links
+    assert "../../2020/a/#chart-sample-chart" in parser.links
+    assert "../../data/charts/sample-chart.csv" in parser.links
+    assert "<link rel=\"canonical\"" not in page
+    with_url = chart_exports.embed_page(chart, PKG, "https://d.example.org/", "2020/a/")
+    assert '<link rel="canonical" href="https://d.example.org/2020/a/#chart-sample-chart">' \
+        in with_url
+
+
+def test_panel_offers_data_image_embed_and_permalink():
+    html = chart_exports.panel(FakeChart(), "../../", "https://d.example.org/", "2020/a/")
+    parser = Collector()
+    parser.feed(html)
+    assert parser.links == [
+        "../../data/charts/sample-chart.csv", "../../data/charts/sample-chart.excel.csv",
+        "../../data/charts/sample-chart.xlsx", "../../data/charts/sample-chart.png",
+        "../../data/charts/sample-chart.svg", "../../embed/sample-chart/",
+        "../../2020/a/#chart-sample-chart",
+    ]
+    assert "https://d.example.org/2020/a/#chart-sample-chart" in html
+    assert "&lt;iframe src=&quot;https://d.example.org/embed/sample-chart/&quot;" in html
+    assert "</script>" not in html
+
+
+def test_embed_snippet_escapes_the_title():
+    snippet = chart_exports.embed_snippet(FakeChart(), "https://d.example.org/")
+    assert snippet.startswith('<iframe src="https://d.example.org/embed/sample-chart/" ')
+    assert re.search(r'title="样例图表 &lt;/script&gt;.*&quot;q&quot;', snippet)
+    assert "<script>" not in snippet
+
+
+@pytest.mark.parametrize(("rel", "path"), [
+    ("2020/index.md", "2020/"), ("2020/rural.md", "2020/rural/"), ("index.md", ""),
+])
+def test_page_path(rel: str, path: str):
+    assert chart_exports.page_path(rel) == path
