@@ -518,9 +518,9 @@ def import_file(layout: Layout, path: Path, name: str, *, dry_run: bool = False,
 
     dataset = find_dataset(layout, name)
     if dataset is None:
-        names = "、".join(d.name for d in discover(layout))
-        say(f"没有名为 {name} 的数据集（现有：{names}）" if zh
-            else f"no dataset {name} (found: {names})")
+        known = "、".join(d.name for d in discover(layout))
+        say(f"没有名为 {name} 的数据集（现有：{known}）" if zh
+            else f"no dataset {name} (found: {known})")
         return 2
     try:
         with progress.step("读取文件" if zh else "reading"):
@@ -554,12 +554,16 @@ def import_file(layout: Layout, path: Path, name: str, *, dry_run: bool = False,
     from . import revisions
 
     figures = revisions.figure_changes(dataset, schema, changes)
-    if figures and not reason:
-        problem = ImportProblem("import-reason-required", count=len(figures))
+    if figures and not reason and dry_run:
+        say(f"  注意：改动了 {len(figures)} 处已发布的数字，正式写入时要用 --reason 说明原因。"
+            if zh else f"  note: {len(figures)} published figure(s) change; "
+            "writing needs --reason.")
+    elif figures and not reason:
+        refusal = ImportProblem("import-reason-required", count=len(figures))
         for rev in figures:
             say(f"  {rev.key}：{rev.field} {rev.old_value} → {rev.new_value}")
-        say(f"✗ {problem.message(lang)}  [{problem.code}]")
-        say(f"  怎么改：{problem.fix()}" if zh else f"  fix: {problem.fix()}")
+        say(f"✗ {refusal.message(lang)}  [{refusal.code}]")
+        say(f"  怎么改：{refusal.fix()}" if zh else f"  fix: {refusal.fix()}")
         return 1
 
     if unchanged:

@@ -180,10 +180,11 @@ def test_dry_run_shows_the_change_and_writes_nothing(edition: Layout, tmp_path: 
     text = edition.csv("indicators").read_text(encoding="utf-8")
     sheet = tmp_path / "sheet.csv"
     sheet.write_text(text.replace("Sample firms,120,", "Sample firms,130,"), encoding="utf-8")
-    code, out = run_import(edition, sheet, "indicators", dry_run=True, reason="测试")
+    code, out = run_import(edition, sheet, "indicators", dry_run=True)
     assert code == 0, out
     assert "~ sample-firms / 2020：value 120 → 130" in out
     assert "试运行" in out
+    assert "正式写入时要用 --reason" in out
     assert {p.name: p.read_bytes() for p in edition.datasets.iterdir()} == before
 
 
