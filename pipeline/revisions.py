@@ -188,6 +188,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
     zh = args.lang != "en"
+    if args.base == "HEAD" and _git(layout, "rev-parse", "--verify", "--quiet",
+                                    "HEAD").returncode != 0:
+        print("还没有任何提交，没有可比较的已发布数字。" if zh else "no commit yet: nothing to compare")
+        return 0
     try:
         missing = unexplained(layout, args.base)
     except ValueError as exc:

@@ -157,3 +157,10 @@ def test_the_log_is_published_like_any_dataset(committed: Layout) -> None:
     assert "revisions.csv" in files and "revisions.xlsx" in files and "revisions.json" in files
     assert b"sample-spending/2020" in files["revisions.json"]
     assert "data/revisions.md" in catalog.pages(committed, files)
+
+
+def test_nothing_to_compare_before_the_first_commit(tmp_path: Path) -> None:
+    root = tmp_path / "new"
+    shutil.copytree(FIXTURES / "edition", root)
+    _git(root, "init", "-q")
+    assert revisions.main(_args(), Layout(root)) == 0
