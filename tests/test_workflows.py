@@ -52,7 +52,7 @@ def test_there_is_a_workflow() -> None:
 
 
 def test_zizmor_finds_nothing() -> None:
-    done = _zizmor(*WORKFLOWS, DEPENDABOT)
+    done = _zizmor(*WORKFLOWS, DEPENDABOT, PRECOMMIT)
     assert done.returncode == 0, done.stdout + done.stderr
     assert json.loads(done.stdout) == []
 
