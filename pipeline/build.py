@@ -97,6 +97,10 @@ def publish_data(layout: Layout, out_docs: Path, report: object, site: pages.Sit
             entry["snippet"] = chart_exports.embed_snippet(chart, url)
             entry["permalink"] = chart_exports.urls(
                 chart.id, url, chart_pages.get(chart.id, "")).get("permalink", "")
+    # A target chart draws its indicator's series too: list it under that dataset as well.
+    for entry in list(links.get(figures.TARGETS, [])):
+        if site.charts[entry["id"]].kind == "target":
+            links.setdefault(figures.INDICATORS, []).append(dict(entry))
     written += catalog.write_pages(layout, out_docs, files, report, links)
     return {p.relative_to(out_docs).as_posix() for p in written}
 

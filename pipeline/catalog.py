@@ -304,10 +304,18 @@ def _url_table(ctx: Context, lang: str) -> str:
         [f"`/data/{name}/`", "dataset page" if en else "数据集说明页"],
         ["`/data/datapackage.json`", "Frictionless Data Package describing every CSV" if en
          else "描述全部 CSV 的 Frictionless 数据包"],
-        [f"`/data/{ctx.zip_name}`", "everything above in one ZIP" if en
-         else "以上全部文件的压缩包"],
+        [f"`/data/{ctx.zip_name}`", "every data file above in one ZIP" if en
+         else "以上全部数据文件的压缩包"],
         ["`/data/SHA256SUMS`", "SHA-256 checksum of every download" if en
          else "每个下载文件的 SHA-256 校验和"],
+        ["`/data/charts/ID.csv`, `ID.excel.csv`, `ID.xlsx`",
+         "the numbers one chart draws (`ID` is the chart code)" if en
+         else "某个图表所画的数字（`ID` 为图表代码）"],
+        ["`/data/charts/ID.png`, `ID.svg`",
+         "the chart as an image, with title, unit, source and license" if en
+         else "图表图片，含标题、单位、来源和许可"],
+        ["`/embed/ID/`", "the chart on its own page, for an iframe" if en
+         else "单独的图表页面，供 iframe 嵌入"],
     ]
     head = ["URL", "Contents"] if en else ["网址", "内容"]
     return table(head, rows)
@@ -341,7 +349,8 @@ def catalog_page(ctx: Context) -> str:
     out.append(f"\n所有数据集的许可均为 {license_link(ctx)}。\n\n")
     out.append("## 一次下载全部\n\n")
     out.append(table(["文件", "内容", "大小"], [
-        [f"[{ctx.zip_name}]({ctx.zip_name})", "全部数据集的所有格式、datapackage.json 和校验和",
+        [f"[{ctx.zip_name}]({ctx.zip_name})",
+         "全部数据集的所有格式、图表数据和 datapackage.json（不含图表图片）",
          size_text(len(ctx.files[ctx.zip_name]))],
         ["[datapackage.json](datapackage.json)",
          "Frictionless 数据包描述：表结构、许可、来源；可用 `frictionless validate` 校验",
@@ -398,7 +407,8 @@ def catalog_page_en(ctx: Context) -> str:
     out.append("\n## Everything at once\n\n")
     out.append(
         f"[{ctx.zip_name}]({ctx.zip_name}) ({size_text(len(ctx.files[ctx.zip_name]))}) holds "
-        "every format of every dataset with datapackage.json and checksums. "
+        "every format of every dataset, the chart data and datapackage.json (not the chart "
+        "images). "
         "[datapackage.json](datapackage.json) is a Frictionless Data Package (check it with "
         f"`frictionless validate`); [SHA256SUMS]({downloads.SUMS}) lists the SHA-256 of every "
         "download (`sha256sum -c SHA256SUMS`).\n\n"

@@ -717,9 +717,9 @@ def render(
             chart = charts[chart_id]
             files.update(chart_files(chart, pkg, url, (chart_pages or {}).get(chart_id, ""),
                                      updated.get(chart.dataset) or when))
-    files.update(extra or {})
     name = package_name(layout)
-    files[f"{name}.zip"] = archive(name, files, when)
+    files[f"{name}.zip"] = archive(name, files, when)  # data only: images are added below
+    files.update(extra or {})
     files[SUMS] = checksums(files)
     return dict(sorted(files.items()))
 

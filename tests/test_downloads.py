@@ -419,3 +419,12 @@ def test_a_shallow_clone_gives_no_git_dates(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     shallow = Layout(clone)
     assert downloads.last_updated(shallow, [shallow.csv("things")]) is None
+
+
+def test_chart_images_are_checksummed_but_kept_out_of_the_zip(project: Layout):
+    files = downloads.render(project, extra={"charts/c.png": b"png", "charts/c.svg": b"svg"})
+    sums = files[downloads.SUMS].decode("ascii")
+    assert f"{hashlib.sha256(b'png').hexdigest()}  charts/c.png\n" in sums
+    assert "  charts/c.svg\n" in sums
+    with zipfile.ZipFile(io.BytesIO(files["test-package.zip"])) as zf:
+        assert not [n for n in zf.namelist() if n.endswith((".png", ".svg"))]
