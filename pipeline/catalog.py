@@ -427,7 +427,7 @@ def catalog_page_en(ctx: Context) -> str:
 
 
 def dataset_section_en(ctx: Context, info: Info) -> str:
-    out = [f'<h2 id="{info.name}">{esc(info.title_en)}</h2>\n\n']
+    out = [f"## {esc(info.title_en)} {{#{info.name}}}\n\n"]  # attr_list gives the anchor
     out.append(f"{esc(info.title)} · [中文页面]({info.name}.md)\n\n")
     out.append(esc(downloads.clean(str(info.meta.get("description_en", "")))) + "\n\n")
     _valid, words = ctx.status(info, "en")
