@@ -159,6 +159,12 @@ class Context:
         return True, words
 
 
+def bilingual(zh: Any, en: Any) -> str:
+    """Chinese then English: dataset search engines want a description of 50 characters or more."""
+    parts = [downloads.clean(str(x)) for x in (zh, en) if x]
+    return "\n\n".join(p for p in parts if p)
+
+
 def dataset_json_ld(ctx: Context, info: Info) -> dict[str, Any]:
     page = f"data/{info.name}/"
     lic = downloads.license_(info)
@@ -173,7 +179,7 @@ def dataset_json_ld(ctx: Context, info: Info) -> dict[str, Any]:
         "@type": "Dataset",
         "name": info.title,
         "alternateName": info.title_en,
-        "description": downloads.clean(str(info.meta.get("description", ""))),
+        "description": bilingual(info.meta.get("description"), info.meta.get("description_en")),
         "identifier": info.name,
         "url": ctx.url(f"data/{info.name}/", page),
         "inLanguage": ["zh-CN", "en"],
@@ -223,7 +229,7 @@ def catalog_json_ld(ctx: Context) -> dict[str, Any]:
         "@type": "DataCatalog",
         "name": ctx.package.get("title", ""),
         "alternateName": ctx.package.get("title_en", ""),
-        "description": downloads.clean(str(ctx.package.get("description", ""))),
+        "description": bilingual(ctx.package.get("description"), ctx.package.get("description_en")),
         "url": ctx.url("data/", page),
         "inLanguage": ["zh-CN", "en"],
         "license": lic.get("path", ""),

@@ -233,3 +233,21 @@ def test_chart_section_offers_data_images_embed_and_permalink(project: Layout):
         assert f'href="{href}"' in page, href
     assert "https://d.example.org/embed/sample-chart/" in html_module.unescape(page)
     assert "<iframe" not in page  # shown as code, never as an element
+
+
+def test_repository_datasets_are_described_in_english_too():
+    """Item 7: international readers find and reuse the data (titles, descriptions, fields)."""
+    for dataset in load.discover(REPO):
+        meta = dataset.meta()
+        assert meta.get("title_en") and meta.get("description_en"), dataset.name
+        for fld in dataset.schema()["fields"]:
+            assert fld.get("description_en"), (dataset.name, fld["name"])
+    text = catalog.pages(REPO)["data/en.md"]
+    for dataset in load.discover(REPO):
+        assert catalog.esc(dataset.meta()["title_en"]) in text
+
+
+def test_json_ld_description_is_long_enough_for_dataset_search():
+    for name, text in catalog.pages(REPO).items():
+        for data in ld_blocks(text):
+            assert len(data["description"]) >= 50, name
