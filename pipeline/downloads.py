@@ -592,7 +592,7 @@ def chart_table(chart: Any) -> tuple[list[str], list[list[Any]]]:
     """
     option = chart.option
     axes = [*(option.get("xAxis") or []), *(option.get("yAxis") or [])]
-    axis = next((a for a in axes if a.get("type") == "category"), {})
+    axis: dict[str, Any] = next((a for a in axes if a.get("type") == "category"), {})
     categories = list(axis.get("data") or [])
     first = chart.columns[0] if getattr(chart, "columns", None) else "类别"
     header = [str(first), "系列", "数值", "单位", "原文表述"]
