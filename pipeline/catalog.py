@@ -2,8 +2,8 @@
 
 What belongs here: generated Markdown for the catalog and dataset pages (data
 dictionary from the Table Schema, preview, downloads with sizes and
-checksums, license, citations, validation status, charts that use the data)
-and their schema.org JSON-LD. What does not: the download files themselves
+checksums, license, citations, revisions, validation status, charts that use
+the data) and their schema.org JSON-LD. What does not: the download files themselves
 (downloads.py, whose in-memory output gives the sizes and checksums shown
 here), chart pages (pages.py), MkDocs configuration.
 
@@ -23,7 +23,7 @@ import string
 from pathlib import Path
 from typing import Any
 
-from . import downloads, load
+from . import downloads, load, revisions
 from .downloads import Info
 from .paths import Layout
 
@@ -450,6 +450,8 @@ def dataset_section_en(ctx: Context, info: Info) -> str:
     notes = [downloads.clean(str(n)) for n in info.meta.get("notes_en") or []]
     if notes:
         out.append("\n**Notes**\n\n" + "".join(f"- {esc(n)}\n" for n in notes))
+    out.append("\n**Revisions**\n\n")
+    out.append(revisions.markdown(revisions.for_dataset(ctx.layout, info.name), "en"))
     out.append("\n**How to cite**\n\n" + quote(downloads.citation_apa(info)) + "\n")
     return "".join(out)
 
@@ -592,6 +594,8 @@ def dataset_page(ctx: Context, info: Info) -> str:
     out.append(quote(downloads.citation_gbt(info)))
     out.append("\nAPA：\n\n")
     out.append(quote(downloads.citation_apa(info)))
+    out.append("\n## 修订记录\n\n")
+    out.append(revisions.markdown(revisions.for_dataset(ctx.layout, info.name)))
     out.append("\n## 许可\n\n" + _license_paragraph(ctx, "zh") + "\n")
     out.append("\n## 使用本数据的图表\n\n" + charts_part(ctx, info))
     out.append("\n## 校验和\n\n")

@@ -251,3 +251,18 @@ def test_json_ld_description_is_long_enough_for_dataset_search():
     for name, text in catalog.pages(REPO).items():
         for data in ld_blocks(text):
             assert len(data["description"]) >= 50, name
+
+
+def test_dataset_page_shows_its_revisions(project: Layout):
+    assert "没有修订过已发布的数字" in catalog.pages(project)["data/things.md"]
+    (project.root / "datasets" / "revisions.csv").write_text(
+        "dataset,key,field,old_value,new_value,date,reason\n"
+        "things,alpha/2019,value,1.4,1.5,2021-02-03,更正录入错误\n", encoding="utf-8")
+    shutil.copy(REPO.schema("revisions"), project.schema("revisions"))
+    shutil.copy(REPO.meta("revisions"), project.meta("revisions"))
+    result = catalog.pages(project)
+    assert "data/revisions.md" in result  # the log is published like any dataset
+    page = html(result["data/things.md"])
+    assert "<td>2021-02-03</td>" in page and "更正录入错误" in page and "<td>1.4</td>" in page
+    assert "No published figure of this dataset has been revised" in result["data/en.md"]
+    assert "更正录入错误" not in result["data/kinds.md"]
