@@ -253,7 +253,10 @@ def chart_block(chart: Chart) -> str:
         f'<p class="chart__unit">单位：{esc(chart.unit)}</p>\n'
         f'<div class="chart__canvas" data-chart-option="{cid}-option" role="img" '
         f'aria-label="{esc(chart.description)}" style="height:{int(chart.height)}px"></div>\n'
-        f'<script type="application/json" id="{cid}-option">{chart.option_json()}</script>\n'
+        # Not a <script>: Material's instant navigation re-runs every script in the page
+        # as JavaScript. A <template> is inert; the JSON has no "<" or "&" to end it early.
+        f'<template class="chart__option" id="{cid}-option" data-search-exclude>'
+        f"{chart.option_json()}</template>\n"
         f'<p class="sr-only" id="{cid}-desc">{esc(chart.description)}</p>\n'
         f'<details class="chart__data"><summary>查看图表数据</summary>\n'
         f'<table><caption>{esc(chart.title)}（单位：{esc(chart.unit)}）'

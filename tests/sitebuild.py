@@ -4,13 +4,19 @@ Used by test_build.py and test_browser.py: `built_site()` returns the Layout
 of a temporary copy (datasets, schemas, docs, web, mkdocs.yml; node_modules
 linked) whose site/ was built by `pipeline.build.build`. The build runs once
 per session however many tests ask for it.
+
+The site is built for the address the browser tests serve it from
+(`site_port()`): Material's instant navigation only follows links whose
+origin, port included, matches the site URL in sitemap.xml.
 """
 
 from __future__ import annotations
 
 import atexit
 import functools
+import os
 import shutil
+import socket
 import tempfile
 from pathlib import Path
 
@@ -33,12 +39,27 @@ def copy_project(dest: Path) -> Layout:
 
 
 @functools.cache
+def site_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@functools.cache
 def built_site() -> Layout:
     scratch = Path(tempfile.mkdtemp(prefix="kjj-site-"))
     atexit.register(shutil.rmtree, scratch, True)
     root = scratch / "project"
     layout = copy_project(root)
-    status = build.build(layout, log=lambda *_: None)
+    before = os.environ.get("SITE_URL")
+    os.environ["SITE_URL"] = f"http://127.0.0.1:{site_port()}/"
+    try:
+        status = build.build(layout, log=lambda *_: None)
+    finally:
+        if before is None:
+            del os.environ["SITE_URL"]
+        else:
+            os.environ["SITE_URL"] = before
     if status != 0:
         raise RuntimeError("the site did not build; run `python -m pipeline build` to see why")
     return layout

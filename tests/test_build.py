@@ -109,10 +109,10 @@ def test_every_chart_has_title_unit_description_table_source_and_option(site):
             table = figure.all("table")[0]
             assert table.all("th") and table.all("td"), cid
             assert figure.all("figcaption", "chart__source")[0].content().startswith("来源："), cid
-            script = [s for s in figure.all("script")
+            holder = [s for s in figure.all()
                       if s.attrs.get("id") == canvas.attrs["data-chart-option"]][0]
-            assert script.attrs["type"] == "application/json"
-            option = json.loads(script.content())
+            assert holder.tag == "template" or holder.attrs.get("type") == "application/json"
+            option = json.loads(holder.content())
             assert option["aria"]["enabled"] is True and option["series"], cid
     assert found >= 7
 

@@ -2,7 +2,8 @@
 // brings the option JSON written by the build (pipeline/charts.py) to life.
 //
 // Each chart on a page is a container `.chart__canvas[data-chart-option]`
-// beside a <script type="application/json"> holding its option. This file is
+// beside an inert <template> holding its option JSON (not a <script>:
+// Material's instant navigation would run it as JavaScript). This file is
 // loaded once with `defer`; it initialises containers lazily when they are
 // scrolled into view, again after every instant-navigation page change
 // (Material's `document$`), and re-themes every chart when the reader toggles
@@ -87,7 +88,9 @@ function tooltip(params) {
 function optionFor(container) {
   const source = document.getElementById(container.getAttribute("data-chart-option"));
   if (!source) return null;
-  const option = JSON.parse(source.textContent);
+  // A <template> (report pages) or a <script type="application/json"> (embed pages).
+  const text = source.content ? source.content.textContent : source.textContent;
+  const option = JSON.parse(text);
   option.tooltip = Object.assign({}, option.tooltip, { formatter: tooltip, confine: true });
   return option;
 }
