@@ -229,6 +229,8 @@ def _finish(chart: Bar | Line, spec: dict[str, Any], unit: str, legend: bool) ->
         axis["axisLabel"] = {"interval": 0, "overflow": "break", "width": 96 if horizontal else 72}
         if horizontal:
             axis["inverse"] = True  # first category on top, as in the table
+    # Patterns tell series apart without colour; one series needs none (and reads better).
+    option["aria"]["decal"]["show"] = len(option.get("series", [])) > 1
     option["grid"] = {"left": 8, "right": 48 if horizontal else 16, "top": 40 if legend else 32,
                       "bottom": 8, "containLabel": True}
     return option

@@ -155,3 +155,11 @@ def test_real_charts_cover_every_area_the_data_allows_and_the_targets():
     for chart in built.values():
         assert chart.rows and chart.source.startswith("来源：") and chart.description
         assert chart.option["aria"]["enabled"] is True
+
+
+def test_patterns_mark_series_only_when_there_are_several():
+    one = charts.build_xy(spec(), rows(), SOURCE, "indicators")
+    two = charts.build_xy(spec(where={"indicator_id": ["b", "c"]}, x="year", series="indicator_id"),
+                          rows(), SOURCE, "indicators")
+    assert one.option["aria"]["decal"]["show"] is False
+    assert two.option["aria"]["decal"]["show"] is True
