@@ -52,7 +52,10 @@ def _escape_json_string(match: re.Match[str]) -> str:
 
 
 def json_ld(data: dict[str, Any]) -> str:
-    text = json.dumps(data, ensure_ascii=False, indent=2)
+    """A schema.org JSON-LD block. The node sits in a one-element array, which JSON-LD
+    allows: Material's instant navigation re-runs every script of the page content as
+    JavaScript, and an array is a harmless expression where a bare object is a syntax error."""
+    text = json.dumps([data], ensure_ascii=False, indent=2)
     # Inside strings: no "</script>", and no braces a later template step could expand.
     text = re.sub(r'"(?:[^"\\]|\\.)*"', _escape_json_string, text)
     return f'<script type="application/ld+json">\n{text}\n</script>\n'

@@ -7,6 +7,7 @@ import html as html_module
 import json
 import re
 import shutil
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,8 +41,14 @@ def html(page: str) -> str:
 
 
 def ld_blocks(text: str) -> list[dict]:
+    """The JSON-LD nodes of a page (each block is a one-element array)."""
     found = re.findall(r'<script type="application/ld\+json">\n(.*?)\n</script>', text, re.S)
-    return [json.loads(block) for block in found]
+    nodes = []
+    for block in found:
+        data = json.loads(block)
+        assert isinstance(data, list) and len(data) == 1
+        nodes.append(data[0])
+    return nodes
 
 
 def test_every_page_is_written(project: Layout, tmp_path: Path):
@@ -266,3 +273,16 @@ def test_dataset_page_shows_its_revisions(project: Layout):
     assert "<td>2021-02-03</td>" in page and "更正录入错误" in page and "<td>1.4</td>" in page
     assert "No published figure of this dataset has been revised" in result["data/en.md"]
     assert "更正录入错误" not in result["data/kinds.md"]
+
+
+def test_json_ld_is_also_harmless_javascript(pages: dict[str, str], tmp_path: Path):
+    """Material's instant navigation runs content scripts as JavaScript, whatever their type."""
+    blocks = re.findall(r'<script type="application/ld\+json">\n(.*?)\n</script>',
+                        "".join(pages.values()), re.S)
+    assert len(blocks) == len(pages) - 1  # every page but the English catalog
+    script = tmp_path / "ld.js"
+    script.write_text(";\n".join(blocks), encoding="utf-8")
+    node = shutil.which("node")
+    assert node, "Node.js is needed for this check"
+    result = subprocess.run([node, "--check", str(script)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
