@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import subprocess
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 
 from pipeline import catalog, downloads, load
 from pipeline.paths import REPO, Layout
+from tests.test_chart_exports import chromium, site  # noqa: F401  (browser fixtures)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "downloads"
 EPOCH = 1609459200  # 2021-01-01T00:00:00Z
@@ -286,3 +288,33 @@ def test_json_ld_is_also_harmless_javascript(pages: dict[str, str], tmp_path: Pa
     assert node, "Node.js is needed for this check"
     result = subprocess.run([node, "--check", str(script)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+# ---------------------------------------------------------------------------- in a browser
+
+
+def test_catalog_pages_in_a_browser_with_instant_navigation(site, chromium):  # noqa: F811
+    """Every link of the catalog resolves; moving between catalog pages raises no error."""
+    base, layout = site
+    page = chromium.new_page(viewport={"width": 1280, "height": 800})
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(base + "data/", wait_until="load")
+    hrefs = page.eval_on_selector_all("article a[href]", "els => els.map(e => e.href)")
+    local = sorted({h.split("#")[0] for h in hrefs if h.startswith(base)})
+    assert any(h.endswith("/data/indicators.xlsx") for h in local)
+    for href in local:
+        with urllib.request.urlopen(href) as response:
+            assert response.status == 200, href
+    for dataset in load.discover(layout):
+        page.locator(f'article a[href$="/data/{dataset.name}/"]').first.click()
+        page.wait_for_url(f"{base}data/{dataset.name}/")
+        page.locator("article h1", has_text=dataset.meta()["title"]).wait_for(timeout=10000)
+        page.go_back()
+        page.wait_for_url(f"{base}data/")
+        page.locator("article h1", has_text="开放数据").wait_for(timeout=10000)
+    page.locator('article a[href$="/data/en/"]').first.click()
+    page.wait_for_url(f"{base}data/en/")
+    page.close()
+    assert errors == []

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import csv
+import functools
+import http.server
 import io
 import json
 import re
+import shutil
 import struct
+import threading
+import urllib.request
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,6 +24,7 @@ import pytest
 
 from pipeline import chart_exports, charts, downloads, figures, load
 from pipeline.paths import REPO, Layout
+from tests.sitebuild import built_site, site_port
 
 PKG = {
     "publisher": "测试机构",
@@ -230,3 +237,70 @@ def test_embed_snippet_escapes_the_title():
 ])
 def test_page_path(rel: str, path: str):
     assert chart_exports.page_path(rel) == path
+
+
+# ---------------------------------------------------------------------------- in a browser
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+class QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a browser closing a connection early is not a test failure
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[tuple[str, Layout]]:
+    """The real site, built once per session (tests/sitebuild.py), served on its own port."""
+    layout = built_site()
+    handler = functools.partial(Quiet, directory=layout.site)
+    httpd = QuietServer(("127.0.0.1", site_port()), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/", layout
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def chromium(site: tuple[str, Layout]) -> Iterator[Any]:
+    executable = chart_exports.BROWSER if Path(chart_exports.BROWSER).exists() else \
+        shutil.which("chromium")
+    if not executable:
+        pytest.fail("Chromium is missing: run `make browser`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=chart_exports.BROWSER_ARGS)
+        yield browser
+        browser.close()
+
+
+def test_embed_pages_draw_their_chart_in_a_browser(site: tuple[str, Layout], chromium: Any):
+    base, layout = site
+    embeds = sorted(p.parent.name for p in (layout.site / "embed").glob("*/index.html"))
+    assert embeds == sorted(real_charts())
+    page = chromium.new_page(viewport={"width": 360, "height": 640})
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    for cid in embeds:
+        page.goto(f"{base}embed/{cid}/", wait_until="load")
+        page.wait_for_selector(".chart__canvas[data-chart-ready] svg", timeout=10000)
+        assert page.locator(".chart__title").inner_text() == real_charts()[cid].title
+        assert "CC BY 4.0" in page.locator(".chart__source").inner_text()
+    page.close()
+    assert errors == []
+
+
+def test_chart_downloads_are_served(site: tuple[str, Layout]):
+    base, layout = site
+    for cid in real_charts():
+        for suffix, kind in ((".png", "image/png"), (".svg", "image/svg+xml"),
+                             (".csv", "text/csv"), (".xlsx", "")):
+            with urllib.request.urlopen(f"{base}data/charts/{cid}{suffix}") as response:
+                assert response.status == 200
+                assert kind in response.headers.get("Content-Type", "")
