@@ -212,8 +212,16 @@ def dataset_json_ld(ctx: Context, info: Info) -> dict[str, Any]:
             for suffix, (zh, _en, media) in downloads.FORMATS.items()
         ],
     }
-    if span:
-        data["temporalCoverage"] = str(span[0]) if span[0] == span[1] else f"{span[0]}/{span[1]}"
+    coverage = info.meta.get("temporal_coverage")
+    if not coverage:
+        # A table without a year of its own (such as a code list) covers the package's years.
+        spans = [downloads.years(i) for i in ctx.items]
+        spans = [span] if span else [x for x in spans if x]
+        if spans:
+            first, last = min(x[0] for x in spans), max(x[1] for x in spans)
+            coverage = str(first) if first == last else f"{first}/{last}"
+    if coverage:
+        data["temporalCoverage"] = str(coverage)
     if info.updated:
         data["dateModified"] = info.updated_date()
     return data

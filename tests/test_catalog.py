@@ -131,6 +131,8 @@ def test_json_ld_parses_and_carries_the_required_properties(pages: dict[str, str
                    for d in data["distribution"])
     (things,) = ld_blocks(pages["data/things.md"])
     assert things["temporalCoverage"] == "2019/2020"
+    (kinds,) = ld_blocks(pages["data/kinds.md"])  # no year field: the package's years
+    assert kinds["temporalCoverage"] == "2019/2020"
     (cat,) = ld_blocks(pages["data/index.md"])
     assert cat["@type"] == "DataCatalog"
     assert [d["name"] for d in cat["dataset"]] == [i.title for i in infos]
@@ -221,6 +223,8 @@ def test_repository_pages_build_for_every_dataset():
         text = result[f"data/{dataset.name}.md"]
         (data,) = ld_blocks(text)
         assert data["name"] == dataset.meta()["title"]
+        for key in ("description", "license", "creator", "temporalCoverage", "distribution"):
+            assert data[key], (dataset.name, key)
         assert data["alternateName"] == dataset.meta()["title_en"]
 
 
