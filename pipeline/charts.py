@@ -285,9 +285,9 @@ def build_xy(
     for n, name in enumerate(series_names):
         values = []
         for cat in categories:
-            row = cells.get((name, cat))
+            cell = cells.get((name, cat))
             values.append(
-                (row[y], label_text(row, y), value_text(row, y, unit)) if row else (None, "", "")
+                (cell[y], label_text(cell, y), value_text(cell, y, unit)) if cell else (None, "", "")
             )
         label_opts = opts.LabelOpts(is_show=True, position="right" if spec.get("horizontal")
                                     else "top")
