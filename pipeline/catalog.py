@@ -28,6 +28,7 @@ from .downloads import Info
 from .paths import Layout
 
 PREVIEW_ROWS = 10
+PREVIEW_CHARS = 30  # longer cells are cut in the preview (the downloads have them in full)
 CATALOG = "index.md"
 CATALOG_EN = "en.md"
 
@@ -504,14 +505,22 @@ def preview_table(info: Info, limit: int = PREVIEW_ROWS) -> str:
         for n in info.header
     )
     body = "".join(
-        "<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>"
+        "<tr>" + "".join(_preview_cell(cell) for cell in row) + "</tr>"
         for row in info.rows[:limit]
     )
+    # One line per row, scrolled sideways: narrow wrapped columns make rows too tall on a phone.
     return (
         '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
-        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-        "</div></div>\n"
+        f'<table style="white-space:nowrap"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div></div>\n"
     )
+
+
+def _preview_cell(cell: str) -> str:
+    """A cell of the preview; text longer than PREVIEW_CHARS is cut, in full in its tooltip."""
+    if len(cell) <= PREVIEW_CHARS:
+        return f"<td>{esc(cell)}</td>"
+    return f'<td title="{esc(cell)}">{esc(cell[:PREVIEW_CHARS])}…</td>'
 
 
 def charts_part(ctx: Context, info: Info) -> str:
@@ -549,7 +558,11 @@ def charts_part(ctx: Context, info: Info) -> str:
             f'title="{html.escape(str(chart.get("title") or cid), quote=True)}" width="100%" '
             'height="480" style="border:0;max-width:840px" loading="lazy"></iframe>'
         )
-        out.append(pre(snippet))
+        out.append(
+            '<textarea readonly rows="3" aria-label="嵌入代码" '
+            'style="width:100%;font-family:monospace;font-size:.7rem">'
+            f"{esc(snippet)}</textarea>\n"
+        )
         out.append("\n")
     return "".join(out)
 
