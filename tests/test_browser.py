@@ -206,3 +206,13 @@ def test_chart_page_weight_within_budget(watched, server):
     print(f"\nchart page {CHART_PAGE}: {len(files)} files, {total / 1024:.1f} KB gzip")
     assert any(f.name == "charts.js" for f in files)
     assert total <= BUDGET
+
+
+@pytest.mark.parametrize("path", ["", "2020/", "2020/plan/", "2020/innovation-environment/"])
+def test_pages_fit_a_360_px_screen(watched, path):
+    w = watched(viewport={"width": 360, "height": 740})
+    w.goto(path)
+    w.page.wait_for_timeout(300)
+    overflow = w.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{path or 'home'} is {overflow}px wider than the screen"
+    assert w.errors == []

@@ -231,3 +231,16 @@ def test_mkdocs_config_stays_self_contained():
     assert "defer: true" in text
     for banned in ("offline", "social", "cdn", "unpkg", "jsdelivr", "pyecharts.org"):
         assert banned not in text, banned
+
+
+def test_preview_notices_a_saved_csv_chart_spec_or_page(tmp_path):
+    from pipeline import serve
+
+    layout = copy_project(tmp_path / "project")
+    before = serve.snapshot(layout)
+    for path in (layout.csv("indicators"), layout.meta("indicators"),
+                 layout.docs / "2020/index.md"):
+        path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        after = serve.snapshot(layout)
+        assert after != before, path
+        before = after
