@@ -216,8 +216,8 @@ def dataset_json_ld(ctx: Context, info: Info) -> dict[str, Any]:
     coverage = info.meta.get("temporal_coverage")
     if not coverage:
         # A table without a year of its own (such as a code list) covers the package's years.
-        spans = [downloads.years(i) for i in ctx.items]
-        spans = [span] if span else [x for x in spans if x]
+        found = [downloads.years(i) for i in ctx.items]
+        spans = [span] if span else [x for x in found if x]
         if spans:
             first, last = min(x[0] for x in spans), max(x[1] for x in spans)
             coverage = str(first) if first == last else f"{first}/{last}"
