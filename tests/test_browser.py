@@ -216,3 +216,21 @@ def test_pages_fit_a_360_px_screen(watched, path):
     overflow = w.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{path or 'home'} is {overflow}px wider than the screen"
     assert w.errors == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_problems(watched, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    w = watched(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    for path in ("", CHART_PAGE, "2020/plan/"):
+        w.goto(path)
+        if path:
+            w.render_all_charts()
+        found = [
+            (v["id"], [n["target"] for n in v["nodes"]][:3])
+            for v in axe.run(w.page).response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert found == [], f"{path or 'home'} ({scheme}): {found}"

@@ -161,6 +161,12 @@ new MutationObserver(retheme).observe(document.body, {
   attributeFilter: ["data-md-color-scheme"],
 });
 
+// Material's search dialog has no accessible name; give it one (screen readers announce it).
+const searchDialog = document.querySelector(".md-search[role=dialog]");
+if (searchDialog && !searchDialog.hasAttribute("aria-label")) {
+  searchDialog.setAttribute("aria-label", "搜索");
+}
+
 if (window.document$ && typeof window.document$.subscribe === "function") {
   window.document$.subscribe(setup);
 } else if (document.readyState === "loading") {
