@@ -10,6 +10,7 @@ HTML (pages.py). Nothing here knows about MkDocs.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -90,6 +91,12 @@ def format_value(
     if qualifier not in (None, "", MORE):
         raise FigureError(f"未知的限定词 {qualifier!r}（只能是 多、以上、不少于 或留空）")
     return core
+
+
+def did_you_mean(name: str, known: Any) -> str:
+    """"，是不是 rice-shrimp-base？" when a known name is close to a mistyped one."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
+    return f"，是不是 {close[0]}？" if close else ""
 
 
 def format_change(delta: int | float, unit: str) -> str:
@@ -234,7 +241,10 @@ class Figures:
                 )
             year = int(year_text)
         if indicator_id not in self._by_indicator:
-            raise FigureError(f"数据中没有指标 {indicator_id!r}（见 datasets/indicators.csv）")
+            raise FigureError(
+                f"数据中没有指标 {indicator_id!r}（见 datasets/indicators.csv）"
+                + did_you_mean(indicator_id, self._by_indicator)
+            )
         if year is None:
             raise FigureError(f"{ref!r} 缺少年份：请写成 {indicator_id}@年份")
         found = self.indicators.get((indicator_id, year))

@@ -390,7 +390,9 @@ def block(kind: str, arg: str, page: Page, site: Site, directives: set[str]) -> 
     if kind == "chart":
         if arg not in site.charts:
             known = "、".join(sorted(site.charts)) or "（无）"
-            raise figs.FigureError(f"没有图表 {arg!r}（已声明的图表：{known}）")
+            raise figs.FigureError(
+                f"没有图表 {arg!r}{figs.did_you_mean(arg, site.charts)}（已声明的图表：{known}）"
+            )
         return chart_block(site.charts[arg])
     if kind == "cards":
         return cards_block(site.edition(arg, page), page, site)

@@ -121,3 +121,9 @@ def test_real_data_every_tracked_target_has_a_baseline():
         if t.indicator_id:
             assert status.baseline is not None, t.target_id
     assert d.count("tasks", 2020) == len([t for t in d.tasks if t.plan_year == 2020])
+
+
+def test_a_mistyped_name_gets_a_suggestion():
+    d = data([indicator("rice-shrimp-base", 2020, 1000)])
+    with pytest.raises(figs.FigureError, match="是不是 rice-shrimp-base"):
+        d.figure("rice-shrimp-bse@2020")
