@@ -167,3 +167,16 @@ def test_a_backslash_shows_the_placeholder_itself(tmp_path):
     out, _ = build(tmp_path, {"guide.md": "写成 `\\[[fig:rd-spending@2021]]`，值为[[fig:x@2020]]\n"})
     text = (out / "guide.md").read_text(encoding="utf-8")
     assert text == "写成 `[[fig:rd-spending@2021]]`，值为120家\n"
+
+
+def test_the_home_page_follows_the_newest_edition(tmp_path):
+    d = data([indicator("x", 2020, 120), indicator("x", 2021, 150), indicator("u", 2021, 40)])
+    out, _ = build(tmp_path, {
+        "index.md": "[[edition:latest]]年\n[[cards:latest]]\n[[link:latest]]\n",
+        "2021/index.md": "---\nheadline: [x]\n---\n# 报告\n",
+        "2020/index.md": "---\nheadline: [x]\n---\n# 报告\n",
+    }, d=d)
+    home = (out / "index.md").read_text(encoding="utf-8")
+    assert home.startswith("2021年\n")
+    assert 'href="2021/"' in home and "150家" in home and "比上年增加30家" in home
+    assert (out / "2020/index.md").exists()  # the earlier edition stays where it was
