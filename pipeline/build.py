@@ -75,6 +75,19 @@ def posix_dir(rel: str) -> str:
     return rel.rsplit("/", 1)[0]
 
 
+def download_panel(layout: Layout) -> pages.ChartExtra:
+    """Each chart's downloads (data, image, embed) under it on the report pages."""
+    from . import chart_exports, downloads
+
+    url = downloads.site_url(layout)
+
+    def panel(chart: charts_stage.Chart, page: pages.Page) -> str:
+        to_root = pages.relative_url(page, "")
+        return chart_exports.panel(chart, to_root, url, chart_exports.page_path(page.rel))
+
+    return panel
+
+
 def publish_data(layout: Layout, out_docs: Path, report: object, site: pages.Site) -> set[str]:
     """Downloads under /data/ (chart data and images included), embed pages under /embed/,
     and the catalog pages (downloads.py, chart_exports.py, catalog.py)."""
@@ -116,7 +129,8 @@ def generate(layout: Layout, log=print) -> pages.Site:  # type: ignore[no-untype
         raise BuildError(f"图表或数字有误：{exc}") from exc
     out = layout.generated_docs
     try:
-        site = pages.write(layout.docs, out, data, charts, source_title(layout))
+        site = pages.write(layout.docs, out, data, charts, source_title(layout),
+                           chart_extra=download_panel(layout))
     except pages.PageError as exc:
         raise BuildError("页面中的占位符有误，网站没有更新：\n" + "\n".join(exc.problems)) from exc
     keep = set(site.written)

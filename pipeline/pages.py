@@ -41,6 +41,7 @@ import html
 import posixpath
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -162,6 +163,7 @@ class Site:
     source_title: str
     chart_pages: dict[str, Page] = field(default_factory=dict)
     written: set[str] = field(default_factory=set)  # files of the generated tree, relative
+    chart_extra: ChartExtra | None = None
 
     def editions(self) -> list[int]:
         return sorted({p.edition for p in self.pages if p.edition is not None})
@@ -237,7 +239,11 @@ def inline(kind: str, arg: str, page: Page, site: Site) -> str:
 
 # -- block directives -------------------------------------------------------
 
-def chart_block(chart: Chart) -> str:
+# Extra HTML under a chart (its download panel), given the chart and the page it is on.
+ChartExtra = Callable[[Chart, "Page"], str]
+
+
+def chart_block(chart: Chart, extra: str = "") -> str:
     """A chart: headline, unit, the drawing area, its option, description, table and source."""
     cid = esc(chart.dom_id)
     head = "".join(f"<th scope=\"col\">{esc(c)}</th>" for c in chart.columns)
@@ -262,7 +268,10 @@ def chart_block(chart: Chart) -> str:
         f'<table><caption>{esc(chart.title)}（单位：{esc(chart.unit)}）'
         f"</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>\n"
         f"</details>\n"
-        f'<figcaption class="chart__source">{esc(chart.source)}</figcaption>\n'
+        + (f'<details class="chart__data chart__tools" data-search-exclude>'
+           f"<summary>下载与嵌入</summary>\n"
+           f"{extra}\n</details>\n" if extra else "")
+        + f'<figcaption class="chart__source">{esc(chart.source)}</figcaption>\n'
         f"</figure>"
     )
 
@@ -393,7 +402,8 @@ def block(kind: str, arg: str, page: Page, site: Site, directives: set[str]) -> 
             raise figs.FigureError(
                 f"没有图表 {arg!r}{figs.did_you_mean(arg, site.charts)}（已声明的图表：{known}）"
             )
-        return chart_block(site.charts[arg])
+        chart = site.charts[arg]
+        return chart_block(chart, site.chart_extra(chart, page) if site.chart_extra else "")
     if kind == "cards":
         return cards_block(site.edition(arg, page), page, site)
     if kind == "figures":
@@ -466,7 +476,8 @@ def chart_links(site: Site, from_rel: str) -> dict[str, list[dict[str, str]]]:
 
 
 def write(
-    docs: Path, out: Path, data: figs.Figures, charts: dict[str, Chart], source_title: str
+    docs: Path, out: Path, data: figs.Figures, charts: dict[str, Chart], source_title: str,
+    chart_extra: ChartExtra | None = None,
 ) -> Site:
     """Expand every page of `docs` into `out` (other files copied as they are).
 
@@ -475,7 +486,7 @@ def write(
     preview reloads only what changed.
     """
     pages = read_pages(docs)
-    site = Site(data, charts, pages, source_title)
+    site = Site(data, charts, pages, source_title, chart_extra=chart_extra)
     results: dict[str, str] = {}
     problems: list[str] = []
     for page in pages:

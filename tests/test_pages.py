@@ -180,3 +180,14 @@ def test_the_home_page_follows_the_newest_edition(tmp_path):
     assert home.startswith("2021年\n")
     assert 'href="2021/"' in home and "150家" in home and "比上年增加30家" in home
     assert (out / "2020/index.md").exists()  # the earlier edition stays where it was
+
+
+def test_a_download_panel_goes_under_each_chart(tmp_path):
+    rows = [{"x": "a", "v": 1}]
+    chart = charts.build_xy({"id": "c", "type": "bar", "title": "标题", "unit": "家",
+                             "where": {}, "x": "x", "y": "v"}, rows, "某报告", "d")
+    docs = write_docs(tmp_path, {"2020/index.md": EDITION_INDEX, "2020/a.md": "[[chart:c]]\n"})
+    pages.write(docs, tmp_path / "out", site_data(), {"c": chart}, "某报告",
+                chart_extra=lambda c, page: f"<p>PANEL {c.id} {pages.relative_url(page, '')}</p>")
+    text = (tmp_path / "out/2020/a.md").read_text(encoding="utf-8")
+    assert "<summary>下载与嵌入</summary>\n<p>PANEL c ../../</p>" in text
