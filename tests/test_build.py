@@ -244,3 +244,21 @@ def test_preview_notices_a_saved_csv_chart_spec_or_page(tmp_path):
         after = serve.snapshot(layout)
         assert after != before, path
         before = after
+
+
+def test_markup_in_a_csv_cell_is_shown_as_text(project):
+    csv = project.csv("indicators")
+    original = csv.read_text(encoding="utf-8")
+    evil = '"</script><script>alert(1)</script><img src=x onerror=alert(2)> {{ x }} [a](javascript:x)"'
+    changed = original.replace("增量和增速均创历史新高", evil)
+    assert changed != original
+    csv.write_text(changed, encoding="utf-8")
+    try:
+        assert build.build(project, log=lambda *_: None) == 0
+        text = (project.site / "2020/innovation-entities/index.html").read_text(encoding="utf-8")
+    finally:
+        csv.write_text(original, encoding="utf-8")
+    assert "<script>alert(1)" not in text and "<img src=x" not in text
+    assert 'href="javascript' not in text
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x" in text
+    assert "{{ x }} [a](javascript:x)" in text  # template and Markdown syntax shown literally
