@@ -130,11 +130,15 @@ def check_baselines(targets: Records, indicators: Records, path: str) -> list[Is
     return issues
 
 
+def _rows_of(known: dict, indicator_id: str) -> list[tuple[int, int, dict[str, Any]]]:
+    """(year, row, record) of one indicator, in file order."""
+    found = [(year, row, rec) for (ind, year), (row, rec) in known.items() if ind == indicator_id]
+    return sorted(found, key=lambda item: item[1])
+
+
 def _stock_flow(rule: dict[str, Any], known: dict, path: str) -> list[Issue]:
     issues = []
-    for (indicator, year), (row, rec) in sorted(known.items(), key=lambda kv: kv[1][0]):
-        if indicator != rule["stock"]:
-            continue
+    for year, row, rec in _rows_of(known, rule["stock"]):
         previous = known.get((rule["stock"], year - 1))
         flow = known.get((rule["flow"], year))
         if previous is None or flow is None:
@@ -163,9 +167,7 @@ def _stock_flow(rule: dict[str, Any], known: dict, path: str) -> list[Issue]:
 
 def _share(rule: dict[str, Any], known: dict, path: str) -> list[Issue]:
     issues = []
-    for (indicator, year), (row, rec) in sorted(known.items(), key=lambda kv: kv[1][0]):
-        if indicator != rule["share"]:
-            continue
+    for year, row, rec in _rows_of(known, rule["share"]):
         part, whole = known.get((rule["part"], year)), known.get((rule["whole"], year))
         if part is None or whole is None or not whole[1]["value"]:
             continue
