@@ -27,7 +27,7 @@ $(NPM_STAMP): package.json package-lock.json
 
 ## browser: Debian's Chromium and CJK fonts for the browser tests and the chart PNGs (installed when missing)
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium && dpkg -s fonts-noto-cjk; } >/dev/null 2>&1 || { \
 	  $(SUDO) apt-get update && \
 	  $(SUDO) apt-get install -y --no-install-recommends chromium fonts-noto-cjk; }
 
