@@ -20,10 +20,17 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import charts as charts_stage
-from . import figures, load, pages
 from .paths import REPO, Layout
+
+if TYPE_CHECKING:
+    from . import charts as charts_stage
+    from . import pages
+
+# The stages are imported where they are used, not here: a build that fails at
+# validation (the common case for staff) then stops without loading the chart and
+# page machinery.
 
 BUNDLE = "assets/javascripts/charts.js"
 
@@ -33,6 +40,8 @@ class BuildError(Exception):
 
 
 def source_title(layout: Layout) -> str:
+    from . import load
+
     sources = load.package_meta(layout).get("sources") or []
     if not sources or not sources[0].get("title"):
         raise BuildError("datasets/package.yml 缺少 sources[0].title（来源报告的标题）")
@@ -50,6 +59,8 @@ def validate(layout: Layout) -> object:
 
 def bundle(layout: Layout, out_docs: Path) -> set[str]:
     """Bundle web/charts.js with the ECharts parts it imports (esbuild from node_modules)."""
+    from . import pages
+
     esbuild = layout.node_modules / ".bin" / "esbuild"
     if not esbuild.exists():
         raise BuildError("找不到 node_modules/.bin/esbuild：请先运行 make npm（即 npm ci）")
@@ -77,7 +88,7 @@ def posix_dir(rel: str) -> str:
 
 def download_panel(layout: Layout) -> pages.ChartExtra:
     """Each chart's downloads (data, image, embed) under it on the report pages."""
-    from . import chart_exports, downloads
+    from . import chart_exports, downloads, pages
 
     url = downloads.site_url(layout)
 
@@ -91,7 +102,7 @@ def download_panel(layout: Layout) -> pages.ChartExtra:
 def publish_data(layout: Layout, out_docs: Path, report: object, site: pages.Site) -> set[str]:
     """Downloads under /data/ (chart data and images included), embed pages under /embed/,
     and the catalog pages (downloads.py, chart_exports.py, catalog.py)."""
-    from . import catalog, chart_exports, downloads
+    from . import catalog, chart_exports, downloads, figures, load, pages
 
     pkg = load.package_meta(layout)
     url = downloads.site_url(layout)
@@ -122,6 +133,9 @@ def generate(layout: Layout, log=print) -> pages.Site:  # type: ignore[no-untype
     """Everything before MkDocs: validate, figures, charts, downloads, pages, assets."""
     started = time.perf_counter()
     report = validate(layout)
+    from . import charts as charts_stage
+    from . import figures, pages
+
     try:
         data = figures.load_figures(layout)
         charts = charts_stage.build_all(layout, data, source_title(layout))
@@ -177,13 +191,21 @@ def render(layout: Layout, out_site: Path) -> None:
 
 
 def swap(new: Path, site: Path, scratch: Path) -> None:
-    """Put `new` in place of `site`: two renames on one file system, then clean up."""
+    """Put `new` in place of `site`: two renames on one file system, then clean up.
+
+    If the second rename fails, the first is undone, so site/ is never left missing.
+    """
     old = scratch / "site.old"
     if old.exists():
         shutil.rmtree(old)
     if site.exists():
         site.rename(old)
-    new.rename(site)
+    try:
+        new.rename(site)
+    except OSError as exc:
+        if old.exists() and not site.exists():
+            old.rename(site)
+        raise BuildError(f"无法用新网站替换 {site.name}/：{exc}") from exc
     if old.exists():
         shutil.rmtree(old)
 
@@ -200,9 +222,13 @@ def build(layout: Layout = REPO, log=print) -> int:  # type: ignore[no-untyped-d
     except BuildError as exc:
         print(str(exc), file=sys.stderr)
         print("构建失败：site/ 保持原样，没有改动。", file=sys.stderr)
+        return 1
+    except BaseException:  # a bug or Ctrl-C: the traceback follows; site/ is still untouched
+        print("构建中断：site/ 保持原样，没有改动。", file=sys.stderr)
+        raise
+    finally:
         if new.exists():
             shutil.rmtree(new, ignore_errors=True)
-        return 1
     log(f"网站已构建到 {layout.relative(layout.site)}/（共 {time.perf_counter() - started:.1f} 秒）")
     return 0
 

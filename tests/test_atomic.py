@@ -1,0 +1,124 @@
+"""A build that fails at any step leaves the previous site/ exactly as it was.
+
+One copy of the repository starts with a built site/ (the session's shared
+build, copied with its chart image cache). Each test breaks one step of the
+chain — validation, figures and charts, pages, the script bundle, the data
+and chart downloads, MkDocs, and the final swap itself — runs the build, and
+compares a hash of every file of site/ before and after. Each test undoes its
+change, so the next one starts from a good copy again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from pipeline import build, chart_exports, pages
+from pipeline.paths import Layout
+from tests.repocopy import digest, repo_with_site
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory) -> Layout:
+    return repo_with_site(tmp_path_factory.mktemp("atomic") / "repo")
+
+
+@contextmanager
+def changed(path: Path, change: Callable[[str], str]) -> Iterator[None]:
+    original = path.read_bytes()
+    text = original.decode("utf-8")
+    after = change(text)
+    assert after != text
+    path.write_text(after, encoding="utf-8")
+    try:
+        yield
+    finally:
+        path.write_bytes(original)
+
+
+def fails_and_leaves_site(repo: Layout, capsys, message: str) -> None:
+    before = digest(repo.site)
+    assert len(before) > 100
+    assert build.build(repo, log=lambda *_: None) == 1
+    err = capsys.readouterr().err
+    assert re.search(message, err), err
+    assert "site/ 保持原样" in err
+    assert digest(repo.site) == before
+    assert not (repo.build / "site.new").exists() and not (repo.build / "site.old").exists()
+
+
+def test_validation_failure(repo, capsys):
+    with changed(repo.csv("indicators"), lambda t: t.replace(",49.3,", ",四十九点三,", 1)):
+        fails_and_leaves_site(repo, capsys, r"数据校验未通过[\s\S]*indicators.csv 第 2 行 value 列")
+
+
+def test_chart_failure_unknown_chart_type(repo, capsys):
+    with changed(repo.meta("indicators"), lambda t: t.replace("    type: bar\n", "    type: pie3d\n", 1)):
+        fails_and_leaves_site(repo, capsys, r"图表或数字有误.*未知的图表类型 'pie3d'")
+
+
+def test_chart_failure_where_selects_nothing(repo, capsys):
+    with changed(repo.meta("indicators"),
+                 lambda t: t.replace("where: {indicator_id: high-tech-enterprises}",
+                                     "where: {indicator_id: no-such-indicator}", 1)):
+        fails_and_leaves_site(repo, capsys, r"图表或数字有误.*where")
+
+
+def test_page_failure_bad_placeholder(repo, capsys):
+    with changed(repo.docs / "2020/index.md", lambda t: t + "\n不存在的数字[[fig:no-such-figure@2020]]。\n"):
+        fails_and_leaves_site(repo, capsys, r"页面中的占位符有误[\s\S]*no-such-figure")
+
+
+def test_bundle_failure_script_syntax_error(repo, capsys):
+    with changed(repo.web / "charts.js", lambda t: t + "\nfunction (\n"):
+        fails_and_leaves_site(repo, capsys, r"打包图表脚本失败")
+
+
+def test_download_failure_chart_image(repo, capsys, monkeypatch):
+    """Chromium failing to draw a chart PNG (after pages and bundle were generated)."""
+    def broken(missing):
+        raise chart_exports.ExportError("Chromium 绘制图片失败（测试）")
+
+    monkeypatch.setattr(chart_exports, "pngs", lambda layout, images: broken(images))
+    fails_and_leaves_site(repo, capsys, r"Chromium 绘制图片失败")
+
+
+def test_mkdocs_failure_broken_link_under_strict(repo, capsys):
+    with changed(repo.docs / "2020/index.md", lambda t: t + "\n一个坏链接：[这里](missing-page.md)。\n"):
+        fails_and_leaves_site(repo, capsys, r"MkDocs 构建失败[\s\S]*missing-page.md")
+
+
+def test_unexpected_error_in_a_stage(repo, capsys, monkeypatch):
+    """A bug in a stage raises (with its traceback), and still leaves site/ alone."""
+    before = digest(repo.site)
+
+    def bug(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(pages, "write", bug)
+    with pytest.raises(RuntimeError, match="a bug"):
+        build.build(repo, log=lambda *_: None)
+    assert "site/ 保持原样" in capsys.readouterr().err
+    assert digest(repo.site) == before
+
+
+def test_failed_swap_puts_the_old_site_back(repo, capsys, monkeypatch):
+    """The last step: if site.new cannot be renamed to site/, the old site/ is renamed back."""
+    before = digest(repo.site)
+    real_rename = Path.rename
+
+    def rename(self: Path, target):
+        if self.name == "site.new":
+            raise OSError("disk trouble")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    assert build.build(repo, log=lambda *_: None) == 1
+    err = capsys.readouterr().err
+    assert "disk trouble" in err and "site/ 保持原样" in err
+    assert digest(repo.site) == before
+    assert not (repo.build / "site.new").exists()
