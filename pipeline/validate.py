@@ -76,6 +76,9 @@ def _prepare(
             )
         ]
     issues = files.check_location(dataset.schema_path, layout.relative(dataset.schema_path), layout.schemas)
+    if dataset.meta_path.exists() or dataset.meta_path.is_symlink():
+        issues += files.check_location(dataset.meta_path, layout.relative(dataset.meta_path),
+                                       layout.datasets)
     if issues:
         return None, issues
     try:

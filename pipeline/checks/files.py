@@ -18,13 +18,17 @@ URL_SCHEMES = ("http://", "https://", "ftp://", "file://", "s3://")
 
 
 def check_location(path: Path, shown: str, allowed_root: Path) -> list[Issue]:
-    """A data file must really live under the datasets folder: no URL, no way out by links."""
+    """A data file must really live under the datasets folder: no URL, no way out by links.
+
+    The folder itself is taken where the project has it, not where a link would take
+    it: a datasets/ that is a symlink to somewhere else is outside too.
+    """
     text = str(path)
     if text.lower().startswith(URL_SCHEMES) or "://" in text:
         return [Issue("path-outside", shown, value=text, params={"reason": "URL"})]
     try:
         real = path.resolve(strict=False)
-        root = allowed_root.resolve()
+        root = allowed_root.parent.resolve() / allowed_root.name
     except OSError as exc:  # symlink loops and the like
         return [Issue("path-outside", shown, value=text, params={"reason": str(exc)})]
     if real != root and root not in real.parents:
