@@ -26,6 +26,7 @@ import io
 import json
 import os
 import re
+import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from queue import Empty, Queue
 
 import pytest
 
+from pipeline import load
 from pipeline.paths import REPO, Layout
 from pipeline.validate import run
 from tests.repocopy import digest, inputs_digest, make, repo_with_site
@@ -42,6 +44,7 @@ from tests.sitebuild import built_site
 IND = "datasets/indicators.csv"
 AREAS = "datasets/work-areas.csv"
 TARGETS = "datasets/plan-targets.csv"
+DATASETS = [d.name for d in load.discover(REPO)]
 
 Mutation = Callable[[Layout], None]
 Expected = list[tuple[str, object, str | None, str]]  # (file, row or row key, column, code)
@@ -151,6 +154,21 @@ def symlink_outside(layout: Layout) -> None:
     outside.write_bytes(csv_path.read_bytes())
     csv_path.unlink()
     csv_path.symlink_to(outside)
+
+
+def datasets_folder_outside(layout: Layout) -> None:
+    outside = layout.root.parent / "elsewhere"
+    shutil.copytree(layout.datasets, outside)
+    shutil.rmtree(layout.datasets)
+    layout.datasets.symlink_to(outside, target_is_directory=True)
+
+
+def meta_symlink_outside(layout: Layout) -> None:
+    meta = layout.meta("work-areas")
+    outside = layout.root.parent / "outside.meta.yml"
+    outside.write_bytes(meta.read_bytes())
+    meta.unlink()
+    meta.symlink_to(outside)
 
 
 def resource_path(value: str) -> Mutation:
@@ -313,6 +331,10 @@ CASES: list[Case] = [
          [(IND, None, None, "file-too-large")]),
     # 21 paths that leave the repository
     Case("symlink-outside", 21, "", symlink_outside, [(IND, None, None, "path-outside")]),
+    Case("datasets-folder-symlink", 21, "", datasets_folder_outside,
+         [(f"datasets/{name}.csv", None, None, "path-outside") for name in DATASETS]),
+    Case("meta-symlink-outside", 21, "", meta_symlink_outside,
+         [("datasets/work-areas.meta.yml", None, None, "path-outside")]),
     Case("resource-dotdot", 21, "", resource_path("../outside.csv"),
          [("datapackage.json", None, None, "datapackage-stale")]),
     Case("resource-absolute", 21, "", resource_path("/etc/passwd"),
@@ -370,6 +392,11 @@ def pristine_inputs(repo: Layout) -> dict[str, bytes]:
 
 
 def restore(repo: Layout, pristine: dict[str, bytes]) -> None:
+    if repo.datasets.is_symlink():
+        repo.datasets.unlink()
+        repo.datasets.mkdir()
+    shutil.rmtree(repo.root.parent / "elsewhere", ignore_errors=True)
+    (repo.root.parent / "outside.meta.yml").unlink(missing_ok=True)
     for rel, data in pristine.items():
         path = repo.root / rel
         if path.is_symlink():
