@@ -449,7 +449,7 @@ def dataset_section_en(ctx: Context, info: Info) -> str:
     out.append(f"{esc(info.title)} · [中文页面]({info.name}.md)\n\n")
     out.append(esc(downloads.clean(str(info.meta.get("description_en", "")))) + "\n\n")
     _valid, words = ctx.status(info, "en")
-    out.append(table(["", ""], [
+    out.append(table(["About", "Detail"], [  # named header cells, for screen readers
         ["Years", esc(downloads.years_text(info)) or "—"],
         ["Rows", str(len(info.records))],
         ["Last updated", info.updated_date() or "—"],
@@ -510,7 +510,9 @@ def preview_table(info: Info, limit: int = PREVIEW_ROWS) -> str:
     )
     # One line per row, scrolled sideways: narrow wrapped columns make rows too tall on a phone.
     return (
-        '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
+        # Focusable and named, so keyboard users can scroll it too (WCAG 2.1.1).
+        '<div class="md-typeset__scrollwrap" tabindex="0" role="region" aria-label="数据预览">'
+        '<div class="md-typeset__table">'
         f'<table style="white-space:nowrap"><thead><tr>{head}</tr></thead>'
         f"<tbody>{body}</tbody></table></div></div>\n"
     )

@@ -322,11 +322,14 @@ body{{margin:0;padding:12px 16px;font-family:{esc(FONT)};color:#1f2329;backgroun
 details{{font-size:13px;margin:8px 0}}
 table{{border-collapse:collapse}}th,td{{border:1px solid #ddd;padding:2px 8px;text-align:left}}
 .sr-only{{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}}
+@media print{{figure.chart{{break-inside:avoid}}tr{{break-inside:avoid}}details>summary{{display:none}}\
+details::details-content{{content-visibility:visible;display:block}}}}
 </style>
 </head>
 <body>
+<main>
 <figure class="chart" id="{esc(cid)}" style="margin:0" aria-labelledby="{esc(cid)}-title">
-<p class="chart__title" id="{esc(cid)}-title">{esc(chart.title)}</p>
+<h1 class="chart__title" id="{esc(cid)}-title">{esc(chart.title)}</h1>
 <p class="chart__unit">单位：{esc(chart.unit)}</p>
 <div class="chart__canvas" data-chart-option="{esc(cid)}-option" role="img" \
 aria-label="{esc(chart.description)}" style="height:{int(chart.height)}px"></div>
@@ -338,6 +341,7 @@ aria-label="{esc(chart.description)}" style="height:{int(chart.height)}px"></div
 <a href="{esc(target)}" target="_blank" rel="noopener">{publisher} 开放数据</a> · \
 <a href="{esc(root + CHART_DIR + '/' + chart.id + '.csv')}" target="_blank">下载数据</a></figcaption>
 </figure>
+</main>
 <script src="{root}assets/javascripts/charts.js" defer></script>
 </body>
 </html>
