@@ -1,0 +1,321 @@
+"""Every page of the built site in a real browser (Debian's Chromium driven by Playwright).
+
+The pages are discovered from the build output (every HTML file in site/), so
+a new page is covered without touching this file. Each page is checked in one
+go, to keep the run short (one built site per session, one browser per module):
+
+- no console errors and no request to any origin other than the local server;
+- every chart container draws a chart with marks in it;
+- axe-core finds no violation of any impact, in the light and the dark palette;
+- keyboard: every focused element shows where the focus is, and every chart's
+  data table is reached with Tab and opened with Enter;
+- print: navigation hidden, charts drawn and unbroken, every table whole
+  (not cut at the side of the page, rows not split between pages);
+- dark palette: chart text and marks keep their contrast on the dark background;
+- at 360 px nothing is wider than the screen and the charts still draw.
+
+Also: mid-sentence Chinese words find their pages, and screenshots of the home
+page and a chart page at 1280 px and 360 px are written to .build/screenshots/
+(beside the build's other working files, outside the published site/).
+A missing browser is a failure, not a skip: `make test` installs it.
+"""
+
+from __future__ import annotations
+
+import struct
+
+import pytest
+
+from pipeline.paths import REPO
+from tests.sitebuild import built_site
+from tests.test_browser import CHART_PAGE, Watched, browser, server  # noqa: F401  (fixtures)
+
+SCREENSHOTS = REPO.build / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 360, "height": 740}
+PRINT_WIDTH = 720  # A4 minus Chromium's default print margins, in CSS pixels
+NAVIGATION = (".md-header", ".md-tabs", ".md-sidebar", ".md-footer", ".md-top", ".md-search",
+              "[data-md-component=announce]")
+
+
+def site_pages() -> list[str]:
+    """URL paths of every HTML page in the built site ("" is the home page)."""
+    site = built_site().site
+    paths = []
+    for html in sorted(site.rglob("*.html")):
+        rel = html.relative_to(site).as_posix()
+        paths.append(rel[: -len("index.html")] if html.name == "index.html" else rel)
+    return paths
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "page_path" in metafunc.fixturenames:
+        paths = site_pages()
+        metafunc.parametrize("page_path", paths, ids=[p or "home" for p in paths])
+
+
+def test_the_site_has_the_pages_we_expect_to_check():
+    paths = site_pages()
+    for expected in ("", "2020/", CHART_PAGE, "2020/plan/", "data/", "data/en/", "guide/", "404.html"):
+        assert expected in paths
+    assert any(p.startswith("embed/") for p in paths)
+
+
+# --------------------------------------------------------------------------- checks run in the page
+
+CHARTS_DRAWN = """() => Array.from(document.querySelectorAll('.chart__canvas')).map(c => {
+  const svg = c.querySelector('svg');
+  const box = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
+  return {id: c.closest('figure') ? c.closest('figure').id : c.dataset.chartOption,
+          marks: svg ? svg.querySelectorAll('path, rect').length : 0,
+          texts: svg ? svg.querySelectorAll('text').length : 0,
+          width: box.width, height: box.height, right: box.right};
+})"""
+
+# Where the focus is, and whether it shows: an outline or a shadow on the element (or,
+# for a visually hidden control such as the palette switch, on its label).
+FOCUS = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body || e === document.documentElement) return null;
+  const shown = (el) => {
+    const s = getComputedStyle(el), r = el.getBoundingClientRect();
+    const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) ||
+                 (s.boxShadow && s.boxShadow !== 'none');
+    return ring && r.width > 0 && r.height > 0;
+  };
+  let visible = shown(e);
+  const next = e.nextElementSibling;
+  if (!visible && e.matches('input[type=radio], input[type=checkbox]') && next && next.matches('label'))
+    visible = shown(next);
+  const chartSummary = e.matches('figure.chart details:not(.chart__tools) > summary')
+    ? e.closest('figure').id : null;
+  const text = (e.getAttribute('aria-label') || e.textContent || e.name || '').trim().slice(0, 30);
+  window.__walked = window.__walked || new WeakSet();
+  const again = window.__walked.has(e);
+  window.__walked.add(e);
+  return {tag: e.tagName, cls: String(e.className).slice(0, 60), text, visible, chartSummary, again};
+}"""
+
+PRINTED = """([navigation, width]) => {
+  const out = {navigation: [], charts: [], tables: []};
+  for (const sel of navigation)
+    for (const el of document.querySelectorAll(sel))
+      if (el.checkVisibility() && el.getBoundingClientRect().height > 0) out.navigation.push(sel);
+  for (const fig of document.querySelectorAll('figure.chart')) {
+    const svg = fig.querySelector('.chart__canvas svg');
+    const table = fig.querySelector('details:not(.chart__tools) table');
+    out.charts.push({id: fig.id, breakInside: getComputedStyle(fig).breakInside,
+                     drawn: !!svg && svg.getBoundingClientRect().width > 0,
+                     table: !!table && table.checkVisibility()});
+  }
+  for (const table of document.querySelectorAll('article table, main table, body > table')) {
+    if (!table.checkVisibility()) continue;
+    const r = table.getBoundingClientRect();
+    let clipped = r.right > width + 1;
+    for (let a = table.parentElement; a && a !== document.body; a = a.parentElement) {
+      const s = getComputedStyle(a);
+      if (s.overflowX !== 'visible' && a.scrollWidth > a.clientWidth + 1) clipped = true;
+    }
+    const row = table.querySelector('tr');
+    out.tables.push({table: (table.caption ? table.caption.textContent : table.textContent).slice(0, 30),
+                     clipped, rowBreak: row ? getComputedStyle(row).breakInside : 'avoid'});
+  }
+  return out;
+}"""
+
+# Chart text and marks against the page background, as WCAG contrast ratios.
+CONTRAST = """() => {
+  const rgb = (c) => {
+    const m = c.match(/[\\d.]+/g); if (!m) return null;
+    if (c.startsWith('#')) return null;
+    return m.slice(0, 3).map(Number).concat([m.length > 3 ? Number(m[3]) : 1]);
+  };
+  const hex = (c) => {
+    const h = c.replace('#', '');
+    const f = h.length === 3 ? h.split('').map(x => x + x).join('') : h;
+    return [0, 2, 4].map(i => parseInt(f.slice(i, i + 2), 16)).concat([1]);
+  };
+  const parse = (c) => !c || c === 'none' || c === 'transparent' || c.startsWith('url')
+    ? null : (c.startsWith('#') ? hex(c) : rgb(c));
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+                            return (x + 0.05) / (y + 0.05); };
+  const out = [];
+  for (const canvas of document.querySelectorAll('.chart__canvas')) {
+    let bg = null;
+    for (let el = canvas; el && !bg; el = el.parentElement) {
+      const c = parse(getComputedStyle(el).backgroundColor);
+      if (c && c[3] > 0) bg = c;
+    }
+    bg = bg || [255, 255, 255, 1];
+    for (const t of canvas.querySelectorAll('svg text')) {
+      const c = parse(t.getAttribute('fill') || t.style.fill);
+      if (c && c[3] > 0.5 && t.textContent.trim())
+        out.push({kind: 'text', what: t.textContent.slice(0, 20), ratio: ratio(c, bg), bg});
+    }
+    for (const p of canvas.querySelectorAll('svg path')) {
+      if (p.closest('defs, pattern')) continue;  // decal tiles: texture over a mark, not a mark
+      const c = parse(p.getAttribute('fill'));
+      const opacity = parseFloat(p.getAttribute('fill-opacity') || '1');
+      const box = p.getBBox();
+      if (c && c[3] > 0.5 && opacity > 0.5 && box.width * box.height > 20)
+        out.push({kind: 'mark', what: p.getAttribute('fill'), ratio: ratio(c, bg), bg});
+    }
+  }
+  return out;
+}"""
+
+
+def axe_violations(page) -> list[tuple[str, str, list]]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in found]
+
+
+def walk_keyboard(w: Watched, limit: int = 400) -> tuple[list[dict], set[str]]:
+    """Tab through the whole page once: every stop (with whether its focus shows), and
+    the charts whose data table was opened with Enter from the keyboard."""
+    page = w.page
+    page.evaluate("window.scrollTo(0, 0); document.activeElement && document.activeElement.blur()")
+    stops: list[dict] = []
+    opened: set[str] = set()
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        now = page.evaluate(FOCUS)
+        if now is None:
+            continue
+        if now["again"]:
+            break  # back at the start: the whole page was walked
+        stops.append(now)
+        if now["chartSummary"]:
+            page.keyboard.press("Enter")
+            shown = page.evaluate(
+                "(id) => { const d = document.querySelector(`#${CSS.escape(id)} "
+                "details:not(.chart__tools)`); const t = d.querySelector('table');"
+                " return d.open && t.checkVisibility() && t.getBoundingClientRect().height > 0; }",
+                now["chartSummary"])
+            if shown:
+                opened.add(now["chartSummary"])
+            page.keyboard.press("Enter")  # close it again: the walk goes on as before
+    return stops, opened
+
+
+# --------------------------------------------------------------------------- every page
+
+
+def test_page_in_a_real_browser(page_path, browser, server):  # noqa: F811
+    base, _site = server
+    name = page_path or "home"
+    light = Watched(browser, base, viewport=DESKTOP, color_scheme="light")
+    dark = Watched(browser, base, viewport=DESKTOP, color_scheme="dark")
+    try:
+        page = light.page
+        light.goto(page_path)
+        count = light.render_all_charts()
+        charts = page.evaluate(CHARTS_DRAWN)
+        assert len(charts) == count
+        empty = [c["id"] for c in charts if c["marks"] == 0 or c["width"] < 50 or c["height"] < 50]
+        assert empty == [], f"{name}: charts drawn empty: {empty}"
+
+        assert axe_violations(page) == [], f"{name} (light): axe"
+
+        stops, opened = walk_keyboard(light)
+        hidden = [(s["tag"], s["cls"], s["text"]) for s in stops if not s["visible"]]
+        assert hidden == [], f"{name}: focus not visible on {hidden}"
+        assert opened == {c["id"] for c in charts if c["id"].startswith("chart-")
+                          and page.locator(f"#{c['id']} details").count()}, \
+            f"{name}: chart tables not reached by keyboard"
+
+        page.set_viewport_size({"width": PRINT_WIDTH, "height": 1000})
+        page.emulate_media(media="print")
+        printed = page.evaluate(PRINTED, [list(NAVIGATION), PRINT_WIDTH])
+        page.emulate_media(media="screen")
+        assert printed["navigation"] == [], f"{name}: navigation printed"
+        bad = [c for c in printed["charts"]
+               if c["breakInside"] != "avoid" or not c["drawn"] or not c["table"]]
+        assert bad == [], f"{name}: charts in print"
+        cut = [t for t in printed["tables"] if t["clipped"] or t["rowBreak"] != "avoid"]
+        assert cut == [], f"{name}: tables cut in print"
+
+        page.set_viewport_size(PHONE)
+        page.reload(wait_until="load")
+        assert light.render_all_charts() == count
+        phone = page.evaluate(CHARTS_DRAWN)
+        narrow = [c["id"] for c in phone if c["marks"] == 0 or c["width"] < 50 or c["right"] > 360]
+        assert narrow == [], f"{name}: charts at 360 px"
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name} is {overflow}px wider than a 360 px screen"
+
+        dark.goto(page_path)
+        assert dark.render_all_charts() == count
+        if dark.page.locator(".md-header").count():  # the report pages, not the bare embed pages
+            assert dark.page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+        marks = dark.page.evaluate(CONTRAST)
+        assert (not count) or any(m["kind"] == "text" for m in marks)
+        faint = [(m["kind"], m["what"], round(m["ratio"], 2)) for m in marks
+                 if m["ratio"] < (4.5 if m["kind"] == "text" else 3)]
+        assert faint == [], f"{name} (dark): chart text or marks too faint"
+        assert axe_violations(dark.page) == [], f"{name} (dark): axe"
+
+        for w in (light, dark):
+            assert w.errors == [], f"{name}: console errors"
+            assert w.foreign() == [], f"{name}: requests to other origins"
+    finally:
+        light.close()
+        dark.close()
+
+
+# --------------------------------------------------------------------------- search and screenshots
+
+
+@pytest.mark.parametrize(("word", "expected"), [
+    ("异地孵化器", "2020/innovation-environment/"),  # "…是本市首个异地孵化器。"
+    ("科技园区", "2020/rural/"),  # "本市的国家农业科技园区通过了…"
+    ("专项小组", "2020/industry/"),  # "…并牵头一个产业专项小组。"
+])
+def test_mid_sentence_chinese_words_find_their_page(browser, server, word, expected):  # noqa: F811
+    w = Watched(browser, server[0], viewport=DESKTOP)
+    try:
+        w.goto("")
+        w.page.locator("input[name='query']").click()
+        w.page.wait_for_function(
+            "(document.querySelector('.md-search-result__meta') || {}).textContent === '键入以开始搜索'",
+            timeout=20000)
+        query = w.page.locator("input[name='query']")
+        query.fill(word)
+        query.press("End")  # the search box reacts to keys, as when a reader types
+        w.page.wait_for_selector(".md-search-result__item", timeout=10000)
+        links = w.page.eval_on_selector_all(".md-search-result__link", "els => els.map(e => e.href)")
+        assert any(expected in link for link in links), (word, links)
+        assert w.errors == []
+    finally:
+        w.close()
+
+
+def png_size(path) -> tuple[int, int]:
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", head[16:24])
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_screenshots_of_home_and_chart_page(browser, server, width):  # noqa: F811
+    """Full-page PNGs anyone can look at: .build/screenshots/{home,chart}-{width}.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    w = Watched(browser, server[0], viewport={"width": width, "height": 900}, device_scale_factor=1)
+    try:
+        for name, path in (("home", ""), ("chart", CHART_PAGE)):
+            w.goto(path)
+            w.render_all_charts()
+            out = SCREENSHOTS / f"{name}-{width}.png"
+            out.unlink(missing_ok=True)
+            w.page.screenshot(path=str(out), full_page=True)
+            png_width, png_height = png_size(out)
+            assert png_width == width and png_height >= 900
+        assert w.errors == []
+    finally:
+        w.close()
