@@ -163,12 +163,15 @@ def datasets_folder_outside(layout: Layout) -> None:
     layout.datasets.symlink_to(outside, target_is_directory=True)
 
 
-def meta_symlink_outside(layout: Layout) -> None:
-    meta = layout.meta("work-areas")
-    outside = layout.root.parent / "outside.meta.yml"
-    outside.write_bytes(meta.read_bytes())
-    meta.unlink()
-    meta.symlink_to(outside)
+def linked_outside(rel: str) -> Mutation:
+    """The file replaced by a link to a copy of it outside the repository."""
+    def mutate(layout: Layout) -> None:
+        path = layout.root / rel
+        outside = layout.root.parent / ("outside-" + path.name)
+        outside.write_bytes(path.read_bytes())
+        path.unlink()
+        path.symlink_to(outside)
+    return mutate
 
 
 def resource_path(value: str) -> Mutation:
@@ -333,8 +336,10 @@ CASES: list[Case] = [
     Case("symlink-outside", 21, "", symlink_outside, [(IND, None, None, "path-outside")]),
     Case("datasets-folder-symlink", 21, "", datasets_folder_outside,
          [(f"datasets/{name}.csv", None, None, "path-outside") for name in DATASETS]),
-    Case("meta-symlink-outside", 21, "", meta_symlink_outside,
+    Case("meta-symlink-outside", 21, "", linked_outside("datasets/work-areas.meta.yml"),
          [("datasets/work-areas.meta.yml", None, None, "path-outside")]),
+    Case("schema-symlink-outside", 21, "", linked_outside("schemas/work-areas.schema.yaml"),
+         [("schemas/work-areas.schema.yaml", None, None, "path-outside")]),
     Case("resource-dotdot", 21, "", resource_path("../outside.csv"),
          [("datapackage.json", None, None, "datapackage-stale")]),
     Case("resource-absolute", 21, "", resource_path("/etc/passwd"),
@@ -396,7 +401,8 @@ def restore(repo: Layout, pristine: dict[str, bytes]) -> None:
         repo.datasets.unlink()
         repo.datasets.mkdir()
     shutil.rmtree(repo.root.parent / "elsewhere", ignore_errors=True)
-    (repo.root.parent / "outside.meta.yml").unlink(missing_ok=True)
+    for stray in repo.root.parent.glob("outside-*"):
+        stray.unlink()
     for rel, data in pristine.items():
         path = repo.root / rel
         if path.is_symlink():
