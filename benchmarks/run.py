@@ -1,0 +1,384 @@
+"""Every benchmark of the project in one run, printed as one Markdown report.
+
+    python benchmarks/run.py [--rows 10000 100000 1000000] [--runs 3] [--write]
+
+What it measures, side by side (all on a temporary copy of the project; the
+repository's own site/ and .build/ are not touched):
+
+1. Build: the full build (`pipeline.build`: validate, figures, charts,
+   downloads, pages, MkDocs) from an empty .build/ (cold: chart images drawn
+   in Chromium) and again with nothing changed (no-change rebuild), against a
+   bare `mkdocs build` of the very pages the pipeline generated. Wall-clock
+   seconds, median of --runs, each in a fresh interpreter.
+2. Validation throughput: our `validate` against plain frictionless on
+   generated 10k, 100k and 1M-row tables (benchmarks/validate_throughput.py).
+3. Page weight: every HTML page of the built site loaded in Chromium at
+   360 px, charts drawn: files fetched and their gzip size (what a server
+   sends when it compresses).
+4. Lighthouse 12 (npm, benchmarks/package.json; `npm ci --prefix benchmarks`
+   installs it) with Debian's Chromium, simulated mobile (Moto G Power, slow
+   4G, 4x CPU slowdown): performance, accessibility, best practices and SEO of
+   the home page and a chart page, served with gzip from a local server.
+
+With --write the report replaces the results between the markers in
+docs/guide/performance.md (the page says which command produced it).
+Targets: Lighthouse performance >= 95, the other three 100; a chart page
+<= 350 KB transferred; the full build within 1.5x a bare mkdocs build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import io
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from pipeline.paths import REPO, Layout  # noqa: E402
+
+COPIED = ("datasets", "schemas", "docs", "web")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHART_PAGE = "2020/innovation-entities/"
+LIGHTHOUSE_PAGES = (("home", ""), ("chart page", CHART_PAGE))
+RESULTS_PAGE = REPO.docs / "guide" / "performance.md"
+START = "<!-- benchmark-results:start (written by `python benchmarks/run.py --write`; do not edit) -->"
+END = "<!-- benchmark-results:end -->"
+TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
+BUDGET_KB = 350
+BUILD_RATIO = 1.5
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def copy_project(dest: Path) -> Layout:
+    dest.mkdir(parents=True)
+    for name in COPIED:
+        shutil.copytree(REPO.root / name, dest / name)
+    for name in ("mkdocs.yml", "datapackage.json", "package.json", "package-lock.json"):
+        shutil.copy(REPO.root / name, dest / name)
+    (dest / "node_modules").symlink_to(REPO.node_modules)
+    return Layout(dest)
+
+
+def env_for(url: str) -> dict[str, str]:
+    env = dict(os.environ, SITE_URL=url, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def wall(cmd: list[str], env: dict[str, str], cwd: Path) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    took = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stderr[-3000:]}")
+    return took
+
+
+# --------------------------------------------------------------------------- 1. build
+
+
+def bench_build(layout: Layout, url: str, runs: int) -> dict[str, float]:
+    env = env_for(url)
+    full = [sys.executable, "-c",
+            "import sys; from pathlib import Path; from pipeline import build;"
+            " from pipeline.paths import Layout;"
+            " sys.exit(build.build(Layout(Path(sys.argv[1])), log=lambda *a: None))",
+            str(layout.root)]
+    bare_out = layout.root / "bare-site"
+    bare = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--config-file",
+            str(layout.mkdocs_config), "--site-dir", str(bare_out)]
+    cold, warm, plain = [], [], []
+    for _ in range(runs):
+        shutil.rmtree(layout.build, ignore_errors=True)
+        shutil.rmtree(layout.site, ignore_errors=True)
+        cold.append(wall(full, env, layout.root))
+        warm.append(wall(full, env, layout.root))
+        shutil.rmtree(bare_out, ignore_errors=True)
+        plain.append(wall(bare, env, layout.root))
+    return {"cold": statistics.median(cold), "warm": statistics.median(warm),
+            "bare": statistics.median(plain)}
+
+
+# --------------------------------------------------------------------------- 2. validation
+
+
+def bench_validate(sizes: list[int]) -> list[dict[str, float]]:
+    import validate_throughput as vt
+    from frictionless import Package
+
+    from pipeline.validate import run
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        warm = vt.make_project(1000, Path(tmp) / "warm")
+        run(warm)
+        Package(str(warm.descriptor)).validate()
+        for size in sizes:
+            layout = vt.make_project(size, Path(tmp) / f"p{size}")
+            ours, report = vt.timed(run, layout)
+            assert report.valid, report.render("text")[:2000]
+            plain, theirs = vt.timed(Package(str(layout.descriptor)).validate)
+            assert theirs.valid
+            rows.append({"rows": size, "ours": ours, "plain": plain})
+            shutil.rmtree(layout.root, ignore_errors=True)
+    return rows
+
+
+# --------------------------------------------------------------------------- a static server with gzip
+
+
+class Gzipped(http.server.SimpleHTTPRequestHandler):
+    """Static files, gzip-compressed when the client accepts it (as any production server)."""
+
+    COMPRESS = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".csv", ".map")
+
+    def log_message(self, *args):  # noqa: D102
+        pass
+
+    def send_head(self):  # noqa: D102
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?")[0].endswith("/"):
+                return super().send_head()
+            path = path / "index.html"
+        if (path.suffix not in self.COMPRESS or not path.is_file()
+                or "gzip" not in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "max-age=600")
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+def serve(site: Path, port: int) -> http.server.ThreadingHTTPServer:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Gzipped, directory=site))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+
+# --------------------------------------------------------------------------- 3. page weight
+
+
+def html_pages(site: Path) -> list[str]:
+    out = []
+    for html in sorted(site.rglob("*.html")):
+        rel = html.relative_to(site).as_posix()
+        out.append(rel[: -len("index.html")] if html.name == "index.html" else rel)
+    return out
+
+
+def bench_weight(site: Path, base: str) -> list[dict[str, object]]:
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for path in html_pages(site):
+            context = browser.new_context(viewport={"width": 360, "height": 740})
+            page = context.new_page()
+            requests: list[str] = []
+            page.on("request", lambda r, seen=requests: seen.append(r.url))
+            page.goto(base + path, wait_until="load")
+            canvases = page.locator(".chart__canvas")
+            for i in range(canvases.count()):
+                canvases.nth(i).scroll_into_view_if_needed()
+                page.wait_for_selector(f":nth-match(.chart__canvas, {i + 1})[data-chart-ready] svg")
+            page.wait_for_timeout(1200)  # the search index loads after the page
+            files: dict[Path, int] = {}
+            for url in requests:
+                rel = unquote(urlparse(url).path).lstrip("/")
+                target = site / rel
+                if not rel or rel.endswith("/") or target.is_dir():
+                    target = target / "index.html"
+                if target.is_file() and target not in files:
+                    files[target] = len(gzip.compress(target.read_bytes(), compresslevel=6))
+            html = site / (path + "index.html" if not path or path.endswith("/") else path)
+            rows.append({"page": "/" + path, "charts": canvases.count(), "files": len(files),
+                         "html": len(gzip.compress(html.read_bytes(), compresslevel=6)),
+                         "total": sum(files.values())})
+            context.close()
+        browser.close()
+    return rows
+
+
+# --------------------------------------------------------------------------- 4. Lighthouse
+
+
+def lighthouse_bin() -> Path:
+    binary = ROOT / "benchmarks" / "node_modules" / ".bin" / "lighthouse"
+    if not binary.exists():
+        subprocess.run(["npm", "ci", "--prefix", str(ROOT / "benchmarks"), "--no-audit", "--no-fund",
+                        "--loglevel=error"], check=True)
+    return binary
+
+
+def bench_lighthouse(base: str, out_dir: Path) -> list[dict[str, object]]:
+    binary = lighthouse_bin()
+    rows = []
+    for name, path in LIGHTHOUSE_PAGES:
+        report = out_dir / f"lighthouse-{name.replace(' ', '-')}.json"
+        flags = " ".join(["--headless=new", *CHROMIUM_ARGS])
+        subprocess.run(
+            [str(binary), base + path, "--quiet", "--output=json", f"--output-path={report}",
+             "--only-categories=performance,accessibility,best-practices,seo",
+             "--form-factor=mobile", "--throttling-method=simulate", f"--chrome-flags={flags}"],
+            check=True, env=dict(os.environ, CHROME_PATH=CHROMIUM),
+        )
+        data = json.loads(report.read_text(encoding="utf-8"))
+        scores = {k: round((v.get("score") or 0) * 100) for k, v in data["categories"].items()}
+        audits = data["audits"]
+        failing = sorted(
+            f"{cat}: {ref['id']}"
+            for cat, v in data["categories"].items()
+            for ref in v["auditRefs"]
+            if ref.get("weight") and audits[ref["id"]].get("score") not in (None, 1)
+            and audits[ref["id"]].get("scoreDisplayMode") in ("binary", "numeric", "metricSavings")
+        )
+        metrics = {k: audits[k]["displayValue"] for k in (
+            "first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
+            "cumulative-layout-shift", "speed-index") if k in audits}
+        rows.append({"page": name, "path": "/" + path, "scores": scores, "metrics": metrics,
+                     "failing": failing,
+                     "transfer": audits.get("total-byte-weight", {}).get("numericValue", 0)})
+    return rows
+
+
+# --------------------------------------------------------------------------- report
+
+
+def report(build: dict, validate: list, weight: list, lighthouse: list, command: str) -> str:
+    out = []
+    cpu = os.cpu_count()
+    out.append(f"Measured with `{command}` on {platform.system()} {platform.machine()}, "
+               f"{cpu} CPU cores, Python {platform.python_version()}, "
+               f"{time.strftime('%Y-%m-%d', time.gmtime())}.\n")
+    out.append("\n### Build\n\n| run | seconds | against bare `mkdocs build` |\n|---|---:|---:|\n")
+    for key, label in (("cold", "full build, empty .build/ (chart images drawn)"),
+                       ("warm", "no-change rebuild"),
+                       ("bare", "bare `mkdocs build` of the same generated pages")):
+        ratio = build[key] / build["bare"]
+        out.append(f"| {label} | {build[key]:.2f} | {ratio:.2f}x |\n")
+    out.append("\n### Validation throughput\n\n"
+               "| rows | our validate (s) | plain frictionless (s) | ratio | ours, rows/s |\n"
+               "|---:|---:|---:|---:|---:|\n")
+    for r in validate:
+        out.append(f"| {r['rows']:,} | {r['ours']:.2f} | {r['plain']:.2f} | {r['ours'] / r['plain']:.2f} "
+                   f"| {r['rows'] / r['ours']:,.0f} |\n")
+    out.append("\n### Lighthouse, simulated mobile\n\n"
+               "| page | performance | accessibility | best practices | SEO | FCP | LCP | TBT | CLS |"
+               " transferred |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+    for r in lighthouse:
+        s, m = r["scores"], r["metrics"]
+        out.append(
+            f"| {r['page']} `{r['path']}` | {s.get('performance')} | {s.get('accessibility')} | "
+            f"{s.get('best-practices')} | {s.get('seo')} | {m.get('first-contentful-paint', '')} | "
+            f"{m.get('largest-contentful-paint', '')} | {m.get('total-blocking-time', '')} | "
+            f"{m.get('cumulative-layout-shift', '')} | {r['transfer'] / 1024:.0f} KB |\n")
+    out.append("\n### Page weight (360 px, charts drawn, gzip)\n\n"
+               "| page | charts | files | HTML (KB) | everything (KB) |\n|---|---:|---:|---:|---:|\n")
+    for r in weight:
+        out.append(f"| `{r['page']}` | {r['charts']} | {r['files']} | {r['html'] / 1024:.1f} | "
+                   f"{r['total'] / 1024:.1f} |\n")
+    out.append("\n### Targets\n\n")
+    out.extend(f"- {line}\n" for line in targets(build, weight, lighthouse))
+    return "".join(out)
+
+
+def targets(build: dict, weight: list, lighthouse: list) -> list[str]:
+    lines = []
+    for r in lighthouse:
+        for cat, goal in TARGETS.items():
+            got = r["scores"].get(cat)
+            status = "met" if got is not None and got >= goal else "NOT met"
+            extra = ""
+            if status != "met":
+                extra = " (failing audits: " + ", ".join(
+                    f for f in r["failing"] if f.startswith(cat + ":")) + ")"
+            lines.append(f"Lighthouse {cat} of the {r['page']}: {got} (target {goal}): {status}{extra}")
+    chart = next((r for r in weight if r["page"] == "/" + CHART_PAGE), None)
+    if chart:
+        kb = chart["total"] / 1024
+        lines.append(f"chart page `/{CHART_PAGE}` transfers {kb:.0f} KB (target {BUDGET_KB} KB): "
+                     + ("met" if kb <= BUDGET_KB else "NOT met"))
+    heaviest = max(weight, key=lambda r: r["total"])
+    lines.append(f"heaviest page: `{heaviest['page']}`, {heaviest['total'] / 1024:.0f} KB")
+    for key, label in (("warm", "no-change rebuild"), ("cold", "cold full build")):
+        ratio = build[key] / build["bare"]
+        lines.append(f"{label}: {ratio:.2f}x a bare mkdocs build (target {BUILD_RATIO}x): "
+                     + ("met" if ratio <= BUILD_RATIO else "NOT met"))
+    return lines
+
+
+def write_results(text: str) -> None:
+    page = RESULTS_PAGE.read_text(encoding="utf-8")
+    before, _, rest = page.partition(START)
+    _, found, after = rest.partition(END)
+    if not found:
+        raise SystemExit(f"{RESULTS_PAGE}: markers not found")
+    RESULTS_PAGE.write_text(f"{before}{START}\n{text}\n{END}{after}", encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--runs", type=int, default=3, help="build runs (median)")
+    parser.add_argument("--write", action="store_true", help="write the results into the docs page")
+    args = parser.parse_args()
+    command = "python benchmarks/run.py" + (f" --rows {' '.join(map(str, args.rows))}"
+                                            if args.rows != [10_000, 100_000, 1_000_000] else "") \
+        + (f" --runs {args.runs}" if args.runs != 3 else "") + (" --write" if args.write else "")
+    if not Path(CHROMIUM).exists():
+        raise SystemExit("Chromium is missing: run `make browser`")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    with tempfile.TemporaryDirectory(prefix="kjj-bench-") as tmp:
+        layout = copy_project(Path(tmp) / "project")
+        print("build ...", file=sys.stderr)
+        build = bench_build(layout, base, args.runs)
+        httpd = serve(layout.site, port)
+        try:
+            print("page weight ...", file=sys.stderr)
+            weight = bench_weight(layout.site, base)
+            print("lighthouse ...", file=sys.stderr)
+            lighthouse = bench_lighthouse(base, Path(tmp))
+        finally:
+            httpd.shutdown()
+        print("validation ...", file=sys.stderr)
+        validate = bench_validate(args.rows)
+    text = report(build, validate, weight, lighthouse, command)
+    print(text)
+    if args.write:
+        write_results(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
