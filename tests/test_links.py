@@ -66,9 +66,10 @@ def resolve(root: Path, path: str, fragment: str, cache: dict[Path, set[str]]) -
 def test_every_internal_link_and_anchor_resolves(site):
     broken, checked, external = linkcheck.check(site.site)
     assert broken == []
-    assert checked > 1000
-    assert external <= {"creativecommons.org", "specs.frictionlessdata.io", f"127.0.0.1:{site_port()}",
-                        "github.com", "www.gov.cn", "schema.org", "www.w3.org"}, external
+    assert checked > 500
+    # links to other hosts are only references (the license, the format), never needed to read
+    own = f"127.0.0.1:{site_port()}"  # checked below
+    assert external - {own} <= {"creativecommons.org", "specs.frictionlessdata.io"}, external
 
 
 def test_links_to_the_site_own_address_resolve(site, base):
