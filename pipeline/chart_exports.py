@@ -148,14 +148,28 @@ def svgs(layout: Layout, charts: dict[str, Any], pkg: dict[str, Any]) -> dict[st
         for cid in sorted(charts)
     ]
     script = Path(__file__).with_name("chart_svg.mjs")
+    request = json.dumps(items, ensure_ascii=False).encode("utf-8")
+    # Cached by everything the drawing depends on (options, script, ECharts version), so a
+    # rebuild with nothing changed starts no Node process; same inputs, same bytes.
+    echarts = layout.node_modules / "echarts" / "package.json"
+    key = hashlib.sha256(b"\0".join([
+        request, script.read_bytes(), echarts.read_bytes() if echarts.exists() else b""])).hexdigest()
+    cached = layout.build / "chart-svg" / f"{key}.json"
+    if cached.exists():
+        rendered = json.loads(cached.read_text(encoding="utf-8"))
+        return {cid: _svg_document(rendered[cid]) for cid in sorted(rendered)}
     proc = subprocess.run(
-        [node, str(script)], input=json.dumps(items, ensure_ascii=False).encode("utf-8"),
+        [node, str(script)], input=request,
         cwd=layout.root, capture_output=True, timeout=120, check=False,
     )
     if proc.returncode != 0:
         raise ExportError("生成图表 SVG 失败（node pipeline/chart_svg.mjs）：\n"
                           + proc.stderr.decode("utf-8", "replace")[-2000:])
     rendered = json.loads(proc.stdout.decode("utf-8"))
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    for old in cached.parent.glob("*.json"):  # keep only the current drawing
+        old.unlink()
+    cached.write_text(json.dumps(rendered, ensure_ascii=False), encoding="utf-8")
     return {cid: _svg_document(rendered[cid]) for cid in sorted(rendered)}
 
 
