@@ -98,7 +98,9 @@ def test_every_chart_has_title_unit_description_table_source_and_option(site):
         for figure in parse(page).all("figure", "chart"):
             found += 1
             cid = figure.attrs["id"]
-            assert figure.all("p", "chart__title")[0].content().strip(), cid
+            # the title is the page's heading on embed pages (<h1>), a paragraph in the report
+            title = figure.all("p", "chart__title") or figure.all("h1", "chart__title")
+            assert title[0].content().strip(), cid
             assert figure.all("p", "chart__unit")[0].content().startswith("单位："), cid
             canvas = figure.all("div", "chart__canvas")[0]
             assert canvas.attrs["role"] == "img" and canvas.attrs["aria-label"].strip(), cid
