@@ -277,9 +277,9 @@ def bench_lighthouse(base: str, out_dir: Path) -> list[dict[str, object]]:
 def report(build: dict, validate: list, weight: list, lighthouse: list, command: str) -> str:
     out = []
     cpu = os.cpu_count()
+    # No date here: the page is part of the site, whose build carries no date from the clock.
     out.append(f"Measured with `{command}` on {platform.system()} {platform.machine()}, "
-               f"{cpu} CPU cores, Python {platform.python_version()}, "
-               f"{time.strftime('%Y-%m-%d', time.gmtime())}.\n")
+               f"{cpu} CPU cores, Python {platform.python_version()}.\n")
     out.append("\n### Build\n\n| run | seconds | against bare `mkdocs build` |\n|---|---:|---:|\n")
     for key, label in (("cold", "full build, empty .build/ (chart images drawn)"),
                        ("warm", "no-change rebuild"),
@@ -293,15 +293,19 @@ def report(build: dict, validate: list, weight: list, lighthouse: list, command:
         out.append(f"| {r['rows']:,} | {r['ours']:.2f} | {r['plain']:.2f} | {r['ours'] / r['plain']:.2f} "
                    f"| {r['rows'] / r['ours']:,.0f} |\n")
     out.append("\n### Lighthouse, simulated mobile\n\n"
-               "| page | performance | accessibility | best practices | SEO | FCP | LCP | TBT | CLS |"
-               " transferred |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+               + ", ".join(f"{r['page']}: `{r['path']}`" for r in lighthouse) + ".\n\n"
+               "| page | performance | accessibility | best practices | SEO |\n"
+               "|---|---:|---:|---:|---:|\n")
     for r in lighthouse:
-        s, m = r["scores"], r["metrics"]
-        out.append(
-            f"| {r['page']} `{r['path']}` | {s.get('performance')} | {s.get('accessibility')} | "
-            f"{s.get('best-practices')} | {s.get('seo')} | {m.get('first-contentful-paint', '')} | "
-            f"{m.get('largest-contentful-paint', '')} | {m.get('total-blocking-time', '')} | "
-            f"{m.get('cumulative-layout-shift', '')} | {r['transfer'] / 1024:.0f} KB |\n")
+        s = r["scores"]
+        out.append(f"| {r['page']} | {s.get('performance')} | {s.get('accessibility')} | "
+                   f"{s.get('best-practices')} | {s.get('seo')} |\n")
+    out.append("\n| page | FCP | LCP | TBT | CLS | transferred |\n|---|---:|---:|---:|---:|---:|\n")
+    for r in lighthouse:
+        m = r["metrics"]
+        out.append(f"| {r['page']} | {m.get('first-contentful-paint', '')} | "
+                   f"{m.get('largest-contentful-paint', '')} | {m.get('total-blocking-time', '')} | "
+                   f"{m.get('cumulative-layout-shift', '')} | {r['transfer'] / 1024:.0f} KB |\n")
     out.append("\n### Page weight (360 px, charts drawn, gzip)\n\n"
                "| page | charts | files | HTML (KB) | everything (KB) |\n|---|---:|---:|---:|---:|\n")
     for r in weight:
