@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 SUDO   := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: build test serve validate linkcheck lint install npm browser clean
+.PHONY: build test serve validate linkcheck lint install npm browser bench clean
 
 ## install: create .venv and install the locked dependencies (only when the lock changed)
 install: $(STAMP)
@@ -46,6 +46,10 @@ build: $(STAMP) $(NPM_STAMP) browser
 ## test: install, run every test
 test: $(STAMP) $(NPM_STAMP) browser
 	$(PY) -m pytest
+
+## bench: speed and weight benchmarks with Lighthouse (installs it into benchmarks/node_modules); not a test
+bench: $(STAMP) $(NPM_STAMP) browser
+	$(PY) benchmarks/run.py $(if $(WRITE),--write)
 
 ## lint: ruff
 lint: $(STAMP)
