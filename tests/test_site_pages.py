@@ -224,6 +224,7 @@ def test_page_in_a_real_browser(page_path, browser, server):  # noqa: F811
         assert axe_violations(page) == [], f"{name} (light): axe"
 
         stops, opened = walk_keyboard(light)
+        assert stops, f"{name}: nothing on the page takes the keyboard focus"
         hidden = [(s["tag"], s["cls"], s["text"]) for s in stops if not s["visible"]]
         assert hidden == [], f"{name}: focus not visible on {hidden}"
         assert opened == {c["id"] for c in charts if c["id"].startswith("chart-")
