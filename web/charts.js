@@ -133,6 +133,7 @@ const observer =
 
 // Called for the first page and after every instant-navigation page change.
 function setup() {
+  scrollables();
   for (const chart of Array.from(live)) {
     const dom = chart.getDom();
     if (!dom || !dom.isConnected) dispose(chart);
@@ -143,6 +144,42 @@ function setup() {
     else init(container);
   }
 }
+
+// A wide table scrolls sideways inside its box (Material's .md-typeset__scrollwrap). A box
+// that scrolls must be reachable by keyboard (WCAG 2.1.1): while it actually scrolls it
+// takes the focus, named after its table's caption. Boxes the pages mark themselves
+// (tabindex in the markup) are left alone.
+function scrollables() {
+  let number = 0;
+  for (const wrap of document.querySelectorAll(".md-typeset__scrollwrap")) {
+    number += 1;
+    const marked = wrap.hasAttribute("data-scroll-focus");
+    if (!marked && (wrap.hasAttribute("tabindex") ||
+        (wrap.parentElement && wrap.parentElement.closest(".md-typeset__scrollwrap[tabindex]")))) {
+      continue;
+    }
+    const scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+    if (scrolls && !marked) {
+      const caption = wrap.querySelector("caption");
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      // Named uniquely: a caption, else the table's place on the page.
+      const name = caption ? caption.textContent.trim() : `第 ${number} 个表格`;
+      wrap.setAttribute("aria-label", `${name}（可左右滚动）`);
+      wrap.setAttribute("data-scroll-focus", "");
+    } else if (!scrolls && marked) {
+      for (const name of ["tabindex", "role", "aria-label", "data-scroll-focus"]) {
+        wrap.removeAttribute(name);
+      }
+    }
+  }
+}
+
+let resizing = 0;
+window.addEventListener("resize", () => {
+  clearTimeout(resizing);
+  resizing = setTimeout(scrollables, 200);
+});
 
 function retheme() {
   const current = THEMES[scheme()];
