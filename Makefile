@@ -51,9 +51,10 @@ test: $(STAMP) $(NPM_STAMP) browser
 bench: $(STAMP) $(NPM_STAMP) browser
 	$(PY) benchmarks/run.py $(if $(WRITE),--write)
 
-## lint: ruff
+## lint: ruff and mypy (also run by the test suite, tests/test_lint.py)
 lint: $(STAMP)
-	$(PY) -m ruff check pipeline tests
+	$(PY) -m ruff check pipeline tests benchmarks
+	$(PY) -m mypy pipeline
 
 ## serve: live preview
 serve: $(STAMP) $(NPM_STAMP) browser
