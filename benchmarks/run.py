@@ -51,12 +51,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from pipeline import browser as chromium  # noqa: E402
 from pipeline.paths import REPO, Layout  # noqa: E402
 
 COPIED = ("datasets", "schemas", "docs", "web")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 CHART_PAGE = "2020/innovation-entities/"
 LIGHTHOUSE_PAGES = (("home", ""), ("chart page", CHART_PAGE))
 RESULTS_PAGE = REPO.docs / "guide" / "performance.md"
@@ -196,11 +194,8 @@ def html_pages(site: Path) -> list[str]:
 
 
 def bench_weight(site: Path, base: str) -> list[dict[str, object]]:
-    from playwright.sync_api import sync_playwright
-
     rows = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium.launch() as browser:
         for path in html_pages(site):
             context = browser.new_context(viewport={"width": 360, "height": 740})
             page = context.new_page()
@@ -225,7 +220,6 @@ def bench_weight(site: Path, base: str) -> list[dict[str, object]]:
                          "html": len(gzip.compress(html.read_bytes(), compresslevel=6)),
                          "total": sum(files.values())})
             context.close()
-        browser.close()
     return rows
 
 
@@ -245,12 +239,12 @@ def bench_lighthouse(base: str, out_dir: Path) -> list[dict[str, object]]:
     rows = []
     for name, path in LIGHTHOUSE_PAGES:
         report = out_dir / f"lighthouse-{name.replace(' ', '-')}.json"
-        flags = " ".join(["--headless=new", *CHROMIUM_ARGS])
+        flags = " ".join(["--headless=new", *chromium.ARGS])
         subprocess.run(
             [str(binary), base + path, "--quiet", "--output=json", f"--output-path={report}",
              "--only-categories=performance,accessibility,best-practices,seo",
              "--form-factor=mobile", "--throttling-method=simulate", f"--chrome-flags={flags}"],
-            check=True, env=dict(os.environ, CHROME_PATH=CHROMIUM),
+            check=True, env=dict(os.environ, CHROME_PATH=chromium.executable()),
         )
         data = json.loads(report.read_text(encoding="utf-8"))
         scores = {k: round((v.get("score") or 0) * 100) for k, v in data["categories"].items()}
@@ -359,8 +353,10 @@ def main() -> int:
     command = "python benchmarks/run.py" + (f" --rows {' '.join(map(str, args.rows))}"
                                             if args.rows != [10_000, 100_000, 1_000_000] else "") \
         + (f" --runs {args.runs}" if args.runs != 3 else "") + (" --write" if args.write else "")
-    if not Path(CHROMIUM).exists():
-        raise SystemExit("Chromium is missing: run `make browser`")
+    try:
+        chromium.executable()
+    except chromium.MissingBrowser as exc:
+        raise SystemExit(str(exc)) from exc
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
     with tempfile.TemporaryDirectory(prefix="kjj-bench-") as tmp:

@@ -25,6 +25,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from . import browser
 from .paths import Layout
 
 WIDTH = 800
@@ -38,11 +39,6 @@ FONT = (
     "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', "
     "'WenQuanYi Micro Hei', sans-serif"
 )
-BROWSER = "/usr/bin/chromium"
-BROWSER_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 
 
 class ExportError(Exception):
@@ -201,28 +197,21 @@ def pngs(layout: Layout, images: dict[str, bytes]) -> dict[str, bytes]:
 
 
 def _rasterise(missing: dict[str, tuple[bytes, Path]]) -> dict[str, bytes]:
-    executable = BROWSER if Path(BROWSER).exists() else shutil.which("chromium")
-    if not executable:
-        raise ExportError("找不到 Chromium：图表的 PNG 图片由它绘制。请运行 make browser"
-                          "（安装 chromium 和 fonts-noto-cjk）")
-    from playwright.sync_api import sync_playwright
-
+    try:
+        browser.executable()
+    except browser.MissingBrowser as exc:
+        raise ExportError(f"图表的 PNG 图片由 Chromium 绘制。{exc}") from exc
     out: dict[str, bytes] = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=BROWSER_ARGS)
-        try:
-            page = browser.new_page(device_scale_factor=SCALE,
-                                    viewport={"width": WIDTH, "height": 600})
-            for cid, (svg, _path) in sorted(missing.items()):
-                text = svg.decode("utf-8").split("?>", 1)[-1]
-                page.set_content(
-                    "<!doctype html><html><head><meta charset='utf-8'><style>"
-                    "html,body{margin:0;background:#fff}svg{display:block}</style></head>"
-                    f"<body>{text}</body></html>"
-                )
-                out[cid] = page.locator("svg").first.screenshot(type="png")
-        finally:
-            browser.close()
+    with browser.launch() as chromium:
+        page = chromium.new_page(device_scale_factor=SCALE, viewport={"width": WIDTH, "height": 600})
+        for cid, (svg, _path) in sorted(missing.items()):
+            text = svg.decode("utf-8").split("?>", 1)[-1]
+            page.set_content(
+                "<!doctype html><html><head><meta charset='utf-8'><style>"
+                "html,body{margin:0;background:#fff}svg{display:block}</style></head>"
+                f"<body>{text}</body></html>"
+            )
+            out[cid] = page.locator("svg").first.screenshot(type="png")
     return out
 
 

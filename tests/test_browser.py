@@ -13,7 +13,6 @@ import functools
 import gzip
 import http.server
 import json
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,12 +20,10 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
+from pipeline import browser as chromium
 from pipeline.paths import REPO
 from tests.sitebuild import built_site, site_port
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 BUDGET = 350 * 1024  # bytes transferred (gzip) for a chart page, everything included
 CHART_PAGE = "2020/innovation-entities/"
 
@@ -50,15 +47,8 @@ def server() -> Iterator[tuple[str, Path]]:
 @pytest.fixture(scope="module")
 def browser(server):
     # After `server`: the site is built first (the build may itself drive Chromium).
-    executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-    if not executable:
-        pytest.fail("Chromium is missing: run `make browser` (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable, args=ARGS)
-        yield chromium
-        chromium.close()
+    with chromium.launch() as started:
+        yield started
 
 
 class Watched:

@@ -8,7 +8,6 @@ import http.server
 import io
 import json
 import re
-import shutil
 import struct
 import threading
 import urllib.request
@@ -22,7 +21,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from pipeline import chart_exports, charts, downloads, figures, load
+from pipeline import browser, chart_exports, charts, downloads, figures, load
 from pipeline.paths import REPO, Layout
 from tests.sitebuild import built_site, site_port
 
@@ -267,16 +266,8 @@ def site() -> Iterator[tuple[str, Layout]]:
 
 @pytest.fixture(scope="module")
 def chromium(site: tuple[str, Layout]) -> Iterator[Any]:
-    executable = chart_exports.BROWSER if Path(chart_exports.BROWSER).exists() else \
-        shutil.which("chromium")
-    if not executable:
-        pytest.fail("Chromium is missing: run `make browser`")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=chart_exports.BROWSER_ARGS)
-        yield browser
-        browser.close()
+    with browser.launch() as chromium:
+        yield chromium
 
 
 def test_embed_pages_draw_their_chart_in_a_browser(site: tuple[str, Layout], chromium: Any):

@@ -25,7 +25,6 @@ import functools
 import http.server
 import io
 import json
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,7 +32,7 @@ from typing import Any
 
 import pytest
 
-from pipeline import build, chart_exports, load
+from pipeline import browser, build, load
 from pipeline.checks.cells import key_fields
 from pipeline.paths import REPO, Layout
 from pipeline.validate import run
@@ -191,16 +190,8 @@ def test_canonical_downloads_keep_the_text_and_excel_files_neutralise_formulas(i
 
 @pytest.fixture(scope="module")
 def chromium(injected) -> Iterator[Any]:
-    executable = chart_exports.BROWSER if Path(chart_exports.BROWSER).exists() else \
-        shutil.which("chromium")
-    if not executable:
-        pytest.fail("Chromium is missing: run `make browser`")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=chart_exports.BROWSER_ARGS)
-        yield browser
-        browser.close()
+    with browser.launch() as chromium:
+        yield chromium
 
 
 def test_nothing_injected_runs_in_the_browser_and_the_text_reads_literally(injected, chromium):
