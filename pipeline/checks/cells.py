@@ -140,6 +140,35 @@ def _text(cell: str, field: dict[str, Any], is_key: bool, where: dict[str, Any])
     return issues
 
 
+# Plainly clean cells, as whole-column tests (checks/columns.py applies them with pyarrow's
+# RE2, so they use explicit character classes only: no \s, \d or \w, whose meaning differs).
+# A cell that fits needs no check_cell: nothing in it is looked at by any rule above. They
+# may say "not clean" too often (such cells simply get the exact look), never too rarely;
+# tests/test_columns.py holds them to that.
+_CLEAN_ASCII = "!-\\x27()*,./0-9;?A-Z\\[\\]^_`a-z|~\"#$%&"  # printable ASCII but < > { } : = + - @ and space
+_CLEAN_WIDE = "\u3001-\u3003\u3008-\u3011\u3014-\u301b\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e\u00b7\u2010-\u2027"
+_CLEAN_TEXT_CHAR = f"[{_CLEAN_ASCII}{_CLEAN_WIDE}]"
+CLEAN = {
+    "number": r"-?[0-9]+(\.[0-9]+)?",
+    "value": r"[!-~]*",
+    "key": r"([A-Za-z0-9_./][A-Za-z0-9_./-]*)?",
+    # a first character that is no formula prefix; spaces only between other characters
+    "text": f"({_CLEAN_TEXT_CHAR}(({_CLEAN_TEXT_CHAR}|-)|[ ]+({_CLEAN_TEXT_CHAR}|-))*)?",
+}
+CLEAN_NUMBER_CHARS = 18  # longer plain numbers get the exact look (their digit count is checked)
+
+
+def clean_pattern(kind: str, is_key: bool) -> str:
+    """The anchored whole-cell pattern of cells that need no check_cell, for a field type."""
+    if kind in NUMERIC_TYPES:
+        name = "number"
+    elif kind in ("boolean", "date", "datetime"):
+        name = "value"
+    else:
+        name = "key" if is_key else "text"
+    return "^" + CLEAN[name] + "$"
+
+
 # Fast paths: most cells are plainly fine, and only the others go through check_cell.
 _CLEAN_VALUE = re.compile(r"[\x21-\x7e]*")
 _SUSPICIOUS_TEXT = re.compile(

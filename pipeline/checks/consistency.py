@@ -24,11 +24,17 @@ from ..report import Issue
 COUNT_UNITS = {"家", "个", "项", "件", "所", "名", "场", "期", "条", "人", "位"}
 DEFINITION_COLUMNS = ("name_zh", "name_en", "unit", "unit_en", "area_id")
 
+# Every column a check here reads: a large table keeps these typed (checks/columns.py).
+COLUMNS = ("indicator_id", "year", "value", "value_max", "qualifier", "unit", "derived", "derivation",
+           "target_id", "target_kind", "baseline_year", *DEFINITION_COLUMNS)
+
+# Records of a table, in file order. A large table passes only the rows where a check could
+# find something, with None in place of the others (checks/columns.py decides which).
 Records = list[dict[str, Any]]
 
 
 def _numbered(records: Records) -> Iterable[tuple[int, dict[str, Any]]]:
-    return enumerate(records, start=2)  # the header is row 1
+    return ((row, rec) for row, rec in enumerate(records, start=2) if rec is not None)  # header: row 1
 
 
 def check_values(records: Records, path: str) -> list[Issue]:
@@ -81,7 +87,8 @@ def check_values(records: Records, path: str) -> list[Issue]:
 
 def check_definitions(records: Records, path: str) -> list[Issue]:
     """An indicator keeps the same names, unit and area in every year."""
-    if not records or "indicator_id" not in records[0] or "year" not in records[0]:
+    sample = next((rec for _, rec in _numbered(records)), None)
+    if sample is None or "indicator_id" not in sample or "year" not in sample:
         return []
     first: dict[str, tuple[int, dict[str, Any]]] = {}
     issues = []
