@@ -249,7 +249,7 @@ def run(
     if prepared:
         small = {name: prep for name, prep in prepared.items() if prep.large is None}
         errors, typed = _frictionless(small, {n for n in prepared if n not in small})
-        columns = {name: prep.columns() for name, prep in prepared.items()}
+        columns = _Examples(prepared)
         passed: dict[str, Records] = {}
         for name, prep in prepared.items():
             if prep.large is not None:
@@ -270,6 +270,19 @@ def run(
         if layout.descriptor.read_text(encoding="utf-8") != package.render(layout):
             report.issues.append(Issue("datapackage-stale", layout.relative(layout.descriptor)))
     return report
+
+
+class _Examples(dict):  # type: ignore[type-arg]
+    """Dataset -> column -> cells, for the examples in foreign-key messages; read when asked."""
+
+    def __init__(self, prepared: dict[str, Prepared]) -> None:
+        super().__init__()
+        self.prepared = prepared
+
+    def get(self, name: Any, default: Any = None) -> Any:
+        if name not in self and name in self.prepared:
+            self[name] = self.prepared[name].columns()
+        return super().get(name, default)
 
 
 def _referenced_first(prepared: dict[str, Prepared]) -> list[str]:

@@ -23,8 +23,8 @@ objects, so checks/tables.py rewords them as before, capped at frictionless'
 1,000 errors a table.
 
 A file whose structure is not plain (header not exactly the schema's names,
-ragged or blank rows, bytes that are not UTF-8, a BOM or Ctrl-Z inside, rows
-or columns over the limits) is left to the row engine, which explains it;
+ragged or blank rows, bytes that are not UTF-8, a BOM, NUL or Ctrl-Z inside,
+rows or columns over the limits) is left to the row engine, which explains it;
 `read` then returns None. Raw text is never held whole: blocks of
 BLOCK_BYTES are parsed and dropped, and only the typed columns later checks
 need (keys and the columns of checks/consistency.py) are kept, strings
@@ -54,6 +54,10 @@ ERROR_LIMIT = 1000  # frictionless' default limit of errors per table
 SIMPLE_PATTERN = re.compile(r"[A-Za-z0-9\-\[\]()*+?.|^$]*")  # reads the same in RE2 and Python's re
 
 
+# Bytes the row engine reports for the file, not for a cell: a BOM inside, Ctrl-Z, NUL, CR CR LF.
+NOT_CELLS = ("\ufeff", "\x1a", "\x00", "\r\r\n")
+
+
 class NotPlain(Exception):
     """The file's structure needs the row engine's explanation."""
 
@@ -66,28 +70,15 @@ class Result:
     issues: list[Issue]  # our cell checks' findings
     rows: int
     typed: dict[str, pa.ChunkedArray] = field(default_factory=dict)  # kept typed columns
+    codes: dict[str, np.ndarray] = field(default_factory=dict)  # their integer codes, once computed
+
+    def code(self, name: str) -> np.ndarray:
+        if name not in self.codes:
+            self.codes[name] = _codes(self.typed[name])
+        return self.codes[name]
 
 
 # --- reading -------------------------------------------------------------------------------------
-
-
-def _scan_bytes(path: Path, max_rows: int) -> None:
-    """Refuse what the row engine must explain: BOM inside, CR CR LF, Ctrl-Z, NUL."""
-    with path.open("rb") as stream:
-        first = True
-        tail = b""
-        while True:
-            block = stream.read(BLOCK_BYTES)
-            if not block:
-                return
-            data = tail + block
-            start = 3 if first and data.startswith(b"\xef\xbb\xbf") else 0
-            if data.find(b"\xef\xbb\xbf", start) >= 0 or b"\r\r\n" in data or b"\x1a" in data or b"\x00" in data:
-                raise NotPlain("bytes")
-            if data.startswith((b"\xff\xfe", b"\xfe\xff")) and first:
-                raise NotPlain("utf-16")
-            first = False
-            tail = data[-2:]
 
 
 def _header(path: Path) -> list[str]:
@@ -264,7 +255,6 @@ def read(
         raise NotPlain("schema names")
     if len(names) > limits.get("max_columns", 10**9):
         raise NotPlain("columns")
-    _scan_bytes(path, limits.get("max_rows", 10**12))
     if _header(path) != names:
         raise NotPlain("header")
     fl_schema = Schema.from_descriptor({k: v for k, v in schema.items() if k != "foreignKeys"})
@@ -293,64 +283,84 @@ def read(
             if blank is not None and pc.any(blank).as_py():
                 raise NotPlain("blank row")
             for column, values in zip(columns, arrays, strict=True):
-                mask, typed = column.suspect(values)
+                # Each distinct value is judged once: the tests run on the block's dictionary.
+                encoded = pc.dictionary_encode(values)
+                dictionary = encoded.dictionary
+                indices = np.asarray(encoded.indices.to_numpy(zero_copy_only=False))
+                mask, typed = column.suspect(dictionary)
                 if mask.any():
-                    typed = _exact(column, values, mask, typed, offset, shown, cell_errors, issues)
+                    typed = _exact(column, dictionary, mask, typed, indices, offset, shown, cell_errors, issues)
                 if column.name in kept:
-                    kept[column.name].append(_compact(typed if typed is not None else values))
+                    kept[column.name].append(_expand(typed, encoded.indices))
             blocks.append((offset, n))
             offset += n
     except pa.ArrowInvalid as exc:
         raise NotPlain(str(exc)) from exc
     if offset == 0:
         raise NotPlain("no rows")
-    typed_columns = {name: pa.chunked_array(parts) if parts else pa.chunked_array([], pa.string())
-                     for name, parts in kept.items()}
+    typed_columns = {name: pa.chunked_array(parts) for name, parts in kept.items()}
 
     def rows_cells(rows: list[int]) -> dict[int, list[str]]:
         return _rows_cells(path, names, blocks, rows)
 
-    row_errors = _keys(schema, typed_columns, lookups, offset)
-    return Result(_in_order(cell_errors, row_errors, names, rows_cells), issues, offset, typed_columns)
+    result = Result([], issues, offset, typed_columns)
+    row_errors = _keys(schema, result, lookups)
+    result.errors = _in_order(cell_errors, row_errors, names, rows_cells)
+    return result
 
 
-def _compact(values: pa.Array) -> pa.Array:
-    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
-        return pc.dictionary_encode(values)
-    return values
+def _expand(typed: pa.Array, indices: pa.Array) -> pa.Array:
+    """Typed values of a block from those of its dictionary: strings stay dictionary-encoded."""
+    if pa.types.is_string(typed.type) or pa.types.is_large_string(typed.type):
+        return pa.DictionaryArray.from_arrays(indices, typed)
+    return typed.take(indices)
 
 
-def _exact(column: Column, values: pa.Array, mask: np.ndarray, typed: pa.Array | None, offset: int,
-           shown: str, cell_errors: list, issues: list[Issue]) -> pa.Array | None:
-    """The exact look at the suspect cells of one column in one batch; returns fixed typed values."""
+def _exact(column: Column, dictionary: pa.Array, mask: np.ndarray, typed: pa.Array | None,
+           indices: np.ndarray, offset: int, shown: str, cell_errors: list, issues: list[Issue]) -> pa.Array:
+    """The exact look at the suspect distinct values of one column in one block.
+
+    Returns the typed values of the dictionary with the suspects' values as frictionless reads them.
+    """
     positions = np.flatnonzero(mask)
-    suspects = values.take(pa.array(positions)).to_pylist()
-    fixed: list[Any] = []
+    suspects = dictionary.take(pa.array(positions)).to_pylist()
+    targets: list[Any] = []
+    found: dict[int, tuple[str, dict[str, str] | None, list[Issue]]] = {}
     for position, cell in zip(positions.tolist(), suspects, strict=True):
+        if any(needle in cell for needle in NOT_CELLS):
+            raise NotPlain("bytes that are no cell's")
         target, notes, ours = column.judge(cell)
-        row = offset + position + 2
-        for issue in ours:
-            issues.append(Issue(issue.code, shown, row, issue.column, issue.column_number, issue.value,
-                                issue.severity, issue.params))
-        if notes:
-            notes = dict(notes)
-            type_note = notes.pop("type", None)
-            order = 0
-            if type_note:
-                cell_errors.append((row, column.number, order, ("type", type_note, cell)))
-            for note in notes.values():
-                order += 1
-                cell_errors.append((row, column.number, order, ("constraint", note, cell)))
-        fixed.append(_plain(target))
-    if typed is None:
-        return None
-    replacement = pa.array(fixed, type=typed.type) if fixed else None
-    if replacement is None:
-        return typed
+        targets.append(_plain(target))
+        if notes or ours:
+            found[position] = (cell, notes, ours)
+    if found:
+        hit = np.isin(indices, np.fromiter(found, dtype=indices.dtype, count=len(found)))
+        for at in np.flatnonzero(hit).tolist():
+            cell, notes, ours = found[int(indices[at])]
+            row = offset + at + 2
+            for issue in ours:
+                issues.append(Issue(issue.code, shown, row, issue.column, issue.column_number, issue.value,
+                                    issue.severity, issue.params))
+            if notes:
+                rest = dict(notes)
+                type_note = rest.pop("type", None)
+                if type_note:
+                    cell_errors.append((row, column.number, 0, ("type", type_note, cell)))
+                for order, note in enumerate(rest.values(), start=1):
+                    cell_errors.append((row, column.number, order, ("constraint", note, cell)))
+    if typed is None:  # a type judged value by value: all its values are suspects
+        everything: list[Any] = [None] * len(dictionary)
+        for position, target in zip(positions.tolist(), targets, strict=True):
+            everything[position] = target
+        try:
+            return pa.array(everything)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            return pa.array([None if v is None else str(v) for v in everything], pa.string())
     if pa.types.is_string(typed.type):
-        replacement = pa.array([None if v is None else str(v) for v in fixed], pa.string())
-    out = pc.replace_with_mask(typed, pa.array(mask), replacement)
-    return out
+        replacement = pa.array([None if v is None else str(v) for v in targets], pa.string())
+    else:
+        replacement = pa.array(targets, type=typed.type)
+    return pc.replace_with_mask(typed, pa.array(mask), replacement)
 
 
 def _plain(value: Any) -> Any:
@@ -363,17 +373,26 @@ def _plain(value: Any) -> Any:
 
 def _codes(array: pa.ChunkedArray) -> np.ndarray:
     """Equal typed values -> equal integer codes; null -> -1."""
+    if pa.types.is_dictionary(array.type) and isinstance(array, pa.ChunkedArray):
+        # each block has its own dictionary: map them onto one list of the distinct values
+        every = pc.unique(pa.concat_arrays([c.dictionary for c in array.chunks])).drop_null()
+        parts = []
+        for chunk in array.chunks:
+            mapping = pc.index_in(chunk.dictionary, value_set=every).fill_null(-1)
+            mapping_np = np.asarray(mapping.to_numpy(zero_copy_only=False), dtype=np.int64)
+            indices = np.asarray(chunk.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+            parts.append(mapping_np[indices])
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
     if pa.types.is_dictionary(array.type):
         array = array.cast(array.type.value_type)
     encoded = pc.dictionary_encode(array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array)
-    codes = np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
-    return codes
+    return np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
-def _combined(arrays: list[pa.ChunkedArray]) -> np.ndarray:
-    key = np.zeros(len(arrays[0]), dtype=np.int64)
-    for array in arrays:
-        codes = _codes(array) + 1
+def _combined(columns: list[np.ndarray]) -> np.ndarray:
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        codes = column + 1
         span = int(codes.max()) + 1 if len(codes) else 1
         if key.max(initial=0) >= (2**62) // max(span, 1):
             key = np.unique(key, return_inverse=True)[1].astype(np.int64)
@@ -389,13 +408,14 @@ def _duplicates(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return order[1:][same], order[:-1][same]
 
 
-def _keys(schema: dict[str, Any], typed: dict[str, pa.ChunkedArray], lookups: dict, rows: int) -> list[tuple[int, int, Any]]:
+def _keys(schema: dict[str, Any], result: Result, lookups: dict) -> list[tuple[int, int, Any]]:
     """Unique fields, primary key and foreign keys on typed values: (row, order, spec) each."""
     found: list[tuple[int, int, Any]] = []
+    typed, rows = result.typed, result.rows
     for f in schema.get("fields", []):
         if (f.get("constraints") or {}).get("unique"):
             name = f["name"]
-            key = _codes(typed[name])
+            key = result.code(name)
             present = key >= 0
             index = np.flatnonzero(present)
             dup, other = _duplicates(key[present])
@@ -410,7 +430,7 @@ def _keys(schema: dict[str, Any], typed: dict[str, pa.ChunkedArray], lookups: di
             nulls &= np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
         for r in np.flatnonzero(nulls).tolist():
             found.append((r + 2, 2, ("primary-key-null",)))
-        key = _combined(arrays)
+        key = _combined([result.code(k) for k in pk])
         dup, other = _duplicates(key)
         for d, o in zip(dup.tolist(), other.tolist(), strict=True):
             if not nulls[d]:
@@ -597,7 +617,7 @@ def consistency_rows(result: Result, ids: set[str], every_row: bool) -> np.ndarr
                     mask |= counted
     indicator = result.typed.get("indicator_id")
     if indicator is not None and "year" in result.typed:
-        codes = _codes(indicator)
+        codes = result.code("indicator_id")
         _, first = np.unique(codes, return_index=True)
         lookup = np.full(int(codes.max()) + 1 if len(codes) else 0, 0, dtype=np.int64)
         lookup[codes[first] if len(first) else []] = first
@@ -605,7 +625,7 @@ def consistency_rows(result: Result, ids: set[str], every_row: bool) -> np.ndarr
         differs = np.zeros(n, dtype=bool)
         for name in consistency.DEFINITION_COLUMNS:
             if name in result.typed:
-                c = _codes(result.typed[name])
+                c = result.code(name)
                 differs |= c != c[first_of]
         mask |= differs
         mask[first_of[differs]] = True
@@ -615,11 +635,12 @@ def consistency_rows(result: Result, ids: set[str], every_row: bool) -> np.ndarr
     return np.flatnonzero(mask)
 
 
-def records(result: Result, rows: np.ndarray) -> list[dict[str, Any] | None]:
-    """The typed records of some rows, None for the others (numbers without a fraction as int)."""
-    out: list[dict[str, Any] | None] = [None] * result.rows
+def records(result: Result, rows: np.ndarray) -> Any:
+    """The typed records of some rows (numbers without a fraction as int), as consistency.Sparse."""
+    from .consistency import Sparse
+
     if len(rows) == 0:
-        return out
+        return Sparse([])
     index = pa.array(rows)
     columns = {}
     for name, array in result.typed.items():
@@ -628,6 +649,4 @@ def records(result: Result, rows: np.ndarray) -> list[dict[str, Any] | None]:
             values = [int(v) if v is not None and v.is_integer() and abs(v) < 2**53 else v for v in values]
         columns[name] = values
     names = list(columns)
-    for k, r in enumerate(rows.tolist()):
-        out[r] = {name: columns[name][k] for name in names}
-    return out
+    return Sparse([(r + 2, {name: columns[name][k] for name in names}) for k, r in enumerate(rows.tolist())])

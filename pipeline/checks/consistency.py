@@ -29,12 +29,22 @@ COLUMNS = ("indicator_id", "year", "value", "value_max", "qualifier", "unit", "d
            "target_id", "target_kind", "baseline_year", *DEFINITION_COLUMNS)
 
 # Records of a table, in file order. A large table passes only the rows where a check could
-# find something, with None in place of the others (checks/columns.py decides which).
+# find something, as Sparse records (checks/columns.py decides which).
 Records = list[dict[str, Any]]
 
 
+class Sparse(list):  # type: ignore[type-arg]
+    """Some records of a table with their row numbers (the others cannot raise an issue)."""
+
+    def __init__(self, numbered: list[tuple[int, dict[str, Any]]]) -> None:
+        super().__init__(rec for _, rec in numbered)
+        self.rows = [row for row, _ in numbered]
+
+
 def _numbered(records: Records) -> Iterable[tuple[int, dict[str, Any]]]:
-    return ((row, rec) for row, rec in enumerate(records, start=2) if rec is not None)  # header: row 1
+    if isinstance(records, Sparse):
+        return zip(records.rows, records, strict=True)
+    return enumerate(records, start=2)  # the header is row 1
 
 
 def check_values(records: Records, path: str) -> list[Issue]:
