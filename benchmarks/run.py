@@ -10,8 +10,10 @@ repository's own site/ and .build/ are not touched):
    in Chromium) and again with nothing changed (no-change rebuild), against a
    bare `mkdocs build` of the very pages the pipeline generated. Wall-clock
    seconds, median of --runs, each in a fresh interpreter.
-2. Validation throughput: our `validate` against plain frictionless on
-   generated 10k, 100k and 1M-row tables (benchmarks/validate_throughput.py).
+2. Validation throughput: `python -m pipeline validate` against plain
+   `frictionless validate` on generated 10k, 100k and 1M-row tables, rows per
+   second after the start-up cost, and peak memory
+   (benchmarks/validate_throughput.py).
 3. Page weight: every HTML page of the built site loaded in Chromium at
    360 px, charts drawn: files fetched and their gzip size (what a server
    sends when it compresses).
@@ -124,26 +126,10 @@ def bench_build(layout: Layout, url: str, runs: int) -> dict[str, float]:
 # --------------------------------------------------------------------------- 2. validation
 
 
-def bench_validate(sizes: list[int]) -> list[dict[str, float]]:
+def bench_validate(sizes: list[int]) -> dict[str, object]:
     import validate_throughput as vt
-    from frictionless import Package
 
-    from pipeline.validate import run
-
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        warm = vt.make_project(1000, Path(tmp) / "warm")
-        run(warm)
-        Package(str(warm.descriptor)).validate()
-        for size in sizes:
-            layout = vt.make_project(size, Path(tmp) / f"p{size}")
-            ours, report = vt.timed(run, layout)
-            assert report.valid, report.render("text")[:2000]
-            plain, theirs = vt.timed(Package(str(layout.descriptor)).validate)
-            assert theirs.valid
-            rows.append({"rows": size, "ours": ours, "plain": plain})
-            shutil.rmtree(layout.root, ignore_errors=True)
-    return rows
+    return vt.measure(sizes, log=lambda *a: print(*a, file=sys.stderr))
 
 
 # --------------------------------------------------------------------------- a static server with gzip
@@ -268,7 +254,7 @@ def bench_lighthouse(base: str, out_dir: Path) -> list[dict[str, object]]:
 # --------------------------------------------------------------------------- report
 
 
-def report(build: dict, validate: list, weight: list, lighthouse: list, command: str) -> str:
+def report(build: dict, validate: dict, weight: list, lighthouse: list, command: str) -> str:
     out = []
     cpu = os.cpu_count()
     # No date here: the page is part of the site, whose build carries no date from the clock.
@@ -280,12 +266,9 @@ def report(build: dict, validate: list, weight: list, lighthouse: list, command:
                        ("bare", "bare `mkdocs build` of the same generated pages")):
         ratio = build[key] / build["bare"]
         out.append(f"| {label} | {build[key]:.2f} | {ratio:.2f}x |\n")
-    out.append("\n### Validation throughput\n\n"
-               "| rows | our validate (s) | plain frictionless (s) | ratio | ours, rows/s |\n"
-               "|---:|---:|---:|---:|---:|\n")
-    for r in validate:
-        out.append(f"| {r['rows']:,} | {r['ours']:.2f} | {r['plain']:.2f} | {r['ours'] / r['plain']:.2f} "
-                   f"| {r['rows'] / r['ours']:,.0f} |\n")
+    import validate_throughput as vt
+
+    out.append("\n### Validation throughput\n\n" + vt.markdown(validate))
     out.append("\n### Lighthouse, simulated mobile\n\n"
                + ", ".join(f"{r['page']}: `{r['path']}`" for r in lighthouse) + ".\n\n"
                "| page | performance | accessibility | best practices | SEO |\n"
@@ -306,7 +289,7 @@ def report(build: dict, validate: list, weight: list, lighthouse: list, command:
         out.append(f"| `{r['page']}` | {r['charts']} | {r['files']} | {r['html'] / 1024:.1f} | "
                    f"{r['total'] / 1024:.1f} |\n")
     out.append("\n### Targets\n\n")
-    out.extend(f"- {line}\n" for line in targets(build, weight, lighthouse))
+    out.extend(f"- {line}\n" for line in targets(build, weight, lighthouse) + vt.targets(validate))
     return "".join(out)
 
 
