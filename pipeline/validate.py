@@ -384,9 +384,13 @@ def _large_records(prep: Prepared, prepared: dict[str, Prepared], passed: dict[s
     ids = set()
     for rule in prep.meta.get("consistency") or []:
         ids.update(str(v) for k, v in rule.items() if k != "type" and isinstance(v, str))
-    for name, other in prepared.items():
+    for name, other in prepared.items():  # tables whose targets need this one's baselines
         for fk in other.schema.get("foreignKeys") or []:
-            if (fk.get("reference") or {}).get("resource") == prep.dataset.name and name in passed:
+            if (fk.get("reference") or {}).get("resource") != prep.dataset.name or name not in passed:
+                continue
+            if other.large is not None and "indicator_id" in other.large.typed:
+                ids.update(str(v[0]) for v in columns.key_values(other.large, ["indicator_id"]))
+            else:
                 ids.update(str(r.get("indicator_id")) for r in passed[name] if r and r.get("indicator_id"))
     every_row = "baseline_year" in prep.large.typed
     return columns.records(prep.large, columns.consistency_rows(prep.large, ids, every_row))

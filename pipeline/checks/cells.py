@@ -151,6 +151,7 @@ _CLEAN_TEXT_CHAR = f"[{_CLEAN_ASCII}{_CLEAN_WIDE}]"
 CLEAN = {
     "number": r"-?[0-9]+(\.[0-9]+)?",
     "value": r"[!-~]*",
+    "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",  # 2020/1/2 and 2020年1月2日 get the exact look
     "key": r"([A-Za-z0-9_./][A-Za-z0-9_./-]*)?",
     # a first character that is no formula prefix; spaces only between other characters
     "text": f"({_CLEAN_TEXT_CHAR}(({_CLEAN_TEXT_CHAR}|-)|[ ]+({_CLEAN_TEXT_CHAR}|-))*)?",
@@ -162,7 +163,9 @@ def clean_pattern(kind: str, is_key: bool) -> str:
     """The anchored whole-cell pattern of cells that need no check_cell, for a field type."""
     if kind in NUMERIC_TYPES:
         name = "number"
-    elif kind in ("boolean", "date", "datetime"):
+    elif kind == "date":
+        name = "date"
+    elif kind in ("boolean", "datetime"):
         name = "value"
     else:
         name = "key" if is_key else "text"
@@ -171,6 +174,7 @@ def clean_pattern(kind: str, is_key: bool) -> str:
 
 # Fast paths: most cells are plainly fine, and only the others go through check_cell.
 _CLEAN_VALUE = re.compile(r"[\x21-\x7e]*")
+_CLEAN_DATE = re.compile(CLEAN["date"])
 _SUSPICIOUS_TEXT = re.compile(
     r"^[=+\-@\t\r]|^\s|\s$|[<>]|\{[{%#]|[%}]\}|[\u200b\u200c\u200d\u2060\ufeff\u00ad]|" + JS_LINK.pattern,
     re.IGNORECASE,
@@ -181,6 +185,8 @@ _FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]")
 def _is_clean(kind: str, is_key: bool) -> Callable[[str], bool]:
     if kind in NUMERIC_TYPES:
         return lambda cell: PLAIN_NUMBER.fullmatch(cell) is not None
+    if kind == "date":  # else "2020/1/2" never reached its date-format check
+        return lambda cell: _CLEAN_DATE.fullmatch(cell) is not None
     if kind in ("boolean", "date", "datetime"):
         return lambda cell: _CLEAN_VALUE.fullmatch(cell) is not None
     if is_key:

@@ -464,7 +464,7 @@ def _missing_references(arrays: list[pa.ChunkedArray], known: set[tuple[Any, ...
         except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
             allowed = None
         if allowed is not None:
-            inside = pc.fill_null(pc.is_in(flat, value_set=allowed), True)
+            inside = pc.or_(pc.is_in(flat, value_set=allowed), flat.is_null())  # null keys are not looked up
             bad = np.flatnonzero(~np.asarray(inside.to_numpy(zero_copy_only=False), dtype=bool))
             for r in bad.tolist():
                 yield r, [flat[r].as_py()]
