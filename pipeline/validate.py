@@ -255,7 +255,8 @@ def run(
             if prep.large is not None:
                 table_errors = prep.large.errors
             else:
-                table_errors = errors.get(name, []) + _references_to_large(prep, typed.get(name, []), prepared)
+                table_errors = errors.get(name, []) + _references_to_large(
+                    prep, typed.get(name, []), prepared)
             found = _table_issues(layout, prep, table_errors, columns, limits)
             if name in chosen_names:
                 report.issues.extend(found)
@@ -291,7 +292,8 @@ def _referenced_first(prepared: dict[str, Prepared]) -> list[str]:
     order: list[str] = []
     while waiting:
         for name in waiting:
-            refs = {(fk.get("reference") or {}).get("resource") for fk in prepared[name].schema.get("foreignKeys") or []}
+            foreign_keys = prepared[name].schema.get("foreignKeys") or []
+            refs = {(fk.get("reference") or {}).get("resource") for fk in foreign_keys}
             if not any(r in waiting and r != name for r in refs):
                 break
         else:
@@ -308,10 +310,10 @@ def _columns(
     needs explaining (then read whole, as any other table)."""
     from .checks import columns
 
-    lookups = {}
+    lookups: dict[str, dict[tuple[str, ...], set[tuple[Any, ...]]]] = {}
     for fk in prep.schema.get("foreignKeys") or []:
         reference = fk.get("reference") or {}
-        resource = reference.get("resource")
+        resource = str(reference.get("resource"))
         target = reference.get("fields")
         target = [target] if isinstance(target, str) else list(target or [])
         source = done.get(resource) if resource != prep.dataset.name else None
@@ -350,30 +352,25 @@ def _key_values(prep: Prepared, fields: list[str]) -> set[tuple[Any, ...]]:
 
 def _references_to_large(prep: Prepared, typed: Records, prepared: dict[str, Prepared]) -> list[Any]:
     """Foreign keys of a small table into a large one, checked as frictionless would."""
-    from frictionless import errors
+    from .checks import columns
 
     found = []
     for fk in prep.schema.get("foreignKeys") or []:
         reference = fk.get("reference") or {}
-        resource = reference.get("resource")
+        resource = str(reference.get("resource"))
         other = prepared.get(resource)
         if other is None or other.large is None:
             continue
-        fields = fk.get("fields")
+        fields = fk.get("fields") or []
         fields = [fields] if isinstance(fields, str) else list(fields)
-        target = reference.get("fields")
+        target = reference.get("fields") or []
         target = [target] if isinstance(target, str) else list(target)
         known = _key_values(other, target)
         for row, (rec, cells_) in enumerate(zip(typed, prep.rows[1:], strict=False), start=2):
             values = tuple(rec.get(f) for f in fields)
             if set(values) == {None} or values in known:
                 continue
-            note = 'for "%s": values "%s" not found in the lookup table "%s" as "%s"' % (
-                ", ".join(fields), ", ".join(str(d) for d in values), resource, ", ".join(target))
-            found.append(errors.ForeignKeyError(
-                note=note, cells=cells_, row_number=row, field_names=fields,
-                field_cells=["" if v is None else str(v) for v in values], reference_name=resource,
-                reference_field_names=target))
+            found.append(columns.foreign_key_error(cells_, row, fields, list(values), str(resource), target))
     return found
 
 
@@ -381,7 +378,7 @@ def _large_records(prep: Prepared, prepared: dict[str, Prepared], passed: dict[s
     """The records of a large table that consistency checks can need, None for the others."""
     from .checks import columns
 
-    ids = set()
+    ids: set[str] = set()
     for rule in prep.meta.get("consistency") or []:
         ids.update(str(v) for k, v in rule.items() if k != "type" and isinstance(v, str))
     for name, other in prepared.items():  # tables whose targets need this one's baselines

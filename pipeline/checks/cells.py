@@ -146,7 +146,8 @@ def _text(cell: str, field: dict[str, Any], is_key: bool, where: dict[str, Any])
 # may say "not clean" too often (such cells simply get the exact look), never too rarely;
 # tests/test_columns.py holds them to that.
 _CLEAN_ASCII = "!-\\x27()*,./0-9;?A-Z\\[\\]^_`a-z|~\"#$%&"  # printable ASCII but < > { } : = + - @ and space
-_CLEAN_WIDE = "\u3001-\u3003\u3008-\u3011\u3014-\u301b\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e\u00b7\u2010-\u2027"
+_CLEAN_WIDE = ("\u3001-\u3003\u3008-\u3011\u3014-\u301b\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e"
+               "\u00b7\u2010-\u2027")  # CJK punctuation and ideographs, full-width forms, dashes, quotes
 _CLEAN_TEXT_CHAR = f"[{_CLEAN_ASCII}{_CLEAN_WIDE}]"
 CLEAN = {
     "number": r"-?[0-9]+(\.[0-9]+)?",

@@ -121,7 +121,9 @@ def _batches(path: Path, names: list[str]) -> Iterator[pa.RecordBatch]:
 class Column:
     """How one schema field is judged: vectorised tests and the exact readers."""
 
-    def __init__(self, number: int, spec: dict[str, Any], fl_field: Any, is_key: bool, max_chars: int) -> None:
+    def __init__(
+        self, number: int, spec: dict[str, Any], fl_field: Any, is_key: bool, max_chars: int
+    ) -> None:
         self.number = number
         self.name = spec["name"]
         self.spec = spec
@@ -156,7 +158,9 @@ class Column:
         nbytes = pc.binary_length(values)
         flag = pc.greater(nbytes, self.max_chars)
         empty = pc.equal(nbytes, 0)
-        missing = pc.is_in(values, value_set=pa.array(self.missing, pa.string())) if self.missing != [""] else empty
+        missing = empty
+        if self.missing != [""]:
+            missing = pc.is_in(values, value_set=pa.array(self.missing, pa.string()))
         present = pc.invert(missing)
         # our cell checks: anything not plainly clean
         not_clean = pc.invert(pc.match_substring_regex(values, self.clean))
@@ -277,7 +281,7 @@ def read(
                 raise NotPlain("rows")
             arrays = [batch.column(i) for i in range(len(names))]
             blank = None
-            for column, values in zip(columns, arrays, strict=True):
+            for values in arrays:
                 empty = pc.equal(pc.binary_length(values), 0)
                 blank = empty if blank is None else pc.and_(blank, empty)
             if blank is not None and pc.any(blank).as_py():
@@ -289,7 +293,8 @@ def read(
                 indices = np.asarray(encoded.indices.to_numpy(zero_copy_only=False))
                 mask, typed = column.suspect(dictionary)
                 if mask.any():
-                    typed = _exact(column, dictionary, mask, typed, indices, offset, shown, cell_errors, issues)
+                    typed = _exact(column, dictionary, mask, typed, indices, offset, shown, cell_errors,
+                                   issues)
                 if column.name in kept:
                     kept[column.name].append(_expand(typed, encoded.indices))
             blocks.append((offset, n))
@@ -440,7 +445,7 @@ def _keys(schema: dict[str, Any], result: Result, lookups: dict) -> list[tuple[i
         fields = [fields] if isinstance(fields, str) else list(fields)
         reference = fk.get("reference") or {}
         resource = reference.get("resource")
-        target = reference.get("fields")
+        target = reference.get("fields") or []
         target = [target] if isinstance(target, str) else list(target)
         if resource not in lookups:
             continue
@@ -451,7 +456,9 @@ def _keys(schema: dict[str, Any], result: Result, lookups: dict) -> list[tuple[i
     return found
 
 
-def _missing_references(arrays: list[pa.ChunkedArray], known: set[tuple[Any, ...]]) -> Iterator[tuple[int, list]]:
+def _missing_references(
+    arrays: list[pa.ChunkedArray], known: set[tuple[Any, ...]]
+) -> Iterator[tuple[int, list]]:
     """Rows whose typed key is not in `known` (all-null keys are not checked)."""
     if len(arrays) == 1:
         array = arrays[0]
@@ -477,7 +484,9 @@ def _missing_references(arrays: list[pa.ChunkedArray], known: set[tuple[Any, ...
             yield r, list(values)
 
 
-def _rows_cells(path: Path, names: list[str], blocks: list[tuple[int, int]], rows: list[int]) -> dict[int, list[str]]:
+def _rows_cells(
+    path: Path, names: list[str], blocks: list[tuple[int, int]], rows: list[int]
+) -> dict[int, list[str]]:
     """The text cells of some data rows (row numbers count the header as 1), in one more pass."""
     wanted = sorted(rows)
     found: dict[int, list[str]] = {}
@@ -502,11 +511,12 @@ def _in_order(cell_errors: list, row_errors: list, names: list[str],
     from frictionless import errors
 
     merged = sorted(
-        [(r, 0, f, o, spec) for r, f, o, spec in cell_errors] + [(r, 1, o, 0, spec) for r, o, spec in row_errors],
+        [(r, 0, f, o, spec) for r, f, o, spec in cell_errors]
+        + [(r, 1, o, 0, spec) for r, o, spec in row_errors],
         key=lambda item: item[:4],
     )[:ERROR_LIMIT]
     row_cells = rows_cells(sorted({item[0] for item in merged}))
-    out = []
+    out: list[Any] = []
     for row, _, number, _, spec in merged:
         cells_ = row_cells[row]
         kind = spec[0]
@@ -527,14 +537,22 @@ def _in_order(cell_errors: list, row_errors: list, names: list[str],
             out.append(errors.PrimaryKeyError(note='cells composing the primary keys are all "None"',
                                               cells=cells_, row_number=row))
         elif kind == "foreign-key":
-            fields, values, resource, target = spec[1:]
-            note = 'for "%s": values "%s" not found in the lookup table "%s" as "%s"' % (
-                ", ".join(fields), ", ".join(str(d) for d in values), resource, ", ".join(target))
-            out.append(errors.ForeignKeyError(
-                note=note, cells=cells_, row_number=row, field_names=fields,
-                field_cells=["" if v is None else str(v) for v in values], reference_name=resource,
-                reference_field_names=target))
+            out.append(foreign_key_error(cells_, row, *spec[1:]))
     return out
+
+
+def foreign_key_error(cells_: list[str], row: int, fields: list[str], values: list[Any], resource: str,
+                      target: list[str]) -> Any:
+    """A key not found in the table it refers to, as frictionless words it."""
+    from frictionless import errors
+
+    shown = ", ".join(str(d) for d in values)
+    note = f'for "{", ".join(fields)}": values "{shown}" not found in the lookup table "{resource}" as ' \
+        f'"{", ".join(target)}"'
+    return errors.ForeignKeyError(
+        note=note, cells=cells_, row_number=row, field_names=fields,
+        field_cells=["" if v is None else str(v) for v in values], reference_name=resource,
+        reference_field_names=target)
 
 
 # --- what later checks need ----------------------------------------------------------------------
@@ -608,7 +626,8 @@ def consistency_rows(result: Result, ids: set[str], every_row: bool) -> np.ndarr
             mask |= True
     unit = _flat(result, "unit")
     if unit is not None:
-        counted = arr(pc.fill_null(pc.is_in(unit, value_set=pa.array(sorted(consistency.COUNT_UNITS))), False))
+        count_units = pa.array(sorted(consistency.COUNT_UNITS))
+        counted = arr(pc.fill_null(pc.is_in(unit, value_set=count_units), False))
         for number in (value, upper):
             if number is not None:
                 if pa.types.is_integer(number.type) or pa.types.is_floating(number.type):
@@ -629,8 +648,8 @@ def consistency_rows(result: Result, ids: set[str], every_row: bool) -> np.ndarr
                 differs |= c != c[first_of]
         mask |= differs
         mask[first_of[differs]] = True
-        if ids:
-            flat = _flat(result, "indicator_id")
+        flat = _flat(result, "indicator_id")
+        if ids and flat is not None:
             mask |= arr(pc.fill_null(pc.is_in(flat, value_set=pa.array(sorted(ids), flat.type)), False))
     return np.flatnonzero(mask)
 
