@@ -130,7 +130,18 @@ def publish_data(layout: Layout, out_docs: Path, report: object, site: pages.Sit
 
 
 def generate(layout: Layout, log=print) -> pages.Site:  # type: ignore[no-untyped-def]
-    """Everything before MkDocs: validate, figures, charts, downloads, pages, assets."""
+    """Everything before MkDocs: validate, figures, charts, downloads, pages, assets.
+
+    Git is asked once for every file's date, each YAML file parsed once (load.read_yaml_once)
+    and each table read and typed once, by validation (load.read_records reuses its rows).
+    """
+    from . import downloads
+
+    with downloads.dates_once():
+        return _generate(layout, log)
+
+
+def _generate(layout: Layout, log=print) -> pages.Site:  # type: ignore[no-untyped-def]
     started = time.perf_counter()
     report = validate(layout)
     from . import charts as charts_stage

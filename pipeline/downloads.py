@@ -16,6 +16,7 @@ NAME.xlsx, NAME.json, datapackage.json, PACKAGE.zip, SHA256SUMS.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -24,6 +25,7 @@ import os
 import re
 import subprocess
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -145,14 +147,58 @@ def last_updated(layout: Layout, paths: list[Path]) -> datetime | None:
     commit, so its dates are not used: CI must fetch the full history.
     """
     root = str(layout.root)
-    if _full_history(root):
-        out = _git(root, "log", "-1", "--format=%ct", "--", *[str(p) for p in paths])
-        if out.isdigit():
-            return datetime.fromtimestamp(int(out), UTC)
+    dates = history(root)
+    found = [dates[rel] for rel in (_relative(root, p) for p in paths) if rel in dates]
+    if found:
+        return datetime.fromtimestamp(max(found), UTC)
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), UTC)
     return None
+
+
+# root -> {path under root: time of the last commit touching it}, while a build runs.
+_HISTORY: dict[str, dict[str, int]] = {}
+_KEEP = False
+
+
+@contextlib.contextmanager
+def dates_once() -> Iterator[None]:
+    """Within this block git is asked once for the dates of every file (a build uses it)."""
+    global _KEEP
+    _KEEP = True
+    try:
+        yield
+    finally:
+        _KEEP = False
+        _HISTORY.clear()
+
+
+def history(root: str) -> dict[str, int]:
+    """When each file under `root` last changed in git, from a single `git log` (empty without
+    a full history)."""
+    if root in _HISTORY:
+        return _HISTORY[root]
+    dates: dict[str, int] = {}
+    if _full_history(root):
+        when = None
+        out = _git(root, "-c", "core.quotePath=false", "log", "--format=@%ct", "--name-only",
+                   "--relative", "--", ".")
+        for line in out.splitlines():
+            if line.startswith("@") and line[1:].isdigit():
+                when = int(line[1:])
+            elif line and when is not None:
+                dates.setdefault(line, when)  # the log is newest first
+    if _KEEP:
+        _HISTORY[root] = dates
+    return dates
+
+
+def _relative(root: str, path: Path) -> str:
+    try:
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _git(root: str, *args: str) -> str:

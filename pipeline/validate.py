@@ -46,6 +46,7 @@ class Prepared:
     text: str
     rows: list[list[str]]
     large: Any = None  # the column engine's result (checks/columns.py) for a large table
+    version: tuple[int, int] = (-1, -1)  # the file's as it was read (load.file_version)
 
     def columns(self) -> dict[str, list[str]]:
         """Column name -> its cells (as text), for examples in messages."""
@@ -115,11 +116,12 @@ def _prepare(
             )
     if any(i.code == "schema-invalid" for i in issues):
         return None, issues
+    version = load.file_version(dataset.csv)
     issues += files.check_size(dataset.csv, shown, limits["max_file_bytes"])
     if issues and issues[-1].code == "file-too-large":
         return None, issues
     if _use_columns(dataset, engine):
-        return Prepared(dataset, schema, meta, "", [], large=LARGE), issues
+        return Prepared(dataset, schema, meta, "", [], large=LARGE, version=version), issues
     return _read(layout, dataset, schema, meta, issues, limits)
 
 
@@ -146,6 +148,7 @@ def _read(
 ) -> tuple[Prepared | None, list[Issue]]:
     """The row engine's reading: the whole text, its shape, its rows."""
     shown = layout.relative(dataset.csv)
+    version = load.file_version(dataset.csv)
     text, encoding_issues = files.read_text(dataset.csv.read_bytes(), shown, dataset.name)
     issues += encoding_issues
     if text is None:
@@ -156,7 +159,7 @@ def _read(
     if shape:
         return None, issues
     rows = list(csv.reader(io.StringIO(text, newline="")))
-    return Prepared(dataset, schema, meta, text, rows), issues
+    return Prepared(dataset, schema, meta, text, rows, version=version), issues
 
 
 def _frictionless(
@@ -267,6 +270,9 @@ def run(
                 passed[name] = _large_records(prepared[name], prepared, passed)
         for name in passed.keys() & chosen_names:
             report.issues.extend(_consistency(layout, prepared[name], passed[name], passed))
+        for name, recs in passed.items():  # the build's later stages use these rows
+            if prepared[name].large is None:
+                load.remember_records(prepared[name].dataset, recs, prepared[name].version)
     if targets is None and layout.descriptor.exists():
         if layout.descriptor.read_text(encoding="utf-8") != package.render(layout):
             report.issues.append(Issue("datapackage-stale", layout.relative(layout.descriptor)))
