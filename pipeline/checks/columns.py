@@ -304,6 +304,7 @@ def read(
     if offset == 0:
         raise NotPlain("no rows")
     typed_columns = {name: pa.chunked_array(parts) for name, parts in kept.items()}
+    pa.default_memory_pool().release_unused()
 
     def rows_cells(rows: list[int]) -> dict[int, list[str]]:
         return _rows_cells(path, names, blocks, rows)
@@ -384,20 +385,20 @@ def _codes(array: pa.ChunkedArray) -> np.ndarray:
         parts = []
         for chunk in array.chunks:
             mapping = pc.index_in(chunk.dictionary, value_set=every).fill_null(-1)
-            mapping_np = np.asarray(mapping.to_numpy(zero_copy_only=False), dtype=np.int64)
-            indices = np.asarray(chunk.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+            mapping_np = np.asarray(mapping.to_numpy(zero_copy_only=False), dtype=np.int32)
+            indices = np.asarray(chunk.indices.to_numpy(zero_copy_only=False))
             parts.append(mapping_np[indices])
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
     if pa.types.is_dictionary(array.type):
         array = array.cast(array.type.value_type)
     encoded = pc.dictionary_encode(array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array)
-    return np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    return np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int32)
 
 
 def _combined(columns: list[np.ndarray]) -> np.ndarray:
     key = np.zeros(len(columns[0]), dtype=np.int64)
     for column in columns:
-        codes = column + 1
+        codes = column.astype(np.int64) + 1
         span = int(codes.max()) + 1 if len(codes) else 1
         if key.max(initial=0) >= (2**62) // max(span, 1):
             key = np.unique(key, return_inverse=True)[1].astype(np.int64)
@@ -429,10 +430,9 @@ def _keys(schema: dict[str, Any], result: Result, lookups: dict) -> list[tuple[i
     pk = schema.get("primaryKey") or []
     pk = [pk] if isinstance(pk, str) else list(pk)
     if pk:
-        arrays = [typed[k] for k in pk]
         nulls = np.ones(rows, dtype=bool)
-        for array in arrays:
-            nulls &= np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+        for k in pk:
+            nulls &= result.code(k) < 0
         for r in np.flatnonzero(nulls).tolist():
             found.append((r + 2, 2, ("primary-key-null",)))
         key = _combined([result.code(k) for k in pk])
@@ -462,19 +462,25 @@ def _missing_references(
     """Rows whose typed key is not in `known` (all-null keys are not checked)."""
     if len(arrays) == 1:
         array = arrays[0]
-        if pa.types.is_dictionary(array.type):
-            array = array.cast(array.type.value_type)
-        flat = array.combine_chunks()
-        value_set = [v[0] for v in known]
+        value_type = array.type.value_type if pa.types.is_dictionary(array.type) else array.type
         try:
-            allowed = pa.array(value_set, type=flat.type)
+            allowed = pa.array([v[0] for v in known], type=value_type)
         except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
             allowed = None
         if allowed is not None:
-            inside = pc.or_(pc.is_in(flat, value_set=allowed), flat.is_null())  # null keys are not looked up
-            bad = np.flatnonzero(~np.asarray(inside.to_numpy(zero_copy_only=False), dtype=bool))
-            for r in bad.tolist():
-                yield r, [flat[r].as_py()]
+            offset = 0
+            for chunk in array.chunks:
+                if pa.types.is_dictionary(chunk.type):  # looked up once per distinct value
+                    values = chunk.dictionary
+                    inside = _np(pc.or_(pc.is_in(values, value_set=allowed), values.is_null()))
+                    bad = np.flatnonzero(~inside[np.asarray(chunk.indices.to_numpy(zero_copy_only=False))])
+                else:
+                    values = chunk
+                    bad = np.flatnonzero(~_np(pc.or_(pc.is_in(chunk, value_set=allowed), chunk.is_null())))
+                for r in bad.tolist():
+                    index = int(chunk.indices[r].as_py()) if pa.types.is_dictionary(chunk.type) else r
+                    yield offset + r, [values[index].as_py()]
+                offset += len(chunk)
             return
     columns = [a.to_pylist() for a in arrays]
     for r, values in enumerate(zip(*columns, strict=True)):
@@ -586,13 +592,16 @@ def key_values(result: Result, fields: list[str]) -> set[tuple[Any, ...]]:
             if any(k[str(i)] is not None for i in range(len(arrays)))}
 
 
-def _flat(result: Result, name: str) -> pa.Array | None:
+def _chunks(result: Result, name: str) -> list[pa.Array] | None:
+    """A kept column block by block, decoded (a block at a time, so memory stays small)."""
     array = result.typed.get(name)
     if array is None:
         return None
-    if pa.types.is_dictionary(array.type):
-        array = array.cast(array.type.value_type)
-    return array.combine_chunks()
+    return [c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c for c in array.chunks]
+
+
+def _np(array: pa.Array) -> np.ndarray:
+    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def consistency_rows(result: Result, ids: set[str], every_row: bool) -> np.ndarray:
@@ -605,52 +614,61 @@ def consistency_rows(result: Result, ids: set[str], every_row: bool) -> np.ndarr
     n = result.rows
     if every_row:
         return np.arange(n)
-    mask = np.zeros(n, dtype=bool)
+    parts = []
+    count_units = pa.array(sorted(consistency.COUNT_UNITS))
+    wanted = pa.array(sorted(ids), pa.string())
+    columns = {name: _chunks(result, name) for name in
+               ("value", "value_max", "derived", "derivation", "unit", "indicator_id")}
+    blocks = len(next(iter(result.typed.values())).chunks) if result.typed else 0
+    for k in range(blocks):
+        def get(name: str, k: int = k) -> pa.Array | None:
+            chunks = columns[name]
+            return chunks[k] if chunks is not None else None
 
-    def arr(a: pa.Array) -> np.ndarray:
-        return np.asarray(a.to_numpy(zero_copy_only=False), dtype=bool)
-
-    value, upper = _flat(result, "value"), _flat(result, "value_max")
-    if upper is not None:
-        mask |= arr(upper.is_valid())
-    derived, derivation = _flat(result, "derived"), _flat(result, "derivation")
-    if derived is not None:
-        has = arr(derivation.is_valid()) if derivation is not None else np.zeros(n, dtype=bool)
-        if derivation is not None and pa.types.is_string(derivation.type):
-            has &= arr(pc.fill_null(pc.greater(pc.binary_length(derivation), 0), False))
-        if pa.types.is_boolean(derived.type):
-            is_true = arr(pc.fill_null(derived, False))
-            is_false = arr(pc.fill_null(pc.invert(derived), False))
-            mask |= (is_true & ~has) | (is_false & has)
-        else:
-            mask |= True
-    unit = _flat(result, "unit")
-    if unit is not None:
-        count_units = pa.array(sorted(consistency.COUNT_UNITS))
-        counted = arr(pc.fill_null(pc.is_in(unit, value_set=count_units), False))
-        for number in (value, upper):
-            if number is not None:
-                if pa.types.is_integer(number.type) or pa.types.is_floating(number.type):
-                    mask |= counted & arr(pc.fill_null(pc.less(number, 0), False))
-                else:
-                    mask |= counted
-    indicator = result.typed.get("indicator_id")
-    if indicator is not None and "year" in result.typed:
+        value, upper, derived, derivation = get("value"), get("value_max"), get("derived"), get("derivation")
+        size = len(next(iter(result.typed.values())).chunk(k))
+        mask = np.zeros(size, dtype=bool)
+        if upper is not None:
+            mask |= _np(upper.is_valid())
+        if derived is not None:
+            has = np.zeros(size, dtype=bool)
+            if derivation is not None:
+                has = _np(derivation.is_valid())
+                if pa.types.is_string(derivation.type):
+                    has &= _np(pc.fill_null(pc.greater(pc.binary_length(derivation), 0), False))
+            if pa.types.is_boolean(derived.type):
+                mask |= (_np(pc.fill_null(derived, False)) & ~has)
+                mask |= (_np(pc.fill_null(pc.invert(derived), False)) & has)
+            else:
+                mask[:] = True
+        unit = get("unit")
+        if unit is not None:
+            counted = _np(pc.fill_null(pc.is_in(unit, value_set=count_units), False))
+            for number in (value, upper):
+                if number is not None:
+                    if pa.types.is_integer(number.type) or pa.types.is_floating(number.type):
+                        mask |= counted & _np(pc.fill_null(pc.less(number, 0), False))
+                    else:
+                        mask |= counted
+        indicator = get("indicator_id")
+        if ids and indicator is not None:
+            mask |= _np(pc.fill_null(pc.is_in(indicator, value_set=wanted), False))
+        parts.append(mask)
+    mask = np.concatenate(parts) if parts else np.zeros(n, dtype=bool)
+    if "indicator_id" in result.typed and "year" in result.typed:
         codes = result.code("indicator_id")
         _, first = np.unique(codes, return_index=True)
-        lookup = np.full(int(codes.max()) + 1 if len(codes) else 0, 0, dtype=np.int64)
-        lookup[codes[first] if len(first) else []] = first
-        first_of = lookup[codes]
+        lookup = np.zeros(int(codes.max()) + 2 if len(codes) else 1, dtype=np.int64)
+        lookup[codes[first] + 1] = first
+        first_of = lookup[codes.astype(np.int64) + 1]
         differs = np.zeros(n, dtype=bool)
         for name in consistency.DEFINITION_COLUMNS:
             if name in result.typed:
-                c = result.code(name)
+                c = _codes(result.typed[name])
                 differs |= c != c[first_of]
+                del c
         mask |= differs
         mask[first_of[differs]] = True
-        flat = _flat(result, "indicator_id")
-        if ids and flat is not None:
-            mask |= arr(pc.fill_null(pc.is_in(flat, value_set=pa.array(sorted(ids), flat.type)), False))
     return np.flatnonzero(mask)
 
 
