@@ -358,9 +358,7 @@ def _key_values(prep: Prepared, fields: list[str]) -> set[tuple[Any, ...]]:
 
 def _references_to_large(prep: Prepared, typed: Records, prepared: dict[str, Prepared]) -> list[Any]:
     """Foreign keys of a small table into a large one, checked as frictionless would."""
-    from .checks import columns
-
-    found = []
+    found: list[Any] = []
     for fk in prep.schema.get("foreignKeys") or []:
         reference = fk.get("reference") or {}
         resource = str(reference.get("resource"))
@@ -371,6 +369,8 @@ def _references_to_large(prep: Prepared, typed: Records, prepared: dict[str, Pre
         fields = [fields] if isinstance(fields, str) else list(fields)
         target = reference.get("fields") or []
         target = [target] if isinstance(target, str) else list(target)
+        from .checks import columns  # only here: a large table is there
+
         known = _key_values(other, target)
         for row, (rec, cells_) in enumerate(zip(typed, prep.rows[1:], strict=False), start=2):
             values = tuple(rec.get(f) for f in fields)
