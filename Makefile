@@ -47,9 +47,9 @@ build: $(STAMP) $(NPM_STAMP) browser
 test: $(STAMP) $(NPM_STAMP) browser
 	$(PY) -m pytest
 
-## bench: speed and weight benchmarks with Lighthouse (installs it into benchmarks/node_modules); not a test
+## bench: speed and weight benchmarks with Lighthouse (installs it into benchmarks/node_modules); GROWTH=1 adds the growth benchmark; not a test
 bench: $(STAMP) $(NPM_STAMP) browser
-	$(PY) benchmarks/run.py $(if $(WRITE),--write)
+	$(PY) benchmarks/run.py $(if $(WRITE),--write) $(if $(GROWTH),--growth)
 
 ## lint: ruff and mypy (also run by the test suite, tests/test_lint.py)
 lint: $(STAMP)

@@ -332,10 +332,13 @@ def main() -> int:
     parser.add_argument("--rows", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--runs", type=int, default=3, help="build runs (median)")
     parser.add_argument("--write", action="store_true", help="write the results into the docs page")
+    parser.add_argument("--growth", action="store_true",
+                        help="also the growth benchmark (benchmarks/growth.py; many minutes)")
     args = parser.parse_args()
     command = "python benchmarks/run.py" + (f" --rows {' '.join(map(str, args.rows))}"
                                             if args.rows != [10_000, 100_000, 1_000_000] else "") \
-        + (f" --runs {args.runs}" if args.runs != 3 else "") + (" --write" if args.write else "")
+        + (f" --runs {args.runs}" if args.runs != 3 else "") + (" --growth" if args.growth else "") \
+        + (" --write" if args.write else "")
     try:
         chromium.executable()
     except chromium.MissingBrowser as exc:
@@ -356,7 +359,19 @@ def main() -> int:
             httpd.shutdown()
         print("validation ...", file=sys.stderr)
         validate = bench_validate(args.rows)
+    import growth as growth_bench
+    import preview as preview_bench
+
+    refresh = preview_bench.measure(args.runs, log=lambda *a: print(*a, file=sys.stderr))
+    grown = growth_bench.run([1, 10], [10, 50], 10_000) if args.growth else []
     text = report(build, validate, weight, lighthouse, command)
+    text += "\n### Preview\n\n" + preview_bench.markdown(refresh)
+    text += "".join(f"- {line}\n" for line in preview_bench.targets(refresh))
+    if grown:
+        text += ("\n### Growth\n\nGenerated projects: more editions (copies of the latest edition's pages, "
+                 "since editions are not yet data of their own) and more datasets of 10,000 rows.\n\n"
+                 + growth_bench.markdown(grown)
+                 + "".join(f"- {line}\n" for line in growth_bench.targets(grown)))
     print(text)
     if args.write:
         write_results(text)

@@ -207,3 +207,15 @@ def test_a_clean_cell_has_nothing_for_check_cell(kind: str, is_key: bool, policy
     ordinary = {"string": "示例企业数量 Example", "integer": "2020", "number": "-12.5", "year": "2020",
                 "boolean": "false", "date": "2020-01-02"}[kind]
     assert clean.fullmatch(ordinary if not (is_key and kind == "string") else "ind-0001")
+
+
+def test_small_tables_do_not_load_the_column_engine():
+    """Validating the repository (tables of a few dozen rows) imports neither pyarrow nor numpy."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from pipeline.validate import run; report = run();"
+            " print(report.valid, 'pyarrow' in sys.modules, 'pipeline.checks.columns' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).parent.parent).stdout.split()
+    assert out == ["True", "False", "False"]
