@@ -329,7 +329,7 @@ def _columns(
     shown = layout.relative(prep.dataset.csv)
     try:
         result = columns.read(prep.dataset.csv, shown, prep.schema, limits, lookups, set(consistency.COLUMNS))
-    except columns.NotPlain:
+    except (columns.NotPlain, columns.pa.ArrowException):  # the row engine explains it
         return _read(layout, prep.dataset, prep.schema, prep.meta, [], limits)
     prep.large = result
     return prep, []
