@@ -8,6 +8,8 @@ be trusted:
 3. cells (checks/cells.py): what frictionless would accept silently;
 4. frictionless (checks/tables.py): types, constraints, header, rows, primary
    and foreign keys across datasets, on the decoded text with a pinned dialect;
+   a large table (LARGE_BYTES and up) goes through the column engine
+   (checks/columns.py) for steps 3 and 4 instead, with the same findings;
 5. consistency (checks/consistency.py): rules across rows and datasets.
 Then, for the whole repository, datapackage.json must be current.
 
