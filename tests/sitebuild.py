@@ -23,7 +23,7 @@ from pathlib import Path
 from pipeline import build
 from pipeline.paths import REPO, Layout
 
-COPIED = ("datasets", "schemas", "docs", "web")
+COPIED = ("datasets", "schemas", "docs", "web", "overrides")
 
 
 def copy_project(dest: Path) -> Layout:
@@ -31,7 +31,8 @@ def copy_project(dest: Path) -> Layout:
     dest.mkdir(parents=True, exist_ok=True)
     for name in COPIED:
         shutil.copytree(REPO.root / name, dest / name)
-    for name in ("mkdocs.yml", "datapackage.json", "package.json", "package-lock.json"):
+    for name in ("mkdocs.yml", "datapackage.json", "package.json", "package-lock.json",
+                 "LICENSE-data"):
         if (REPO.root / name).exists():
             shutil.copy(REPO.root / name, dest / name)
     (dest / "node_modules").symlink_to(REPO.node_modules)
