@@ -117,6 +117,25 @@ def page_meta(site: Any, charts: dict[str, Any], generated: list[str],
     return result
 
 
+def summary(text: str, limit: int = 120) -> str:
+    """The first paragraph of a Markdown page as plain text (for pages without a description)."""
+    match = FRONT_MATTER.match(text)
+    body = text[match.end():] if match else text
+    for block in re.split(r"\n\s*\n", body):
+        block = block.strip()
+        if not block or block[0] in "#<|-*>![`" or block.startswith(("[[", "{", ":::")):
+            continue
+        plain = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", block)  # links -> their text
+        plain = re.sub(r"<[^>]+>|[*_`]", "", plain)
+        # Entities (text from data is escaped as &#NN;) back to characters; then no markup at
+        # all, since themes print descriptions into the head as they are.
+        plain = html.unescape(plain).replace("<", "").replace(">", "").replace("&", "＆")
+        plain = " ".join(plain.split())
+        if plain:
+            return plain if len(plain) <= limit else plain[: limit - 1] + "…"
+    return ""
+
+
 ADDED_KEYS = ("image", "image_alt", "edition_pdf")
 
 
@@ -127,6 +146,10 @@ def tag_pages(out_docs: Path, metas: dict[str, dict[str, str]]) -> None:
     for rel, meta in metas.items():
         path = out_docs / rel
         text = path.read_text(encoding="utf-8")
+        match = FRONT_MATTER.match(text)
+        has_description = bool(match and re.search(r"^description:", match.group(1), re.M))
+        if not has_description and summary(text):
+            meta = {**meta, "description": summary(text)}
         lines = "".join(f"{k}: {_yaml(v)}\n" for k, v in meta.items())
         match = FRONT_MATTER.match(text)
         if match:
