@@ -657,6 +657,10 @@ def dataset_page(ctx: Context, info: Info) -> str:
     for suffix, (zh, _en, _media) in downloads.FORMATS.items():
         path = info.name + suffix
         rows.append([esc(zh), f"[{path}]({path})", size_text(len(ctx.files[path]))])
+    schema = f"{downloads.SCHEMA_DIR}/{info.name}.schema.json"
+    if schema in ctx.files:
+        rows.append(["表结构（Table Schema，JSON）", f"[{info.name}.schema.json]({schema})",
+                     size_text(len(ctx.files[schema]))])
     out.append(table(["格式", "文件", "大小"], rows))
     out.append(
         "\n标准 CSV 是数据的正式版本；Excel 版 CSV 和 XLSX 专为 Excel 准备，"

@@ -2,7 +2,8 @@
 
 Used by test_build.py and test_browser.py: `built_site()` returns the Layout
 of a temporary copy (datasets, schemas, docs, web, mkdocs.yml; node_modules
-linked) whose site/ was built by `pipeline.build.build`. The build runs once
+linked) whose site/ was built by `pipeline.build.build`, with each edition's
+PDF added by `pipeline.pdf` (as `make build` then `make pdf` do in CI). The build runs once
 per session however many tests ask for it.
 
 The site is built for the address the browser tests serve it from
@@ -63,4 +64,8 @@ def built_site() -> Layout:
             os.environ["SITE_URL"] = before
     if status != 0:
         raise RuntimeError("the site did not build; run `python -m pipeline build` to see why")
+    # As CI does before deploying: each edition's PDF into the built site (make pdf).
+    from pipeline import pdf
+
+    pdf.write(layout, log=lambda *_: None)
     return layout

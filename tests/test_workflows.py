@@ -210,7 +210,7 @@ def test_ci_run_script_calls_make_test() -> None:
 
 
 def test_the_lock_matches_the_pins_dependabot_updates() -> None:
-    """Dependabot bumps pins in pyproject.toml; CI installs requirements.lock. A bump without
+    """Dependabot bumps pins in pyproject.toml; CI installs requirements.txt. A bump without
     re-compiling the lock (see the uv command in the README) must fail here, not pass
     untested."""
     import tomllib
@@ -218,10 +218,10 @@ def test_the_lock_matches_the_pins_dependabot_updates() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     pins = [*project["dependencies"], *project["optional-dependencies"]["dev"]]
     locked = dict(re.findall(r"^([a-z0-9][a-z0-9._-]*)==([^\s;\\]+)",
-                             (ROOT / "requirements.lock").read_text(encoding="utf-8"),
+                             (ROOT / "requirements.txt").read_text(encoding="utf-8"),
                              re.MULTILINE))
     locked = {re.sub(r"[._]", "-", k.lower()): v for k, v in locked.items()}
     for pin in pins:
         name, _, version = pin.partition("==")
         name = re.sub(r"\[.*\]", "", name).strip().lower().replace("_", "-").replace(".", "-")
-        assert locked.get(name) == version.strip(), f"{pin} is not what requirements.lock has"
+        assert locked.get(name) == version.strip(), f"{pin} is not what requirements.txt has"
