@@ -297,7 +297,8 @@ def package_citation_apa(pkg: dict[str, Any], updated: datetime | None, url: str
     version = f" (Version {pkg['version']})" if pkg.get("version") else ""
     link = f"{url.rstrip('/')}/data/" if url else "/data/"
     title = pkg.get("title_en") or pkg.get("title", "")
-    return f"{pkg.get('publisher_en') or pkg.get('publisher', '')}. ({year}). {title}{version} [Data set]. {link}"
+    publisher = pkg.get("publisher_en") or pkg.get("publisher", "")
+    return f"{publisher}. ({year}). {title}{version} [Data set]. {link}"
 
 
 def formula_like(value: str) -> bool:

@@ -13,7 +13,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--check",
         action="store_true",
-        help="不写文件，只检查 datapackage.json 和 CITATION.cff 是否最新 / only check that both are up to date",
+        help="不写文件，只检查 datapackage.json 和 CITATION.cff 是否最新 / "
+             "only check that both are up to date",
     )
 
 

@@ -81,7 +81,7 @@ def page_images(site: Any, charts: dict[str, Any], generated: list[str]) -> dict
     for chart_id, page in site.chart_pages.items():  # in the order the charts appear
         first_chart.setdefault(page.rel, chart_id)
     by_dataset: dict[str, str] = {}
-    for chart_id, page in site.chart_pages.items():
+    for chart_id in site.chart_pages:
         by_dataset.setdefault(charts[chart_id].dataset, chart_id)
     editions = site.editions()
     latest = editions[-1] if editions else None

@@ -109,6 +109,7 @@ def test_pages_without_a_description_get_their_first_paragraph(site: Layout):
 
 
 def test_summary_skips_headings_markup_and_placeholders():
-    text = "---\ntitle: x\n---\n# 标题\n\n<div>块</div>\n\n[[cards:2020]]\n\n这是**第一段**，有[链接](a.md)。\n"
+    text = ("---\ntitle: x\n---\n# 标题\n\n<div>块</div>\n\n[[cards:2020]]\n\n"
+            "这是**第一段**，有[链接](a.md)。\n")
     assert social.summary(text) == "这是第一段，有链接。"
     assert social.summary("# 只有标题\n") == ""
