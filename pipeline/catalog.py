@@ -481,10 +481,10 @@ def editions_part(ctx: Context, lang: str) -> str:
     out.append("## Follow new editions and revisions\n\n" if en else "## 订阅更新\n\n")
     out.append(
         "Atom feeds for feed readers and newsroom tools: "
-        "[new editions](../feeds/editions.xml) · [revisions of published figures]"
-        "(../feeds/revisions.xml).\n\n" if en else
-        "用 RSS/Atom 阅读器订阅：[新发布的年度报告](../feeds/editions.xml) · "
-        "[已发布数字的修订](../feeds/revisions.xml)。\n\n"
+        "[new editions](../feed-editions.xml) · [revisions of published figures]"
+        "(../feed-revisions.xml).\n\n" if en else
+        "用 RSS/Atom 阅读器订阅：[新发布的年度报告](../feed-editions.xml) · "
+        "[已发布数字的修订](../feed-revisions.xml)。\n\n"
     )
     return "".join(out)
 

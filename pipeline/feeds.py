@@ -1,8 +1,10 @@
 """Atom feeds a newsroom can subscribe to: new editions, and revisions of published figures.
 
-What belongs here: /feeds/editions.xml (one entry per edition of the report,
-with a link to its pages and its PDF) and /feeds/revisions.xml (one entry per
-row of the revisions log), written with feedgen. What does not: the revisions
+What belongs here: /feed-editions.xml (one entry per edition of the report,
+with a link to its pages and its PDF) and /feed-revisions.xml (one entry per
+row of the revisions log), written with feedgen. They sit at the site root:
+Material's instant navigation looks for a sitemap.xml beside every
+`<link rel="alternate">` of a page, and finds the site's own there. What does not: the revisions
 log itself (revisions.py), the pages that link to the feeds (the theme's head,
 catalog.py).
 
@@ -24,9 +26,8 @@ from typing import Any
 from . import downloads, load, revisions
 from .paths import Layout
 
-FEED_DIR = "feeds"
-EDITIONS = "editions.xml"
-REVISIONS = "revisions.xml"
+EDITIONS = "feed-editions.xml"
+REVISIONS = "feed-revisions.xml"
 ATOM = "application/atom+xml"
 
 TITLES = {
@@ -82,8 +83,8 @@ def editions(layout: Layout) -> list[Edition]:
 
 
 def _base(site_url: str) -> str:
-    """Links as seen from /feeds/FILE: absolute with the site URL, else relative."""
-    return site_url.rstrip("/") + "/" if site_url else "../"
+    """Links as seen from a feed at the site root: absolute with the site URL, else relative."""
+    return site_url.rstrip("/") + "/" if site_url else ""
 
 
 def _feed(layout: Layout, name: str, site_url: str) -> Any:
@@ -92,13 +93,13 @@ def _feed(layout: Layout, name: str, site_url: str) -> Any:
     pkg = load.package_meta(layout)
     zh, en = TITLES[name]
     fg = FeedGenerator()
-    fg.id(feed_id(layout, FEED_DIR, name))
+    fg.id(feed_id(layout, "feeds", name))
     fg.title(f"{pkg.get('title', '')}：{zh}")
     fg.subtitle(f"{en}. {pkg.get('title_en', '')}")
     fg.language("zh-CN")
     fg.author({"name": str(pkg.get("publisher", ""))})
     fg.rights(str((pkg.get("license") or {}).get("title", "")))
-    fg.link(href=f"{_base(site_url)}{FEED_DIR}/{name}", rel="self", type=ATOM)
+    fg.link(href=f"{_base(site_url)}{name}", rel="self", type=ATOM)
     fg.link(href=f"{_base(site_url)}data/", rel="alternate", type="text/html")
     fg.generator(str(pkg.get("title", "")))
     return fg
@@ -163,12 +164,9 @@ def _day(text: str) -> datetime:
 
 
 def files(layout: Layout) -> dict[str, bytes]:
-    """feeds/editions.xml and feeds/revisions.xml, paths relative to the site root."""
+    """The two feeds, paths relative to the site root."""
     url = downloads.site_url(layout)
-    return {
-        f"{FEED_DIR}/{EDITIONS}": editions_feed(layout, url),
-        f"{FEED_DIR}/{REVISIONS}": revisions_feed(layout, url),
-    }
+    return {EDITIONS: editions_feed(layout, url), REVISIONS: revisions_feed(layout, url)}
 
 
 def write(layout: Layout, out_docs: Path) -> set[str]:

@@ -185,7 +185,7 @@ def document(layout: Layout, year: int, site: Path) -> str:
 <title>{esc(str(pkg.get("title", "")))} · {esc(title)}</title>
 <meta name="author" content="{esc(str(pkg.get("publisher", "")))}">
 <meta name="description" content="{esc(str(source.get("title", "")))}">
-<meta name="dcterms.created" content="{esc(when)}">
+{f'<meta name="dcterms.created" content="{esc(when)}">' if when else ""}
 <style>{CSS}</style></head><body>
 <section class="cover">
   <p class="cover__site">{esc(str(pkg.get("title", "")))}</p>

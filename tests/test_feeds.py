@@ -70,7 +70,7 @@ def site() -> Layout:
 
 @pytest.mark.parametrize("name", [feeds.EDITIONS, feeds.REVISIONS])
 def test_published_feeds_are_valid_atom(site: Layout, name: str):
-    content = (site.site / "feeds" / name).read_bytes()
+    content = (site.site / name).read_bytes()
     assert atom_problems(content) == []
     parsed = feedparser.parse(content)
     assert not parsed.bozo, parsed.get("bozo_exception")
@@ -79,7 +79,7 @@ def test_published_feeds_are_valid_atom(site: Layout, name: str):
 
 
 def test_editions_feed_has_each_edition_in_chinese_with_date_and_link(site: Layout):
-    parsed = feedparser.parse((site.site / "feeds" / feeds.EDITIONS).read_bytes())
+    parsed = feedparser.parse((site.site / feeds.EDITIONS).read_bytes())
     assert [e.title for e in parsed.entries] == ["2020年工作报告"]
     entry = parsed.entries[0]
     assert entry.updated_parsed and entry.published_parsed
@@ -88,7 +88,7 @@ def test_editions_feed_has_each_edition_in_chinese_with_date_and_link(site: Layo
 
 
 def test_feed_links_resolve_in_the_built_site(site: Layout):
-    feed = site.site / "feeds" / feeds.EDITIONS
+    feed = site.site / feeds.EDITIONS
     for link in ET.fromstring(feed.read_bytes()).iter(f"{ATOM}link"):
         href = link.get("href", "")
         if href.startswith("http"):
@@ -104,10 +104,10 @@ def test_every_page_links_the_feeds_in_its_head(site: Layout):
         if "embed" in page.relative_to(site.site).parts:
             continue  # an embedded chart is not a page of the site
         head = page.read_text(encoding="utf-8").split("</head>")[0]
-        assert 'type="application/atom+xml"' in head and "feeds/editions.xml" in head, page
-        assert "feeds/revisions.xml" in head, page
+        assert 'type="application/atom+xml"' in head and "feed-editions.xml" in head, page
+        assert "feed-revisions.xml" in head, page
     catalog = (site.site / "data" / "index.html").read_text(encoding="utf-8")
-    assert "../feeds/editions.xml" in catalog and "../feeds/revisions.xml" in catalog
+    assert "../feed-editions.xml" in catalog and "../feed-revisions.xml" in catalog
 
 
 def test_revisions_feed_has_an_entry_per_revision(repo_copy: Layout):
