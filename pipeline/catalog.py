@@ -470,9 +470,11 @@ def editions_part(ctx: Context, lang: str) -> str:
         year = source.get("edition")
         if not year:
             continue
-        name = downloads.edition_pdf(ctx.layout, year)
+        # the English catalog is served one folder deeper (/data/en/) than its source data/en.md
+        name = ("../" if en else "") + downloads.edition_pdf(ctx.layout, year)
         title = source.get("title_en" if en else "title") or source.get("title", "")
-        # Raw HTML: the PDF is made after the pages (`make pdf`), so MkDocs must not look for it.
+        # Raw HTML: the PDF is made after the pages (`make pdf`), so MkDocs must not look for it
+        # (and does not rewrite the link either).
         out.append(f'- <a href="{name}" type="application/pdf">{esc(year)} · PDF</a>'
                    f"（{esc(title)}）\n" if not en else
                    f'- <a href="{name}" type="application/pdf">{esc(year)} edition (PDF)</a>'

@@ -6,6 +6,7 @@ recommends, so the properties a portal needs are checked here one by one too.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -247,3 +248,35 @@ def test_zip_without_a_licence_file_still_says_which_licence(project: Layout):
         readme = zf.read(f"{name}/README.txt").decode("utf-8")
     lic = load.package_meta(project).get("license") or {}
     assert str(lic.get("path", "")) in readme
+
+
+# ---------------------------------------------------------------------------- DCAT
+
+
+def test_dcat_catalog_reads_as_rdf_and_names_every_download(published: Path):
+    import rdflib
+    from rdflib.namespace import DCAT, DCTERMS, RDF
+
+    graph = rdflib.Graph().parse(data=(published / "dcat.jsonld").read_text(encoding="utf-8"),
+                                 format="json-ld")
+    catalogs = list(graph.subjects(RDF.type, DCAT.Catalog))
+    assert [str(c) for c in catalogs] == [f"{SITE}data/"]
+    datasets = set(graph.objects(catalogs[0], DCAT.dataset))
+    names = {d.name for d in load.discover(REPO)}
+    assert {str(graph.value(d, DCTERMS.identifier)) for d in datasets} == names
+    spdx = rdflib.Namespace("http://spdx.org/rdf/terms#")
+    licence = load.package_meta(REPO)["license"]["path"]
+    for dataset in datasets:
+        assert str(graph.value(dataset, DCTERMS.license)) == licence
+        assert graph.value(dataset, DCTERMS.publisher) is not None
+        assert {t.language for t in graph.objects(dataset, DCTERMS.title)} == {"zh", "en"}
+        distributions = list(graph.objects(dataset, DCAT.distribution))
+        assert len(distributions) == 4
+        for dist in distributions:
+            url = str(graph.value(dist, DCAT.downloadURL))
+            assert url.startswith(f"{SITE}data/")
+            local = published / url.removeprefix(f"{SITE}data/")
+            content = local.read_bytes()
+            assert int(graph.value(dist, DCAT.byteSize)) == len(content)
+            checksum = graph.value(dist, spdx.checksum)
+            assert str(graph.value(checksum, spdx.checksumValue)) == hashlib.sha256(content).hexdigest()
