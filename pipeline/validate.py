@@ -208,10 +208,18 @@ def run(layout: Layout = REPO, targets: list[Path] | None = None, lang: str = "z
                 passed[name] = typed.get(name, [])
         for name in passed.keys() & chosen_names:
             report.issues.extend(_consistency(layout, prepared[name], passed[name], passed))
-    if targets is None and layout.descriptor.exists():
+    if targets is None and layout.descriptor.exists() and not _descriptor_errors(layout, report):
         if layout.descriptor.read_text(encoding="utf-8") != package.render(layout):
             report.issues.append(Issue("datapackage-stale", layout.relative(layout.descriptor)))
     return report
+
+
+def _descriptor_errors(layout: Layout, report: Report) -> bool:
+    """Whether a schema or metadata file has an error: datapackage.json (which carries the
+    schemas) cannot be regenerated from it, so it is not called stale on top of that error."""
+    owners = {layout.relative(p) for d in load.discover(layout)
+              for p in (d.schema_path, d.meta_path)} | {layout.relative(layout.package_meta)}
+    return any(i.severity == "error" and i.path in owners for i in report.issues)
 
 
 def _table_issues(
