@@ -265,6 +265,7 @@ table[style] {{ white-space: normal !important; }}
 .toc li.toc-1 {{ font-weight: 700; margin-top: 6pt; }}
 .toc li.toc-2 {{ padding-left: 14pt; font-size: 9.5pt; }}
 .colophon {{ break-before: page; font-size: 9.5pt; }}
+.colophon h2 {{ string-set: chapter content(); bookmark-level: 1; }}
 """
 
 
