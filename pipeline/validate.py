@@ -215,11 +215,10 @@ def run(layout: Layout = REPO, targets: list[Path] | None = None, lang: str = "z
 
 
 def _descriptor_errors(layout: Layout, report: Report) -> bool:
-    """Whether a schema or metadata file has an error: datapackage.json (which carries the
-    schemas) cannot be regenerated from it, so it is not called stale on top of that error."""
-    owners = {layout.relative(p) for d in load.discover(layout)
-              for p in (d.schema_path, d.meta_path)} | {layout.relative(layout.package_meta)}
-    return any(i.severity == "error" and i.path in owners for i in report.issues)
+    """Whether a schema has an error: datapackage.json carries the schemas and cannot be
+    regenerated from a broken one, so it is not called stale on top of that error."""
+    schemas = {layout.relative(d.schema_path) for d in load.discover(layout)}
+    return any(i.severity == "error" and i.path in schemas for i in report.issues)
 
 
 def _table_issues(
