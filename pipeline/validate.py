@@ -275,7 +275,7 @@ def run(
         for name, recs in passed.items():  # the build's later stages use these rows
             if prepared[name].large is None:
                 load.remember_records(prepared[name].dataset, recs, prepared[name].version)
-    if targets is None and layout.descriptor.exists():
+    if targets is None and layout.descriptor.exists() and not _descriptor_errors(layout, report):
         if layout.descriptor.read_text(encoding="utf-8") != package.render(layout):
             report.issues.append(Issue("datapackage-stale", layout.relative(layout.descriptor)))
     return report
@@ -399,6 +399,13 @@ def _large_records(prep: Prepared, prepared: dict[str, Prepared], passed: dict[s
                 ids.update(str(r.get("indicator_id")) for r in passed[name] if r and r.get("indicator_id"))
     every_row = "baseline_year" in prep.large.typed
     return columns.records(prep.large, columns.consistency_rows(prep.large, ids, every_row))
+
+
+def _descriptor_errors(layout: Layout, report: Report) -> bool:
+    """Whether a schema has an error: datapackage.json carries the schemas and cannot be
+    regenerated from a broken one, so it is not called stale on top of that error."""
+    schemas = {layout.relative(d.schema_path) for d in load.discover(layout)}
+    return any(i.severity == "error" and i.path in schemas for i in report.issues)
 
 
 def _table_issues(
