@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import argparse
 import copy
-import csv
-import io
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import limits as limits_
 from . import load, package
 from .checks import cells, consistency, descriptors, files, tables
 from .paths import META_SCHEMA, REPO, Layout
@@ -33,7 +32,6 @@ from .report import Issue, Report
 
 Records = list[dict[str, Any]]
 
-DEFAULT_LIMITS = {"max_file_bytes": 20_000_000, "max_cell_chars": 2000}
 
 
 @dataclass
@@ -54,10 +52,9 @@ class Prepared:
 
 def _limits(layout: Layout) -> dict[str, int]:
     try:
-        configured = load.package_meta(layout).get("limits") or {}
-    except load.DescriptorError:
-        configured = {}
-    return {**DEFAULT_LIMITS, **configured}
+        return limits_.of(load.package_meta(layout))
+    except load.DescriptorError:  # reported by checks/project.py
+        return dict(limits_.DEFAULTS)
 
 
 def _prepare(
@@ -118,11 +115,14 @@ def _prepare(
     if text is None:
         return None, issues
     names = [f.get("name") for f in schema.get("fields", [])]
-    shape = files.check_shape(text, shown, names)
+    shape = files.check_text(text, shown) or files.check_shape(text, shown, names)
     issues += shape
     if shape:
         return None, issues
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    rows, too_many = files.read_rows(text, shown, limits["max_rows"], limits["max_columns"])
+    issues += too_many or files.check_header_row(rows, shown, names)
+    if too_many or any(i.code == "header-not-first" for i in issues):
+        return None, issues
     return Prepared(dataset, schema, meta, text, rows), issues
 
 
@@ -223,7 +223,10 @@ def _table_issues(
 ) -> list[Issue]:
     """Our cell checks plus frictionless' errors, without reporting one cell twice."""
     shown = layout.relative(prep.dataset.csv)
-    ours = cells.check_rows(prep.rows[1:], prep.rows[0], prep.schema, shown, limits["max_cell_chars"])
+    # Cells are checked by position against the schema's fields, as frictionless reads them:
+    # a wrong header is reported as such, and does not hide the cells below it.
+    names = [f.get("name") for f in prep.schema.get("fields", [])]
+    ours = cells.check_rows(prep.rows[1:], names, prep.schema, shown, limits["max_cell_chars"])
     theirs = [tables.convert(e, shown, prep.schema, columns) for e in errors]
     # A cell we explained (1.2万 is a unit, not just a type error) is not reported again.
     explained = {(i.row, i.column_number) for i in ours if i.severity == "error"}
