@@ -9,7 +9,10 @@ be trusted:
 4. frictionless (checks/tables.py): types, constraints, header, rows, primary
    and foreign keys across datasets, on the decoded text with a pinned dialect;
 5. consistency (checks/consistency.py): rules across rows and datasets.
-Then, for the whole repository, datapackage.json must be current.
+For the whole repository, first the project around the data
+(checks/project.py): files inside the repository, pages and configuration
+under the origin policy, package.yml and its limits, dataset names; last,
+datapackage.json must be current.
 
 Nothing here writes a file. Exit status: 0 valid, 1 invalid, 2 usage error.
 """
@@ -26,11 +29,15 @@ from typing import Any
 
 from . import limits as limits_
 from . import load, package
-from .checks import cells, consistency, descriptors, files, tables
+from .checks import cells, consistency, descriptors, files, project, tables
 from .paths import META_SCHEMA, REPO, Layout
 from .report import Issue, Report
 
 Records = list[dict[str, Any]]
+
+# Project-level findings after which datapackage.json cannot be regenerated to compare.
+PROJECT_FATAL = {"file-outside", "descriptor-invalid", "limits-invalid", "name-invalid",
+                 "name-reserved", "path-outside"}
 
 
 
@@ -184,7 +191,11 @@ def run(layout: Layout = REPO, targets: list[Path] | None = None, lang: str = "z
     to, but only the chosen files' issues are reported.
     """
     report = Report()
-    everything = load.discover(layout)
+    refused: set[str] = set()
+    if targets is None:  # the whole project: pages, configuration and names too
+        found, refused = project.check(layout)
+        report.issues.extend(found)
+    everything = [d for d in load.discover(layout) if d.name not in refused]
     chosen = everything if targets is None else [load.dataset_for(layout, t) for t in targets]
     chosen_names = {d.name for d in chosen}
     limits = _limits(layout)
@@ -208,7 +219,8 @@ def run(layout: Layout = REPO, targets: list[Path] | None = None, lang: str = "z
                 passed[name] = typed.get(name, [])
         for name in passed.keys() & chosen_names:
             report.issues.extend(_consistency(layout, prepared[name], passed[name], passed))
-    if targets is None and layout.descriptor.exists():
+    project_broken = any(i.code in PROJECT_FATAL for i in report.issues)
+    if targets is None and layout.descriptor.exists() and not project_broken:
         if layout.descriptor.read_text(encoding="utf-8") != package.render(layout):
             report.issues.append(Issue("datapackage-stale", layout.relative(layout.descriptor)))
     return report
