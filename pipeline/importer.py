@@ -648,6 +648,13 @@ def import_file(layout: Layout, path: Path, name: str, *, dry_run: bool = False,
         say(f"✗ {path.name}：{problem.message(lang)}  [{problem.code}]")
         say(f"  怎么改：{problem.fix()}" if zh else f"  fix: {problem.fix()}")
         return 1
+    except (load.DescriptorError, UnicodeDecodeError, csv.Error, OSError) as exc:
+        where = layout.relative(exc.path) if isinstance(exc, load.DescriptorError) else ""
+        say(f"✗ 无法读取数据集 {name} 的现有文件 {where}：{exc}" if zh
+            else f"✗ cannot read the current files of {name} {where}: {exc}")
+        say("  怎么改：先运行 python -m pipeline validate，按提示修正后再导入。" if zh
+            else "  fix: run python -m pipeline validate and fix what it reports, then import again.")
+        return 1
 
     names = [f["name"] for f in schema.get("fields", [])]
     text = to_csv(names, rows)

@@ -228,11 +228,21 @@ def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
                                     "HEAD").returncode != 0:
         print("还没有任何提交，没有可比较的已发布数字。" if zh else "no commit yet: nothing to compare")
         return 0
+    from .load import DescriptorError
+
     try:
         missing = unexplained(layout, args.base)
-    except ValueError as exc:
+    except ValueError as exc:  # UnicodeDecodeError (a file not UTF-8) is one too
+        if isinstance(exc, UnicodeDecodeError):
+            print(f"✗ 数据文件不是 UTF-8，无法比较：先运行 python -m pipeline validate 查看并修正 / a data "
+                  f"file is not UTF-8 ({exc.reason}); run python -m pipeline validate", file=sys.stderr)
+            return 1
         print(str(exc), file=sys.stderr)
         return 2
+    except (DescriptorError, csv.Error, OSError) as exc:
+        print(f"✗ 无法读取数据：{exc}；先运行 python -m pipeline validate 查看并修正 / cannot read "
+              "the data: run python -m pipeline validate", file=sys.stderr)
+        return 1
     if not missing:
         print("✓ 没有未记录的修订。" if zh else "✓ no unrecorded revisions.")
         return 0

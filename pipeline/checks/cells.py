@@ -122,9 +122,14 @@ def _issue(code: str, cell: str, where: dict[str, Any], severity: str = ERROR, *
     return Issue(code, value=cell, severity=severity, params=params, **where)
 
 
+CONTROL_NAMES = {0x00: "NUL", 0x09: "TAB", 0x0A: "LINE FEED", 0x0D: "CARRIAGE RETURN",
+                 0x1A: "SUBSTITUTE (Ctrl-Z)", 0x1B: "ESCAPE", 0x7F: "DELETE"}
+
+
 def char_name(ch: str) -> str:
     """U+202E RIGHT-TO-LEFT OVERRIDE: how a hidden character is named in messages."""
-    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'CONTROL')}"
+    name = CONTROL_NAMES.get(ord(ch)) or unicodedata.name(ch, "CONTROL")
+    return f"U+{ord(ch):04X} {name}"
 
 
 def _hidden(cell: str, where: dict[str, Any], pattern: re.Pattern[str] = HIDDEN) -> list[Issue]:

@@ -86,7 +86,9 @@ def _inside(path: Path, root: Path) -> str | None:
     except RuntimeError as exc:  # older Pythons raise this for loops
         return str(exc)
     if real != root and root not in real.parents:
-        return f"{'symlink' if path.is_symlink() else 'path'} -> {real}"
+        if path.is_symlink():
+            return f"symlink -> {os.readlink(path)}"
+        return f"path -> {real}"
     if not (real.is_file() or real.is_dir()):
         return "not a regular file"
     return None
