@@ -344,23 +344,28 @@ def inputs(layout: Layout) -> dict[str, str]:
     for name in INPUT_FILES:
         path = layout.root / name
         found[name] = ("-> " + os.readlink(path)) if path.is_symlink() else \
-            hashlib.sha256(path.read_bytes()).hexdigest()
+            hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
     return found
 
 
 def snapshot(layout: Layout) -> dict[str, bytes | None]:
     files: dict[str, bytes | None] = {}
     for name in INPUT_DIRS:
+        if not (layout.root / name).is_dir():
+            continue
         for path in (layout.root / name).rglob("*"):
             if path.is_file() and not path.is_symlink():
                 files[path.relative_to(layout.root).as_posix()] = path.read_bytes()
     for name in INPUT_FILES:
-        files[name] = (layout.root / name).read_bytes()
+        if (layout.root / name).is_file():
+            files[name] = (layout.root / name).read_bytes()
     return files
 
 
 def restore(layout: Layout, pristine: dict[str, bytes | None]) -> None:
     for name in INPUT_DIRS:
+        if not (layout.root / name).is_dir():
+            continue
         for path in sorted((layout.root / name).rglob("*"), reverse=True):
             rel = path.relative_to(layout.root).as_posix()
             if path.is_symlink() or (path.is_file() and rel not in pristine):
@@ -561,7 +566,7 @@ def _walk(layout: Layout, pristine: dict[str, bytes | None], cases: list[tuple[s
     failures = []
     for number, (name, mutate) in enumerate(cases):
         folder = scratch / str(number)
-        folder.mkdir()
+        folder.mkdir(parents=True)
         try:
             mutate(layout)
             for command, status, output in _every_command(layout, folder, dataset):
