@@ -400,12 +400,18 @@ def _column_title(x: str) -> str:
     return COLUMN_TITLES.get(x, x)
 
 
+# The project's chart limits (datasets/package.yml `limits:`), set by build_all for its run.
+_LIMITS: dict[str, int] = dict(limits_.DEFAULTS)
+
+
 def _height(spec: dict[str, Any], categories: int, series: int) -> int:
+    most = _LIMITS["max_chart_items"]
+    if categories * max(1, series) > most:
+        raise ChartError(f"图表 {spec.get('id')}：{categories} 个类别 × {max(1, series)} 个系列，"
+                         f"超过上限 {most}（datasets/package.yml 的 limits.max_chart_items）；"
+                         "请用 where 缩小范围")
     if spec.get("height"):
         return int(spec["height"])
-    if categories * max(1, series) > limits_.DEFAULTS["max_chart_items"]:
-        raise ChartError(f"图表 {spec.get('id')}：{categories} 个类别 × {max(1, series)} 个系列，"
-                         f"超过上限 {limits_.DEFAULTS['max_chart_items']}；请用 where 缩小范围")
     if spec.get("horizontal"):
         return 56 + categories * max(1, series) * 40
     return 320
@@ -415,6 +421,7 @@ def build_all(layout: Layout, data: figs.Figures, source_title: str) -> dict[str
     """Every chart of every dataset, by id (stable order: dataset name, then declared order)."""
     built: dict[str, Chart] = {}
     records: dict[str, list[dict[str, Any]]] = {}
+    _LIMITS.update(limits_.of(load.package_meta(layout)))
     for dataset, spec in specs(layout):
         try:
             if spec["type"] == "target":

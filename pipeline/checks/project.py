@@ -11,8 +11,8 @@
   links) to other sites stay allowed. Code (fenced blocks and `inline code`) is
   shown literally, so it is not judged. Pages must be UTF-8 with valid front matter.
 - Configuration: mkdocs.yml adds no script or style from another origin, no
-  web fonts from Google (theme.font), no analytics, and no Python object
-  outside the Markdown and theme packages; datasets/package.yml is readable,
+  web fonts from Google (theme.font), no analytics, no hooks (Python files run
+  by MkDocs) and no Python object outside the Markdown and theme packages; datasets/package.yml is readable,
   its `limits:` are positive whole numbers and its licence path is a web or
   relative address.
 - Names: a dataset's name is lowercase ASCII letters, digits and hyphens
@@ -343,6 +343,9 @@ def check_mkdocs(layout: Layout) -> list[Issue]:
         if holder.get(key):
             issues.append(Issue("config-analytics", shown, row=_line_of(text, f"{key}:"),
                                 params={"what": where}))
+    if config.get("hooks"):
+        issues.append(Issue("config-foreign", shown, row=_line_of(text, "hooks:"), value="hooks",
+                            params={"what": "hooks"}))
     for number, line in enumerate(text.split("\n"), start=1):
         for match in re.finditer(r"!!python/[a-z/]+:([\w.]+)", line):
             if not match.group(1).startswith(PYTHON_ALLOWED):
