@@ -122,7 +122,8 @@ def _prepare(
     if text is None:
         return None, issues
     names = [f.get("name") for f in schema.get("fields", [])]
-    shape = files.check_text(text, shown) or files.check_shape(text, shown, names)
+    shape = (files.check_text(text, shown) or files.check_width(text, shown, limits["max_columns"])
+             or files.check_shape(text, shown, names))
     issues += shape
     if shape:
         return None, issues

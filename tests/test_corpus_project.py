@@ -490,6 +490,45 @@ def test_make_build_refuses_and_leaves_site_byte_identical(repo, pristine, name)
     assert unchanged and digest(repo.site) == site_before
 
 
+# ---------------------------------------------------------------- bounded time and memory
+
+MEASURE = """
+import resource, sys, time
+from pipeline.validate import run
+from pipeline.paths import REPO
+started = time.perf_counter()
+report = run(REPO)
+print(len(report.errors), round(time.perf_counter() - started, 2),
+      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+EXHAUSTING = {
+    "yaml-alias-bomb": next(c.mutate for c in CASES if c.name == "yaml-alias-bomb"),
+    "csv-100000-columns": next(c.mutate for c in CASES if c.name == "csv-100000-columns"),
+    "csv-19mb-of-commas": edit_bytes(IND, lambda b: b.replace(b"\n", b"," * 19_000_000 + b"\n", 1)),
+    "csv-19mb-of-rows": edit_bytes(IND, lambda b: b + b"x,2020\n" * 2_500_000),
+    "pattern-backtracking": next(c.mutate for c in CASES if c.name == "pattern-backtracking"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXHAUSTING))
+def test_exhausting_inputs_are_refused_within_seconds_and_bounded_memory(repo, pristine, name):
+    """Validation (the build's first stage) in a fresh process: under 10 s and 500 MB."""
+    import subprocess
+    import sys
+
+    try:
+        EXHAUSTING[name](repo)
+        result = subprocess.run([sys.executable, "-c", MEASURE], cwd=repo.root, capture_output=True,
+                                text=True, timeout=60)
+    finally:
+        restore(repo, pristine)
+    assert result.returncode == 0, result.stderr
+    errors, seconds, megabytes = result.stdout.split()
+    assert int(errors) >= 1
+    assert float(seconds) < 10 and int(megabytes) < 500, (seconds, megabytes)
+
+
 # ---------------------------------------------------------------- no traceback from any command
 
 

@@ -130,19 +130,3 @@ def test_placeholders_inside_code_are_shown_literally():
     text, problems = pages.expand(page, site)
     assert problems == []
     assert "`[[fig:nothing@2020]]`" in text and "\n[[chart:nothing]]\n" in text
-
-
-def test_one_chart_twice_on_a_page_is_refused_with_both_lines():
-    from pipeline.charts import Chart
-
-    chart = Chart.__new__(Chart)
-    page = pages.Page("2020/x.md", "[[chart:c]]\n\n[[chart:c]]\n", {}, 1)
-    site = pages.Site(data=None, charts={"c": chart}, pages=[page], source_title="t")  # type: ignore[arg-type]
-    site.chart_extra = None
-    original = pages.chart_block
-    pages.chart_block = lambda chart, extra="": "<figure></figure>"  # type: ignore[assignment]
-    try:
-        _, problems = pages.expand(page, site)
-    finally:
-        pages.chart_block = original  # type: ignore[assignment]
-    assert len(problems) == 1 and problems[0].startswith("docs/2020/x.md:3:") and "第 1 行" in problems[0]

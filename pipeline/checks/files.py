@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 from ..report import Issue
@@ -115,6 +116,20 @@ def cells_hidden(text: str) -> bool:
     return bool(HIDDEN_OR_BREAK.search(text) or INVISIBLE.search(text))
 
 
+def check_width(text: str, shown: str, max_columns: int) -> list[Issue]:
+    """A line with too many commas and no quotes, refused before any CSV reader would build
+    it (19 MB of commas is 19 million cells). Quoted lines are left to read_rows."""
+    wide = re.search(r"(?m)^(?:[^,\n]*,){%d}" % max_columns, text)
+    if wide:
+        start = wide.start()
+        end = text.find("\n", start)
+        line = text[start: end if end >= 0 else len(text)]
+        if '"' not in line:
+            return [Issue("too-many-columns", shown, row=text.count("\n", 0, start) + 1,
+                          params={"count": line.count(",") + 1, "limit": max_columns})]
+    return []
+
+
 def read_rows(text: str, shown: str, max_rows: int, max_columns: int) -> tuple[list[list[str]], list[Issue]]:
     """The CSV rows, stopping at the first row past the limits (one row in memory at a time
     beyond those kept). Any issue here is fatal."""
@@ -139,7 +154,8 @@ def check_shape(text: str, shown: str, expected: list[str]) -> list[Issue]:
     for delimiter, name in ((";", ";"), ("\t", "Tab"), ("；", "；"), ("|", "|")):
         if header.count(delimiter) > header.count(",") and len(expected) > 1:
             return [Issue("wrong-delimiter", shown, row=1, value=header, params={"delimiter": name})]
-    rows = [r for r in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in r)]
-    if len(rows) <= 1:
+    # Lazily: stop at the second non-blank row (a file may hold millions).
+    filled = (r for r in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in r))
+    if next(filled, None) is None or next(filled, None) is None:
         return [Issue("no-rows", shown, row=1)]
     return []
