@@ -107,7 +107,8 @@ PROBLEMS: dict[str, dict[str, str]] = {
     "import-too-many": {
         "zh": "表格过大：超过 {limit} {what}",
         "en": "sheet too large: more than {limit} {what}",
-        "fix": "删除表格中多余的行或列（如整列的公式、格式）；确需更大请联系维护人员调整 datasets/package.yml 的 limits。",
+        "fix": "删除表格中多余的行或列（如整列的公式、格式）；"
+               "确需更大请联系维护人员调整 datasets/package.yml 的 limits。",
     },
     "import-reason-required": {
         "zh": "已发布的数字有修改（{count} 处），请用 --reason 说明修订原因",

@@ -234,7 +234,8 @@ CASES: list[Case] = [
          '<audio src="https://x.example/a.mp3"></audio>\n<embed src="https://x.example/e.swf">\n',
          [(1, "foreign-resource"), (2, "foreign-resource"), (3, "foreign-resource")]),
     page("page-javascript-link", "\n[点这里](javascript:alert(document.cookie))\n", [(1, "unsafe-url")]),
-    page("page-javascript-href-entities", '\n<a href="&#106;avascript:alert(1)">x</a>\n', [(1, "unsafe-url")]),
+    page("page-javascript-href-entities", '\n<a href="&#106;avascript:alert(1)">x</a>\n',
+         [(1, "unsafe-url")]),
     Case("css-foreign-import", 26, append(CSS, '\n@import url("https://fonts.example/x.css");\n'),
          [(CSS, lines_in(CSS) + 1, "foreign-resource")]),
     # 27 configuration: scripts, styles and fonts from other origins, analytics, Python objects
@@ -245,7 +246,8 @@ CASES: list[Case] = [
         "extra_css:\n", "extra_css:\n  - //cdn.example/theme.css\n", 1)),
          [(MKDOCS, line_of(MKDOCS, "extra_css:")(MKDOCS) + 1, "config-foreign")]),
     Case("config-analytics", 27, edit(MKDOCS, lambda t: t.replace(
-        "  generator: false\n", "  generator: false\n  analytics:\n    provider: google\n    property: G-X\n", 1)),
+        "  generator: false\n",
+        "  generator: false\n  analytics:\n    provider: google\n    property: G-X\n", 1)),
          [(MKDOCS, line_of(MKDOCS, "generator: false")(MKDOCS) + 1, "config-analytics")]),
     Case("config-google-fonts", 27, edit(MKDOCS, lambda t: re.sub(
         r"  font: false.*\n", "  font:\n    text: Roboto\n", t, count=1)),
@@ -255,7 +257,8 @@ CASES: list[Case] = [
          [(MKDOCS, line_of(MKDOCS, "extra:")(MKDOCS) + 1, "config-foreign")]),
     Case("package-license-javascript", 27, edit(PKG, lambda t: t.replace(
         "path: https://creativecommons.org/licenses/by/4.0/", "path: javascript:alert(1)", 1)),
-         [("datapackage.json", None, "datapackage-stale"), (PKG, line_of(PKG, "path: https://"), "unsafe-url")]),
+         [("datapackage.json", None, "datapackage-stale"),
+          (PKG, line_of(PKG, "path: https://"), "unsafe-url")]),
     # 28 header, BOM, numbers and text that used to slip past the cell checks
     Case("line-above-header", 28, edit(IND, lambda t: "主要指标表\n" + t), [(IND, 1, "header-not-first")]),
     Case("blank-line-above-header", 28, edit(IND, lambda t: "\n" + t), [(IND, 1, "header-not-first")]),
@@ -290,7 +293,8 @@ CASES: list[Case] = [
          [(AREAS_META, line_of(AREAS_META, "title_en:"), "descriptor-invalid")]),
     Case("package-yaml-syntax", 29, edit(PKG, lambda t: t.replace("publisher:", "publisher: {", 1)),
          [(PKG, line_of(PKG, "publisher_en:"), "descriptor-invalid")]),
-    Case("limit-not-a-number", 29, edit(PKG, lambda t: t.replace("max_cell_chars: 2000", "max_cell_chars: lots")),
+    Case("limit-not-a-number", 29,
+         edit(PKG, lambda t: t.replace("max_cell_chars: 2000", "max_cell_chars: lots")),
          [(PKG, line_of(PKG, "max_cell_chars"), "limits-invalid")]),
     Case("page-front-matter-error", 29, edit(PAGE, lambda t: t.replace("---\n", "---\ntitle: [\n", 1)),
          [(PAGE, 4, "file-unreadable")]),  # where the YAML parser stops: the line after
@@ -318,17 +322,22 @@ CASES: list[Case] = [
          [("datasets/datapackage.csv", None, "name-reserved")]),
     Case("dataset-named-index", 31, new_dataset("index"), [("datasets/index.csv", None, "name-reserved")]),
     Case("dataset-named-en", 31, new_dataset("en"), [("datasets/en.csv", None, "name-reserved")]),
-    Case("dataset-name-space", 31, new_dataset("work areas"), [("datasets/work areas.csv", None, "name-invalid")]),
-    Case("dataset-name-chinese", 31, new_dataset("工作领域"), [("datasets/工作领域.csv", None, "name-invalid")]),
-    Case("staff-page-data-index", 31, write("docs/data/index.md", "# 手写的数据目录\n"), later="docs/data/index.md"),
-    Case("same-chart-twice", 31, append("docs/2020/innovation-entities.md", "\n[[chart:high-tech-enterprises]]\n"),
+    Case("dataset-name-space", 31, new_dataset("work areas"),
+         [("datasets/work areas.csv", None, "name-invalid")]),
+    Case("dataset-name-chinese", 31, new_dataset("工作领域"),
+         [("datasets/工作领域.csv", None, "name-invalid")]),
+    Case("staff-page-data-index", 31, write("docs/data/index.md", "# 手写的数据目录\n"),
+         later="docs/data/index.md"),
+    Case("same-chart-twice", 31,
+         append("docs/2020/innovation-entities.md", "\n[[chart:high-tech-enterprises]]\n"),
          later="high-tech-enterprises"),
     # 32 misleading messages, now precise
-    Case("bom-inside-areas", 32, edit_bytes(AREAS, lambda b: b.replace(b"\ninnovation-entities,",
-                                                                      b"\n\xef\xbb\xbfinnovation-entities,", 1)),
+    Case("bom-inside-areas", 32, edit_bytes(AREAS, lambda b: b.replace(
+        b"\ninnovation-entities,", b"\n\xef\xbb\xbfinnovation-entities,", 1)),
          [(AREAS, 3, "bom-inside")]),
     Case("cr-cr-lf", 32, edit_bytes(IND, lambda b: b.replace(b"\n", b"\r\r\n")), [(IND, 1, "line-ending")]),
-    Case("ctrl-z-at-end", 32, edit_bytes(IND, lambda b: b + b"\x1a"), [(IND, lines_in(IND), "control-in-file")]),
+    Case("ctrl-z-at-end", 32, edit_bytes(IND, lambda b: b + b"\x1a"),
+         [(IND, lines_in(IND), "control-in-file")]),
     cell("number-1e400", 32, "value", "1e400", "number-too-long"),
     cell("number-invisible-after", 32, "value", "49.3\u200f", "hidden-character"),
 ]
@@ -456,7 +465,8 @@ def test_the_build_refuses_each_case_and_changes_nothing(repo, pristine, case: C
         assert outcome.issues == [], [i.code for i in outcome.issues]
         assert case.later in outcome.stderr, outcome.stderr
     else:
-        found = sorted(((i.path, i.row, i.code) for i in outcome.issues), key=lambda i: (i[0], i[1] or 0, i[2]))
+        found = sorted(((i.path, i.row, i.code) for i in outcome.issues),
+                       key=lambda i: (i[0], i[1] or 0, i[2]))
         assert found == expected_issues(case), outcome.stderr
         for issue in outcome.issues:
             for lang in ("zh", "en"):

@@ -60,7 +60,8 @@ def test_pages_keep_links_to_other_sites_code_and_local_resources(text):
 
 
 def test_css_files_may_not_import_or_load_from_other_sites():
-    css = "body { color: red }\n@import url('https://fonts.example/x.css');\n.a { background: url(img/a.png) }\n"
+    css = ("body { color: red }\n@import url('https://fonts.example/x.css');\n"
+           ".a { background: url(img/a.png) }\n")
     assert [(i.row, i.code) for i in project.check_page_text(css, "x.css", markdown=False, css=True)] == [
         (2, "foreign-resource")]
 

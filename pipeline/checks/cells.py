@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import Any
 
 from ..report import ERROR, WARNING, Issue
@@ -37,7 +37,7 @@ from ..report import ERROR, WARNING, Issue
 # [0-9], not \d: \d also matches full-width digits, which must be caught.
 PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 MAX_NUMBER_DIGITS = 30  # more digits than any figure has; 2,000-digit numbers are refused
-LONG_NUMBER = re.compile(r"-?[0-9.]{%d,}" % (MAX_NUMBER_DIGITS + 2))
+LONG_NUMBER = re.compile(rf"-?[0-9.]{{{MAX_NUMBER_DIGITS + 2},}}")
 # Signs and forms a number may not take, with what it should be written as.
 NOT_FINITE = re.compile(r"[+-]?(s?nan|inf(inity)?)", re.IGNORECASE)
 LOOSE_NUMBER = re.compile(r"[+-]?([0-9_]+(\.[0-9_]*)?|\.[0-9_]+)")

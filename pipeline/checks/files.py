@@ -119,7 +119,7 @@ def cells_hidden(text: str) -> bool:
 def check_width(text: str, shown: str, max_columns: int) -> list[Issue]:
     """A line with too many commas and no quotes, refused before any CSV reader would build
     it (19 MB of commas is 19 million cells). Quoted lines are left to read_rows."""
-    wide = re.search(r"(?m)^(?:[^,\n]*,){%d}" % max_columns, text)
+    wide = re.search(rf"(?m)^(?:[^,\n]*,){{{max_columns}}}", text)
     if wide:
         start = wide.start()
         end = text.find("\n", start)

@@ -107,7 +107,8 @@ def _repeated_atoms(items: list[Any]) -> list[Any]:
     atoms = []
     for op, av in items:
         if op in REPEATS:
-            atoms += [i for i in _flatten(_items(av[2])) if i[0] not in REPEATS] + _repeated_atoms(_items(av[2]))
+            body = _items(av[2])
+            atoms += [i for i in _flatten(body) if i[0] not in REPEATS] + _repeated_atoms(body)
         elif op is C.SUBPATTERN:
             atoms += _repeated_atoms(_items(av[-1]))
     return atoms

@@ -71,7 +71,7 @@ def foreign(url: str) -> bool:
     if url.startswith("//"):
         return True
     scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", url)
-    return bool(scheme) and scheme.group(1).lower() != "data"
+    return scheme is not None and scheme.group(1).lower() != "data"
 
 
 # -- files -------------------------------------------------------------------------------------
@@ -187,7 +187,7 @@ def check_page_text(text: str, shown: str, markdown: bool = True, css: bool = Fa
         for event in EVENT_ATTR.finditer(attrs):
             add("page-event-handler", match.start(), event.group(1))
         values = {k.lower(): v.strip("\"'") for k, v in ATTR.findall(attrs)}
-        for key, value in values.items():
+        for value in values.values():
             if UNSAFE_SCHEME.match(value):
                 add("unsafe-url", match.start(), value)
         for key in RESOURCE_TAGS.get(name, ()):
@@ -331,12 +331,13 @@ def check_mkdocs(layout: Layout) -> list[Issue]:
             if isinstance(url, str) and (foreign(url) or UNSAFE_SCHEME.match(url)):
                 issues.append(Issue("config-foreign", shown, row=_line_of(text, url), value=url,
                                     params={"what": key}))
-    theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
-    font = theme.get("font")
-    if font not in (False, None):
-        issues.append(Issue("config-foreign", shown, row=_line_of(text, "font:"), value="Google Fonts",
-                            params={"what": "theme.font"}))
-    extra = config.get("extra") if isinstance(config.get("extra"), dict) else {}
+    theme: dict[str, Any] = config["theme"] if isinstance(config.get("theme"), dict) else {}
+    # Material loads its fonts from Google unless `font: false` (its default is Roboto).
+    if theme.get("name") == "material" and theme.get("font") is not False:
+        issues.append(Issue("config-foreign", shown,
+                            row=_line_of(text, "font:") or _line_of(text, "theme:"),
+                            value="Google Fonts", params={"what": "theme.font"}))
+    extra: dict[str, Any] = config["extra"] if isinstance(config.get("extra"), dict) else {}
     for where, holder in (("extra.analytics", extra), ("theme.analytics", theme),
                           ("google_analytics", config)):
         key = where.rsplit(".", 1)[-1]
