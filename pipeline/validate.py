@@ -199,7 +199,9 @@ def run(layout: Layout = REPO, targets: list[Path] | None = None, lang: str = "z
     everything = [d for d in load.discover(layout) if d.name not in refused]
     chosen = everything if targets is None else [load.dataset_for(layout, t) for t in targets]
     chosen_names = {d.name for d in chosen}
-    limits = _limits(layout)
+    package_outside = any(i.code == "file-outside" and i.path == layout.relative(layout.package_meta)
+                          for i in report.issues)
+    limits = dict(limits_.DEFAULTS) if package_outside else _limits(layout)
     prepared: dict[str, Prepared] = {}
     for dataset in {d.name: d for d in [*everything, *chosen]}.values():
         prep, issues = _prepare(layout, dataset, limits)

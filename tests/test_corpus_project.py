@@ -311,7 +311,7 @@ CASES: list[Case] = [
          [(AREAS_META, lines_in(AREAS_META) + 1, "descriptor-invalid")]),
     Case("csv-100000-columns", 30, edit(IND, lambda t: t.replace("\n", "," * 100_000 + "\n", 1)),
          [(IND, 1, "too-many-columns")]),
-    Case("rows-over-limit", 30, edit(PKG, lambda t: t.replace("limits:\n", "limits:\n  max_rows: 5\n", 1)),
+    Case("rows-over-limit", 30, edit(PKG, lambda t: re.sub(r"max_rows: *[0-9]+", "max_rows: 5", t, count=1)),
          [(f"datasets/{n}.csv", None, "too-many-rows")
           for n in ("indicators", "plan-categories", "plan-targets", "plan-tasks", "work-areas")]),
     Case("pattern-backtracking", 30, edit(IND_SCHEMA, lambda t: t.replace(

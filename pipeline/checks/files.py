@@ -119,11 +119,12 @@ def cells_hidden(text: str) -> bool:
 def check_width(text: str, shown: str, max_columns: int) -> list[Issue]:
     """A line with too many commas and no quotes, refused before any CSV reader would build
     it (19 MB of commas is 19 million cells). Quoted lines are left to read_rows."""
-    wide = re.search(rf"(?m)^(?:[^,\n]*,){{{max_columns}}}", text)
+    # Anchored at line starts (LF, CRLF or CR) and possessive: linear in the text's length.
+    wide = re.search(rf"(?<![^\r\n])(?:[^,\r\n]*+,){{{max_columns}}}", text)
     if wide:
-        start = wide.start()
-        end = text.find("\n", start)
-        line = text[start: end if end >= 0 else len(text)]
+        start = max(text.rfind("\n", 0, wide.start()), text.rfind("\r", 0, wide.start())) + 1
+        ends = [i for i in (text.find("\n", start), text.find("\r", start)) if i >= 0]
+        line = text[start: min(ends) if ends else len(text)]
         if '"' not in line:
             return [Issue("too-many-columns", shown, row=text.count("\n", 0, start) + 1,
                           params={"count": line.count(",") + 1, "limit": max_columns})]

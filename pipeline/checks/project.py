@@ -114,19 +114,30 @@ def check_files(layout: Layout) -> list[Issue]:
         if not (folder.exists() or folder.is_symlink()):
             continue
         why = _inside(folder, root)
+        if why and folder == layout.datasets:
+            # Each data file is reported with its dataset (path-outside); the package
+            # metadata that lives there is not read either.
+            if layout.package_meta.exists():
+                issues.append(_outside(layout, layout.package_meta, why))
+            continue
         if why:
             issues.append(_outside(layout, folder, why))
             continue
         for path in _walk(folder):
-            if path.suffix == ".csv" and folder == layout.datasets:
-                continue  # data files are checked with their dataset (path-outside)
-            if path in singles:
-                continue
+            if path in singles or _dataset_file(layout, path):
+                continue  # a dataset's own files are checked with it (path-outside)
             why = _inside(path, root) if path.is_symlink() else (
                 None if path.is_file() or path.is_dir() else "not a regular file")
             if why:
                 issues.append(_outside(layout, path, why))
     return issues
+
+
+def _dataset_file(layout: Layout, path: Path) -> bool:
+    """A dataset's CSV, metadata or schema: validate.py checks where those lead."""
+    if path.parent == layout.datasets:
+        return path.name.endswith((".csv", ".meta.yml"))
+    return path.parent == layout.schemas and path.name.endswith(".schema.yaml")
 
 
 def _outside(layout: Layout, path: Path, why: str) -> Issue:
