@@ -219,8 +219,8 @@ CATALOGUE: dict[str, Message] = {
         "Script in a page",
         "页面含有 {value}：页面中不能有 <script> 元素。",
         "The page has {value}: pages may not contain <script> elements.",
-        "删除脚本；图表用 [[chart:代码]] 占位符插入，网站的脚本只来自 web/ 目录。",
-        "Remove the script; charts are inserted with [[chart:ID]], and the site's scripts come only from web/.",
+        "删除脚本；图表用 chart 占位符插入，网站的脚本只来自 web/ 目录。",
+        "Remove the script; charts are inserted with the chart placeholder, and the site's scripts come only from web/.",
     ),
     "page-event-handler": M(
         "页面中有事件属性",
