@@ -115,10 +115,8 @@ def check_files(layout: Layout) -> list[Issue]:
             continue
         why = _inside(folder, root)
         if why and folder == layout.datasets:
-            # Each data file is reported with its dataset (path-outside); the package
-            # metadata that lives there is not read either.
-            if layout.package_meta.exists():
-                issues.append(_outside(layout, layout.package_meta, why))
+            # Each data file is reported with its dataset (path-outside), and the package
+            # metadata that lives there with the configuration files above.
             continue
         if why:
             issues.append(_outside(layout, folder, why))
