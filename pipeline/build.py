@@ -43,7 +43,8 @@ def source_title(layout: Layout) -> str:
     from . import load
 
     sources = load.package_meta(layout).get("sources") or []
-    if not sources or not sources[0].get("title"):
+    if not isinstance(sources, list) or not sources or not isinstance(sources[0], dict) \
+            or not sources[0].get("title"):
         raise BuildError("datasets/package.yml 缺少 sources[0].title（来源报告的标题）")
     return str(sources[0]["title"])
 
@@ -187,9 +188,16 @@ def _generate(layout: Layout, log=print) -> pages.Site:  # type: ignore[no-untyp
     except pages.PageError as exc:
         raise BuildError("页面中的占位符有误，网站没有更新：\n" + "\n".join(exc.problems)) from exc
     keep = set(site.written)
-    keep |= bundle(layout, out)
-    keep |= publish_data(layout, out, report, site)
-    keep |= share(layout, out, site, charts)
+    generated = (bundle(layout, out) | publish_data(layout, out, report, site)
+                 | share(layout, out, site, charts))
+    clash = sorted(keep & generated)
+    if clash:
+        raise BuildError("手写的文件与构建生成的文件同名，生成的文件会覆盖它，网站没有更新 / a "
+                         "hand-written file has the name of a generated one:\n"
+                         + "\n".join(f"  docs/{rel} ↔ 生成的 / generated {rel}" for rel in clash)
+                         + "\n修改方法 / fix: 给手写的文件换个名字或位置 / rename or move the "
+                         "hand-written file")
+    keep |= generated
     pages.prune(out, keep)
     log(f"页面已生成：{len(site.pages)} 页、{len(charts)} 个图表"
         f"（{time.perf_counter() - started:.1f} 秒）")

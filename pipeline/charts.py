@@ -39,12 +39,14 @@ from pyecharts import options as opts
 from pyecharts.charts import Bar, Line
 
 from . import figures as figs
+from . import limits as limits_
 from . import load
 from .paths import Layout
 
 YEAR_FIELDS = ("year", "plan_year", "baseline_year")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 KINDS = ("bar", "line", "target")
+MIN_HEIGHT = 120
 KIND_WORDS = {"bar": "柱状图", "line": "折线图", "target": "柱状图"}
 REQUIRED = {
     "bar": ("id", "type", "title", "unit", "where", "x", "y"),
@@ -110,6 +112,7 @@ def specs(layout: Layout) -> list[tuple[load.Dataset, dict[str, Any]]]:
     """Every chart spec of every dataset, checked for shape; ids must be unique."""
     found: list[tuple[load.Dataset, dict[str, Any]]] = []
     seen: dict[str, str] = {}
+    max_height = limits_.of(load.package_meta(layout))["max_chart_height"]
     for dataset in load.discover(layout):
         where = layout.relative(dataset.meta_path)
         declared = dataset.meta().get("charts") or []
@@ -119,7 +122,7 @@ def specs(layout: Layout) -> list[tuple[load.Dataset, dict[str, Any]]]:
             label = f"{where} 第{index}个图表"
             if not isinstance(spec, dict):
                 raise ChartError(f"{label}：应为键值对")
-            check_spec(spec, label)
+            check_spec(spec, label, max_height)
             if spec["id"] in seen:
                 raise ChartError(f"{label}：图表代码 {spec['id']!r} 与 {seen[spec['id']]} 重复")
             seen[spec["id"]] = label
@@ -127,7 +130,8 @@ def specs(layout: Layout) -> list[tuple[load.Dataset, dict[str, Any]]]:
     return found
 
 
-def check_spec(spec: dict[str, Any], label: str) -> None:
+def check_spec(spec: dict[str, Any], label: str, max_height: int = limits_.DEFAULTS["max_chart_height"]
+               ) -> None:
     kind = spec.get("type")
     if kind not in KINDS:
         raise ChartError(f"{label}：未知的图表类型 {kind!r}（可用：{'、'.join(KINDS)}）")
@@ -141,6 +145,12 @@ def check_spec(spec: dict[str, Any], label: str) -> None:
         raise ChartError(f"{label}：图表代码 {spec['id']!r} 只能用小写字母、数字和连字符")
     if "where" in spec and not isinstance(spec["where"], dict):
         raise ChartError(f"{label}：where 应为 字段: 值 的键值对")
+    height = spec.get("height")
+    if height is not None and (isinstance(height, bool) or not isinstance(height, int)
+                               or not MIN_HEIGHT <= height <= max_height):
+        raise ChartError(f"{label}：height 应为 {MIN_HEIGHT} 到 {max_height} 之间的整数（像素），"
+                         f"现在是 {height!r} / height must be a whole number of pixels from "
+                         f"{MIN_HEIGHT} to {max_height} (limits.max_chart_height in datasets/package.yml)")
 
 
 def select(rows: list[dict[str, Any]], where: dict[str, Any]) -> list[dict[str, Any]]:
@@ -390,7 +400,16 @@ def _column_title(x: str) -> str:
     return COLUMN_TITLES.get(x, x)
 
 
+# The project's chart limits (datasets/package.yml `limits:`), set by build_all for its run.
+_LIMITS: dict[str, int] = dict(limits_.DEFAULTS)
+
+
 def _height(spec: dict[str, Any], categories: int, series: int) -> int:
+    most = _LIMITS["max_chart_items"]
+    if categories * max(1, series) > most:
+        raise ChartError(f"图表 {spec.get('id')}：{categories} 个类别 × {max(1, series)} 个系列，"
+                         f"超过上限 {most}（datasets/package.yml 的 limits.max_chart_items）；"
+                         "请用 where 缩小范围")
     if spec.get("height"):
         return int(spec["height"])
     if spec.get("horizontal"):
@@ -402,6 +421,7 @@ def build_all(layout: Layout, data: figs.Figures, source_title: str) -> dict[str
     """Every chart of every dataset, by id (stable order: dataset name, then declared order)."""
     built: dict[str, Chart] = {}
     records: dict[str, list[dict[str, Any]]] = {}
+    _LIMITS.update(limits_.of(load.package_meta(layout)))
     for dataset, spec in specs(layout):
         try:
             if spec["type"] == "target":

@@ -348,7 +348,10 @@ def package_citation_apa(pkg: dict[str, Any], updated: datetime | None, url: str
 
 
 def formula_like(value: str) -> bool:
-    return value.startswith(FORMULA_START)
+    """Whether a spreadsheet would read the text as a formula (also after leading spaces or
+    line breaks, which Excel skips)."""
+    return value.startswith(FORMULA_START) or value.lstrip(" \t\r\n\u00a0\u3000").startswith(
+        FORMULA_START)
 
 
 # --------------------------------------------------------------------------- formats

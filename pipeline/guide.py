@@ -32,7 +32,8 @@ PLACEHOLDERS = {
     "part": "部分", "pattern": "格式", "prefix": "开头字符", "previous_year": "上一年",
     "previous": "上年总数", "qualifier": "限定词", "reference_file": "引用的表",
     "reference": "引用", "share_id": "比例指标", "stock": "总数指标", "flow": "净增数",
-    "whole": "总体",
+    "whole": "总体", "char": "字符", "looks_like": "相似的英文字母", "header_row": "表头所在行",
+    "extra": "多余行数", "what": "内容",
 }
 
 

@@ -29,7 +29,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import progress
+from . import limits as limits_
+from . import load, progress
 from .load import Dataset, discover
 from .paths import REPO, Layout
 
@@ -92,6 +93,23 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "en": "row {row} has {cells} cells, the header has {columns} columns",
         "fix": "检查该行是否多了逗号或少填了单元格；在 Excel 中删除表格右侧多余的内容。",
     },
+    "import-reason-unsafe": {
+        "zh": "修订原因不能这样写：{reason}",
+        "en": "the revision reason cannot be written like this: {reason}",
+        "fix": "用普通文字写修订原因，不要用尖括号 < >、模板符号 {{ }}、以 = + - @ 开头或写链接；"
+               "原因会在数据页面和下载文件中公开。",
+    },
+    "import-too-large": {
+        "zh": "文件过大：{what} {size} 字节，超过上限 {limit} 字节",
+        "en": "file too large: {what} is {size} bytes, over the limit of {limit}",
+        "fix": "确认选对了文件；确需导入更大的表格请联系维护人员调整 datasets/package.yml 的 limits。",
+    },
+    "import-too-many": {
+        "zh": "表格过大：超过 {limit} {what}",
+        "en": "sheet too large: more than {limit} {what}",
+        "fix": "删除表格中多余的行或列（如整列的公式、格式）；"
+               "确需更大请联系维护人员调整 datasets/package.yml 的 limits。",
+    },
     "import-reason-required": {
         "zh": "已发布的数字有修改（{count} 处），请用 --reason 说明修订原因",
         "en": "{count} published figure(s) change: give the reason with --reason",
@@ -144,23 +162,69 @@ class Sheet:
 
 
 def read_sheet(path: Path, *, sheet: str | None = None, dataset: str | None = None,
-               encoding: str | None = None) -> Sheet:
-    """Read an XLSX or CSV file into a Sheet; raise ImportProblem when it cannot be read."""
+               encoding: str | None = None, limits: dict[str, int] | None = None) -> Sheet:
+    """Read an XLSX or CSV file into a Sheet; raise ImportProblem when it cannot be read.
+
+    Sizes are checked before the file is read: the file itself, and for an XLSX
+    what it unpacks to (from the archive's directory); rows and columns while reading.
+    """
+    limits = limits or dict(limits_.DEFAULTS)
     if not path.is_file():
         raise ImportProblem("import-file-missing", path=str(path))
     suffix = path.suffix.lower()
+    size = path.stat().st_size
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, sheet, dataset)
+        if size > limits["max_xlsx_bytes"]:
+            raise ImportProblem("import-too-large", what=path.name, size=size,
+                                limit=limits["max_xlsx_bytes"])
+        return _read_xlsx(path, sheet, dataset, limits)
     if suffix in (".csv", ".txt"):
-        return _read_csv(path.read_bytes(), encoding)
+        if size > limits["max_file_bytes"]:
+            raise ImportProblem("import-too-large", what=path.name, size=size,
+                                limit=limits["max_file_bytes"])
+        result = _read_csv(path.read_bytes(), encoding, limits)
+        return result
     raise ImportProblem("import-format", suffix=suffix or "（无扩展名）")
 
 
-def _read_xlsx(path: Path, sheet: str | None, dataset: str | None) -> Sheet:
+def _check_unpacked(path: Path, limit: int) -> None:
+    """Refuse an XLSX whose parts unpack to more than `limit` bytes (a "zip bomb")."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportProblem("import-xlsx-unreadable", reason=str(exc) or type(exc).__name__) from exc
+    if unpacked > limit:
+        raise ImportProblem("import-too-large", what=f"{path.name}（解压后 / unpacked）", size=unpacked,
+                            limit=limit)
+
+
+def _bounded_rows(rows: Any, limits: dict[str, int]) -> list[list[Any]]:
+    """Rows of a sheet, refusing more rows or columns than the limits allow (as they come)."""
+    kept: list[list[Any]] = []
+    for row in rows:
+        row = list(row)
+        width = len(row)
+        while width and _blank(row[width - 1]):
+            width -= 1
+        if width > limits["max_columns"]:
+            raise ImportProblem("import-too-many", limit=limits["max_columns"], what="列 / columns")
+        kept.append(row)
+        if len(kept) > limits["max_rows"] + 1:
+            raise ImportProblem("import-too-many", limit=limits["max_rows"], what="行 / rows")
+    return kept
+
+
+def _read_xlsx(path: Path, sheet: str | None, dataset: str | None,
+               limits: dict[str, int] | None = None) -> Sheet:
     import zipfile
 
     from openpyxl import load_workbook
 
+    limits = limits or dict(limits_.DEFAULTS)
+    _check_unpacked(path, limits["max_xlsx_uncompressed_bytes"])
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -178,7 +242,10 @@ def _read_xlsx(path: Path, sheet: str | None, dataset: str | None) -> Sheet:
             ws = book[DATA_SHEET]
         else:
             ws = book[names[0]]
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        width = limits["max_columns"] + 50  # trailing blank cells are allowed, within reason
+        rows = _bounded_rows(ws.iter_rows(values_only=True, max_col=width), limits)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise ImportProblem("import-xlsx-unreadable", reason=str(exc) or type(exc).__name__) from exc
     finally:
         book.close()
     return _split(rows)
@@ -200,13 +267,14 @@ def detect_encoding(data: bytes) -> str:
 ENCODING_NAMES = {"utf-8-sig": "UTF-8（带 BOM）", "utf-8": "UTF-8", "gb18030": "GBK/GB18030"}
 
 
-def _read_csv(data: bytes, encoding: str | None) -> Sheet:
+def _read_csv(data: bytes, encoding: str | None, limits: dict[str, int] | None = None) -> Sheet:
     enc = encoding or detect_encoding(data)
     try:
         text = data.decode(enc)
     except (UnicodeDecodeError, LookupError) as exc:
         raise ImportProblem("import-encoding") from exc
-    rows: list[list[Any]] = list(csv.reader(io.StringIO(text, newline=""), strict=False))
+    rows = _bounded_rows(csv.reader(io.StringIO(text, newline=""), strict=False),
+                         limits or dict(limits_.DEFAULTS))
     result = _split(rows)
     result.encoding = enc
     if enc != "utf-8":
@@ -482,8 +550,14 @@ def describe(d: Diff, lang: str = "zh", limit: int = 200) -> str:
 # --------------------------------------------------------------------------- validating
 
 
-def validate_text(layout: Layout, name: str, text: str, lang: str = "zh") -> tuple[bool, str]:
-    """Validate the would-be CSV on a temporary copy of the project; (valid, report text)."""
+def validate_text(layout: Layout, name: str, text: str, lang: str = "zh",
+                  also: dict[str, bytes] | None = None) -> tuple[bool, str]:
+    """Validate the would-be CSV on a temporary copy of the project; (valid, report text).
+
+    `also` holds the other datasets the import would write (name -> CSV bytes: the
+    revisions log), validated in the same run, so that nothing is written unless
+    everything that would be written is valid.
+    """
     with tempfile.TemporaryDirectory(prefix="import-") as tmp:
         root = Path(tmp)
         shutil.copytree(layout.datasets, root / layout.datasets.name)
@@ -493,10 +567,39 @@ def validate_text(layout: Layout, name: str, text: str, lang: str = "zh") -> tup
             shutil.copy2(layout.descriptor, root / layout.descriptor.name)
         copy = Layout(root)
         copy.csv(name).write_bytes(text.encode("utf-8"))
+        for other, data in (also or {}).items():
+            copy.csv(other).write_bytes(data)
         from .validate import run
 
-        report = run(copy, targets=[copy.csv(name)], lang=lang)
+        targets = [copy.csv(name)] + [copy.csv(other) for other in also or {}]
+        report = run(copy, targets=targets, lang=lang)
         return bool(report.valid), report.render("text", lang=lang)
+
+
+def write_all(files: dict[Path, bytes]) -> None:
+    """Write several files all or nothing: each goes to a temporary file beside it first,
+    then every one is renamed into place; if a rename fails, those done are put back."""
+    staged: list[tuple[Path, Path]] = []
+    done: list[tuple[Path, bytes | None]] = []
+    try:
+        for path, data in files.items():
+            temp = path.with_name(f".{path.name}.importing")
+            temp.write_bytes(data)
+            staged.append((temp, path))
+        for temp, path in staged:
+            before = path.read_bytes() if path.exists() else None
+            temp.replace(path)
+            done.append((path, before))
+    except BaseException:
+        for path, before in reversed(done):
+            if before is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(before)
+        raise
+    finally:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
 
 
 # --------------------------------------------------------------------------- the command
@@ -516,6 +619,16 @@ def import_file(layout: Layout, path: Path, name: str, *, dry_run: bool = False,
     def say(text: str) -> None:
         print(text, file=out)
 
+    if reason is not None:
+        from . import revisions
+
+        problem_text = revisions.reason_problem(reason)
+        if problem_text:
+            refusal = ImportProblem("import-reason-unsafe", reason=problem_text)
+            say(f"✗ {refusal.message(lang)}  [{refusal.code}]")
+            say(f"  怎么改：{refusal.fix()}" if zh else f"  fix: {refusal.fix()}")
+            say("  没有写入任何文件。" if zh else "  nothing was written.")
+            return 1
     dataset = find_dataset(layout, name)
     if dataset is None:
         known = "、".join(d.name for d in discover(layout))
@@ -523,14 +636,25 @@ def import_file(layout: Layout, path: Path, name: str, *, dry_run: bool = False,
             else f"no dataset {name} (found: {known})")
         return 2
     try:
+        try:
+            limits = limits_.of(load.package_meta(layout))
+        except load.DescriptorError:
+            limits = dict(limits_.DEFAULTS)
         with progress.step("读取文件" if zh else "reading"):
-            raw = read_sheet(path, sheet=sheet, dataset=name, encoding=encoding)
+            raw = read_sheet(path, sheet=sheet, dataset=name, encoding=encoding, limits=limits)
         schema = dataset.schema()
         current = read_current(dataset.csv)
         rows, notes = normalise(raw, schema, current)
     except ImportProblem as problem:
         say(f"✗ {path.name}：{problem.message(lang)}  [{problem.code}]")
         say(f"  怎么改：{problem.fix()}" if zh else f"  fix: {problem.fix()}")
+        return 1
+    except (load.DescriptorError, UnicodeDecodeError, csv.Error, OSError) as exc:
+        where = layout.relative(exc.path) if isinstance(exc, load.DescriptorError) else ""
+        say(f"✗ 无法读取数据集 {name} 的现有文件 {where}：{exc}" if zh
+            else f"✗ cannot read the current files of {name} {where}: {exc}")
+        say("  怎么改：先运行 python -m pipeline validate，按提示修正后再导入。" if zh
+            else "  fix: run python -m pipeline validate and fix what it reports, then import again.")
         return 1
 
     names = [f["name"] for f in schema.get("fields", [])]
@@ -543,17 +667,21 @@ def import_file(layout: Layout, path: Path, name: str, *, dry_run: bool = False,
     say(describe(changes, lang))
 
     unchanged = dataset.csv.exists() and dataset.csv.read_bytes() == text.encode("utf-8")
+    from . import revisions
+
+    figures = revisions.figure_changes(dataset, schema, changes)
+    # Everything the import would write is validated before anything is written.
+    also: dict[str, bytes] = {}
+    if figures and reason and not unchanged:
+        also[revisions.NAME], _ = revisions.render(layout, figures, reason=reason)
     with progress.step("校验" if zh else "validating"):
-        valid, report = validate_text(layout, name, text, lang)
+        valid, report = validate_text(layout, name, text, lang, also=also)
     if not valid:
         say(report)
         say("✗ 数据未通过校验，没有写入任何文件。" if zh
             else "✗ the data is invalid; nothing was written.")
         return 1
 
-    from . import revisions
-
-    figures = revisions.figure_changes(dataset, schema, changes)
     if figures and not reason and dry_run:
         say(f"  注意：改动了 {len(figures)} 处已发布的数字，正式写入时要用 --reason 说明原因。"
             if zh else f"  note: {len(figures)} published figure(s) change; "
@@ -573,9 +701,17 @@ def import_file(layout: Layout, path: Path, name: str, *, dry_run: bool = False,
     if dry_run:
         say("✓ 校验通过（试运行，没有写入）。" if zh else "✓ valid (dry run, nothing written).")
         return 0
-    dataset.csv.write_bytes(text.encode("utf-8"))
-    if figures and reason:
-        revisions.append(layout, figures, reason=reason)
+    writes = {dataset.csv: text.encode("utf-8")}
+    log_created = False
+    if also:
+        log_created = not layout.csv(revisions.NAME).exists()
+        writes[layout.csv(revisions.NAME)] = also[revisions.NAME]
+    write_all(writes)
+    if log_created and layout.descriptor.exists():
+        from . import package  # the log became a dataset: datapackage.json lists it from now on
+
+        package.write(layout)
+    if also:
         say(f"  已记入修订记录 {len(figures)} 处" if zh
             else f"  {len(figures)} revision(s) recorded")
     target = layout.relative(dataset.csv)

@@ -59,7 +59,52 @@ def discover(layout: Layout) -> list[Dataset]:
 
 
 # libyaml's safe loader when PyYAML has it (about ten times faster), else the pure-Python one.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# A descriptor is a few kilobytes; anything far bigger is a mistake, refused before parsing.
+MAX_YAML_BYTES = 5_000_000
+
+
+class SAFE_LOADER(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader with plain values only: dates stay text as written, no binary."""
+
+
+def _as_text(loader: Any, node: Any) -> str:
+    return str(loader.construct_scalar(node))
+
+
+def _binary(loader: Any, node: Any) -> str:
+    raise yaml.constructor.ConstructorError(
+        None, None, "binary values (!!binary) are not allowed", node.start_mark
+    )
+
+
+SAFE_LOADER.add_constructor("tag:yaml.org,2002:timestamp", _as_text)
+SAFE_LOADER.add_constructor("tag:yaml.org,2002:binary", _binary)
+
+
+def parse_yaml(text: str, path: Path) -> Any:
+    """Parse YAML text safely: aliases (`*name`) are refused before anything is built.
+
+    An alias can repeat a node any number of times ("billion laughs"), so a few
+    hundred bytes could expand to gigabytes; descriptors never need them.
+    Raises DescriptorError with the line.
+    """
+    try:
+        for event in yaml.parse(text, Loader=_BASE_LOADER):
+            if isinstance(event, yaml.AliasEvent):
+                raise DescriptorError(
+                    path, event.start_mark.line + 1,
+                    "YAML aliases (*name) are not allowed; write the value out in full",
+                )
+        return yaml.load(text, Loader=SAFE_LOADER)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DescriptorError(path, line, problem) from exc
+    except (ValueError, OverflowError, RecursionError) as exc:  # e.g. a date that does not exist
+        raise DescriptorError(path, None, str(exc) or type(exc).__name__) from exc
 
 
 def read_yaml(path: Path, *, required: bool) -> dict[str, Any]:
@@ -69,14 +114,15 @@ def read_yaml(path: Path, *, required: bool) -> dict[str, Any]:
             raise DescriptorError(path, None, "missing")
         return {}
     try:
-        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=SAFE_LOADER)
+        if not path.is_file():
+            raise DescriptorError(path, None, "not a regular file")
+        if path.stat().st_size > MAX_YAML_BYTES:
+            raise DescriptorError(path, None, f"larger than {MAX_YAML_BYTES} bytes")
+        data = parse_yaml(path.read_text(encoding="utf-8-sig"), path)
     except UnicodeDecodeError as exc:
         raise DescriptorError(path, None, f"not UTF-8: {exc.reason}") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise DescriptorError(path, line, problem) from exc
+    except OSError as exc:  # a symlink loop, a folder, no permission
+        raise DescriptorError(path, None, exc.strerror or str(exc)) from exc
     if data is None and not required:
         return {}
     if not isinstance(data, dict):
@@ -153,6 +199,8 @@ def read_records(dataset: Dataset) -> list[dict[str, Any]]:
 def plain(value: Any) -> Any:
     """Decimal -> int when written without a fraction ("142"), else float ("49.3")."""
     if isinstance(value, Decimal):
+        if not value.is_finite():  # NaN or Infinity: refused by validation, never a crash here
+            return str(value)
         exponent = value.as_tuple().exponent
         return int(value) if isinstance(exponent, int) and exponent >= 0 else float(value)
     return value

@@ -84,6 +84,68 @@ CATALOGUE: dict[str, Message] = {
         "Check for pasted bulk content; if the file really is this large, ask a maintainer to raise "
         "the limit in datasets/package.yml.",
     ),
+    "bom-inside": M(
+        "文件中间有 BOM",
+        "Byte order mark inside the file",
+        "第 {row} 行含有字节顺序标记（BOM，U+FEFF）；BOM 只能出现在文件最开头，通常是两个文件被拼接在一起了。",
+        "Line {row} has a byte order mark (BOM, U+FEFF); a BOM may only be the first bytes of a "
+        "file, and one inside usually means two files were joined.",
+        "在 Excel 中打开并另存为“CSV UTF-8（逗号分隔）(*.csv)”，或用文本编辑器删除该行中的 BOM。",
+        'Open it in Excel and Save As "CSV UTF-8 (Comma delimited)", or delete the BOM on that '
+        "line in a text editor.",
+    ),
+    "line-ending": M(
+        "行尾符号错误",
+        "Broken line endings",
+        "第 {row} 行以 CR CR LF 结尾（换行被转换了两次），会被读成多出来的空行。",
+        "Line {row} ends with CR CR LF (line ends converted twice), which reads as extra blank lines.",
+        "用文本编辑器把换行统一为 LF 或 CRLF 后保存，或在 Excel 中重新另存为“CSV UTF-8（逗号分隔）”。",
+        'Convert the line ends to LF or CRLF in a text editor, or Save As "CSV UTF-8 (Comma '
+        'delimited)" from Excel again.',
+    ),
+    "control-in-file": M(
+        "文件中有控制字符",
+        "Control character in the file",
+        "第 {row} 行有控制字符 {char}（如 Ctrl-Z 是旧 DOS 程序的文件结束标记），它不属于任何单元格。",
+        "Line {row} has the control character {char} (Ctrl-Z, for instance, is an old DOS "
+        "end-of-file mark) outside any cell.",
+        "用文本编辑器删除该字符后保存，或在 Excel 中重新另存为“CSV UTF-8（逗号分隔）”。",
+        'Delete the character in a text editor, or Save As "CSV UTF-8 (Comma delimited)" from Excel again.',
+    ),
+    "header-not-first": M(
+        "表头不在第一行",
+        "Header is not the first line",
+        "表头必须是文件的第一行；第一行是 {value}，规定的表头在第 {header_row} 行。",
+        "The header must be the first line; line 1 is {value}, and the expected header is on line {header_row}.",
+        "删除表头上方的 {extra} 行（标题、说明或空行），使第一行就是：{expected}。",
+        "Delete the {extra} line(s) above the header (titles, notes or blank lines) so that line 1 is: {expected}.",
+    ),
+    "header-whitespace": M(
+        "列名有空格",
+        "Spaces around a column name",
+        "第 {column_number} 列的列名 {value} 开头或结尾有空格或不可见字符。",
+        "Column {column_number} is named {value}, with spaces or invisible characters around it.",
+        "把列名改成 {expected_label}（不带空格）。",
+        "Rename the column {expected_label}, without spaces.",
+    ),
+    "too-many-columns": M(
+        "列数过多",
+        "Too many columns",
+        "第 {row} 行有 {count} 列，超过上限 {limit} 列。",
+        "Line {row} has {count} columns, over the limit of {limit}.",
+        "检查是否误粘贴了大量逗号；确需更多列请联系维护人员调整 datasets/package.yml 的 limits。",
+        "Check for pasted commas; if the table really is this wide, ask a maintainer to raise "
+        "limits in datasets/package.yml.",
+    ),
+    "too-many-rows": M(
+        "行数过多",
+        "Too many rows",
+        "文件超过 {limit} 行数据。",
+        "The file has more than {limit} data rows.",
+        "检查是否误粘贴了重复内容；确需更多行请联系维护人员调整 datasets/package.yml 的 limits。",
+        "Check for pasted repeats; if the table really is this long, ask a maintainer to raise "
+        "limits in datasets/package.yml.",
+    ),
     "path-outside": M(
         "路径不在数据目录内",
         "Path outside the datasets folder",
@@ -133,6 +195,100 @@ CATALOGUE: dict[str, Message] = {
         "datapackage.json does not match the datasets, schemas or metadata.",
         "运行 python -m pipeline package 重新生成，并一起提交。",
         "Run python -m pipeline package to regenerate it and commit it too.",
+    ),
+    # --- the project around the data: files, pages, configuration, names ----------------
+    "file-outside": M(
+        "文件指向仓库之外",
+        "File outside the repository",
+        "{value} 指向仓库之外或无法解析（{reason}）。",
+        "{value} points outside the repository or cannot be resolved ({reason}).",
+        "把文件本身（不是链接或快捷方式）放进仓库；指向仓库外的符号链接会把外部文件发布出去。",
+        "Put the file itself, not a link, in the repository; a link that leads outside would "
+        "publish whatever it points to.",
+    ),
+    "file-unreadable": M(
+        "页面或配置无法读取",
+        "Page or configuration unreadable",
+        "无法读取该文件：{reason}。",
+        "The file cannot be read: {reason}.",
+        "用文本编辑器把文件另存为 UTF-8 编码；开头的 --- 之间须是正确的 YAML。",
+        "Save the file as UTF-8 in a text editor; what stands between the opening --- lines must be valid YAML.",
+    ),
+    "page-script": M(
+        "页面中有脚本",
+        "Script in a page",
+        "页面含有 {value}：页面中不能有 <script> 元素。",
+        "The page has {value}: pages may not contain <script> elements.",
+        "删除脚本；图表用 chart 占位符插入，网站的脚本只来自 web/ 目录。",
+        "Remove the script; charts are inserted with the chart placeholder, and the site's scripts come only from web/.",
+    ),
+    "page-event-handler": M(
+        "页面中有事件属性",
+        "Event handler attribute in a page",
+        "页面含有事件属性 {value}（如 onclick、onerror），它会在浏览器中运行脚本。",
+        "The page has the event handler attribute {value} (such as onclick or onerror), which runs script in the browser.",
+        "删除该属性。",
+        "Remove the attribute.",
+    ),
+    "unsafe-url": M(
+        "不安全的链接地址",
+        "Unsafe URL",
+        "{value} 是会执行脚本的地址（javascript:、vbscript: 或 data:text/html）。",
+        "{value} is an address that runs script (javascript:, vbscript: or data:text/html).",
+        "改为 https:// 开头的网址或站内的相对路径。",
+        "Use an https:// address or a relative path inside the site.",
+    ),
+    "foreign-resource": M(
+        "页面从其他网站加载资源",
+        "Resource loaded from another site",
+        "页面从其他网站加载 {value}（{what}）；网站必须自成一体，不向第三方发出请求。",
+        "The page loads {value} ({what}) from another site; the site must be self-contained and "
+        "make no third-party requests.",
+        "把文件下载后放进 docs/assets/，再用相对路径引用；指向其他网站的普通链接 <a href> 不受限制。",
+        "Download the file into docs/assets/ and use a relative path; plain links (<a href>) to "
+        "other sites stay allowed.",
+    ),
+    "config-foreign": M(
+        "配置从其他网站加载脚本或样式",
+        "Configuration loads from another site",
+        "mkdocs.yml 的 {what} 引用了其他网站的 {value}。",
+        "mkdocs.yml's {what} refers to {value} on another site.",
+        "只引用 docs/assets/ 下的文件（相对路径）；网站不向第三方发出请求。",
+        "Refer only to files under docs/assets/ (relative paths); the site makes no third-party requests.",
+    ),
+    "config-analytics": M(
+        "配置启用了统计分析",
+        "Analytics in the configuration",
+        "mkdocs.yml 的 {what} 启用了网站统计分析（会向第三方发送访客信息）。",
+        "mkdocs.yml's {what} turns on analytics, which sends visitors' data to a third party.",
+        "删除 {what}；本网站不使用第三方统计。",
+        "Remove {what}; the site uses no third-party analytics.",
+    ),
+    "limits-invalid": M(
+        "上限设置有误",
+        "Broken limit",
+        "datasets/package.yml 的 limits.{key} 是 {value}，{reason}。",
+        "limits.{key} in datasets/package.yml is {value}: {reason}.",
+        "写成正整数，例如 {example}；可用的上限：{allowed}。",
+        "Write a positive whole number such as {example}; the limits are: {allowed}.",
+    ),
+    "name-invalid": M(
+        "数据集名称不合规",
+        "Invalid dataset name",
+        "数据集名称 {value} 不合规：只能用小写英文字母、数字和连字符（如 plan-targets）。",
+        "The dataset name {value} is not allowed: use lowercase ASCII letters, digits and hyphens "
+        "only (such as plan-targets).",
+        "把 CSV、表结构和元数据文件一起改名，例如 {normalised}。",
+        "Rename the CSV, its schema and its metadata together, for instance to {normalised}.",
+    ),
+    "name-reserved": M(
+        "数据集名称被保留",
+        "Reserved dataset name",
+        "数据集名称 {value} 是网站保留的名称（{allowed}），发布时会覆盖网站自己的文件。",
+        "The dataset name {value} is reserved by the site ({allowed}); publishing it would "
+        "overwrite one of the site's own files.",
+        "换一个名称，例如 {value}-data，并把三个文件一起改名。",
+        "Choose another name, such as {value}-data, and rename all three files.",
     ),
     # --- header and rows -----------------------------------------------------------------
     "duplicate-label": M(
@@ -291,6 +447,51 @@ CATALOGUE: dict[str, Message] = {
         "Column {column} has a javascript: link in {value}.",
         "删除该链接；数据中不应包含脚本链接。",
         "Remove the link; data must not contain script links.",
+    ),
+    "hidden-character": M(
+        "控制字符或隐藏字符",
+        "Control or hidden character",
+        "{column} 列的值 {value} 含有看不见的字符 {char}（控制字符、文字方向控制符、换行分隔符或填充字符）。",
+        "Column {column} has the hidden character {char} in {value} (a control, bidi, "
+        "line-separator or filler character).",
+        "重新手工输入这个单元格，不要从网页或其他软件粘贴；去掉后应为：{normalised}。",
+        "Retype the cell instead of pasting it; without the character it reads: {normalised}.",
+    ),
+    "lookalike-character": M(
+        "形似字母",
+        "Look-alike letter",
+        "{column} 列的代码 {value} 含有 {char}，它看起来像英文字母“{looks_like}”，但不是同一个字符。",
+        'Column {column} has the code {value} with {char}, which looks like the Latin letter '
+        '"{looks_like}" but is a different character.',
+        "用英文输入法重新输入这个代码：{normalised}。",
+        "Retype the code with an English keyboard layout: {normalised}.",
+    ),
+    "number-format": M(
+        "数字写法不规范",
+        "Number not in plain form",
+        "{column} 列的值 {value} 不是规范的数字写法（只能用半角数字 0-9、可选的负号和小数点，"
+        "不能有正号、下划线、省略整数部分的小数或其他文字的数字）。",
+        "Column {column} has {value}, which is not a plain number (ASCII digits 0-9 with an "
+        "optional minus sign and decimal part; no plus sign, underscore, bare decimal point or "
+        "digits of other scripts).",
+        "改写为：{normalised}。",
+        "Write it as: {normalised}.",
+    ),
+    "number-not-finite": M(
+        "不是有限的数字",
+        "Not a finite number",
+        "{column} 列的值 {value} 表示“非数字”或“无穷大”，不是一个数字。",
+        "Column {column} has {value}, which means not-a-number or infinity, not a figure.",
+        "填写实际数字；数字未知时留空。",
+        "Enter the actual figure; leave the cell empty when it is unknown.",
+    ),
+    "number-too-long": M(
+        "数字位数过多",
+        "Number with too many digits",
+        "{column} 列的数字 {value} 有 {length} 位，超过上限 {limit} 位。",
+        "Column {column} has a number of {length} digits, over the limit of {limit}.",
+        "检查是否误粘贴或多打了数字；统计数字不会有这么多位。",
+        "Check for pasted or repeated digits; no figure has that many.",
     ),
     "cell-too-long": M(
         "单元格过长",

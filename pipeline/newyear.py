@@ -334,6 +334,14 @@ def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
     if not 2000 <= args.year <= 2100:
         print(f"年份不对：{args.year}", file=sys.stderr)
         return 2
+    from .validate import run
+
+    report = run(layout)
+    if not report.valid:  # a new edition starts from data that is valid as it stands
+        sys.stdout.write(report.render("text"))
+        print("✗ 现有数据未通过校验：先按上面的提示修正，再准备新一年 / fix the data first",
+              file=sys.stderr)
+        return 1
     try:
         result = scaffold(layout, args.year, args.out)
     except AlreadyThere as exc:

@@ -19,6 +19,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from . import load
+
+    try:
+        return _run(args)
+    except load.DescriptorError as exc:
+        print(f"{REPO.relative(exc.path)}:{exc.line or ''}: {exc.reason}\n"
+              "datapackage.json 没有更新：先修正上面的文件（python -m pipeline validate 会说明怎么改）"
+              " / fix the file above first", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.check:
         current = REPO.descriptor.read_text(encoding="utf-8") if REPO.descriptor.exists() else ""
         cited = REPO.citation.read_text(encoding="utf-8") if REPO.citation.exists() else ""

@@ -46,9 +46,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from . import figures as figs
+from . import load
 from .charts import Chart
 
 DIRECTIVE = re.compile(r"\[\[([^\[\]\n]*)\]\]")
@@ -56,6 +55,8 @@ ESCAPED = re.compile(r"\\(\[\[[^\[\]\n]*\]\])")  # \[[fig:x]] shows the placehol
 BLOCKS = ("chart", "cards", "figures", "targets", "tasks")
 INLINE = ("fig", "name", "target", "count", "edition", "source", "link")
 EDITION_DIR = re.compile(r"^(\d{4})$")
+FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 CHINESE_NUMERALS = "〇一二三四五六七八九十"
 
 
@@ -120,14 +121,21 @@ class Page:
         return stem + "/"
 
 
-def split_front_matter(text: str) -> tuple[dict[str, Any], int]:
-    """Front matter (YAML between --- lines) and the line its body starts on."""
+def split_front_matter(text: str, path: Path | None = None) -> tuple[dict[str, Any], int]:
+    """Front matter (YAML between --- lines) and the line its body starts on.
+
+    Raises PageError (file and line) when the front matter is not valid YAML.
+    """
     if not text.startswith("---\n"):
         return {}, 1
     end = text.find("\n---\n", 4)
     if end < 0:
         return {}, 1
-    meta = yaml.safe_load(text[4:end]) or {}
+    try:
+        meta = load.parse_yaml(text[4:end], path or Path("page.md")) or {}
+    except load.DescriptorError as exc:
+        where = f"{path}:{(exc.line or 0) + 1}" if path else "front matter"
+        raise PageError([f"{where}: 页面开头的 front matter 不是正确的 YAML：{exc.reason}"]) from exc
     if not isinstance(meta, dict):
         meta = {}
     return meta, text[: end + 5].count("\n") + 1
@@ -135,11 +143,24 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], int]:
 
 def read_pages(docs: Path) -> list[Page]:
     pages = []
+    problems = []
     for path in sorted(docs.rglob("*.md")):
         rel = path.relative_to(docs).as_posix()
-        text = path.read_text(encoding="utf-8-sig")
-        meta, start = split_front_matter(text)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+            meta, start = split_front_matter(text, Path("docs") / rel)
+        except UnicodeDecodeError:
+            problems.append(f"docs/{rel}: 页面不是 UTF-8 编码（可能存成了 GBK），请另存为 UTF-8")
+            continue
+        except OSError as exc:
+            problems.append(f"docs/{rel}: 无法读取：{exc.strerror or exc}")
+            continue
+        except PageError as exc:
+            problems += exc.problems
+            continue
         pages.append(Page(rel, text, meta, start))
+    if problems:
+        raise PageError(problems)
     return pages
 
 
@@ -424,9 +445,20 @@ def expand(page: Page, site: Site) -> tuple[str, list[str]]:
     lines = page.text.split("\n")
     directives = {m.group(1).strip() for m in DIRECTIVE.finditer(page.text)}
     out = []
+    fence: str | None = None
+    charts_here: dict[str, int] = {}
     for number, line in enumerate(lines, start=1):
         if number < page.body_start:
             out.append(line)
+            continue
+        # Inside a fenced code block a placeholder is shown as written, never expanded.
+        opening = FENCE.match(line)
+        if fence is not None or opening:
+            if fence is None and opening:
+                fence = opening.group(1)[0] * 3
+            elif fence is not None and line.strip().startswith(fence):
+                fence = None
+            out.append(ESCAPED.sub(r"\1", line))  # \[[...]] written before this rule still reads the same
             continue
         stripped = line.strip()
         whole = DIRECTIVE.fullmatch(stripped)
@@ -434,15 +466,25 @@ def expand(page: Page, site: Site) -> tuple[str, list[str]]:
             kind, _, arg = whole.group(1).strip().partition(":")
             if kind in BLOCKS:
                 try:
+                    if kind == "chart" and arg.strip() in charts_here:
+                        raise figs.FigureError(
+                            f"图表 {arg.strip()!r} 已在第 {charts_here[arg.strip()]} 行放过，"
+                            "同一页上只能出现一次")
                     out.append("\n" + block(kind, arg.strip(), page, site, directives) + "\n")
                     if kind == "chart":
+                        charts_here[arg.strip()] = number
                         site.chart_pages.setdefault(arg.strip(), page)
                 except (figs.FigureError, ValueError) as exc:
                     problems.append(f"docs/{page.rel}:{number}: [[{whole.group(1)}]]：{exc}")
                     out.append(line)
                 continue
 
-        def fill(match: re.Match[str], number: int = number, line: str = line) -> str:
+        code_spans = [m.span() for m in INLINE_CODE.finditer(line)]
+
+        def fill(match: re.Match[str], number: int = number, line: str = line,
+                 code_spans: list[tuple[int, int]] = code_spans) -> str:
+            if any(a <= match.start() < b for a, b in code_spans):
+                return match.group(0)  # inside `code`: shown as written
             if match.start() > 0 and line[match.start() - 1] == "\\":
                 return match.group(0)  # escaped: kept as written, backslash removed below
             kind, _, arg = match.group(1).strip().partition(":")

@@ -17,7 +17,8 @@ from .messages import CATALOGUE
 ERROR = "error"
 WARNING = "warning"
 
-_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00a0", "\u3000"}
+_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00a0", "\u3000",
+              "\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}  # and the filler characters
 
 
 def show(value: Any, limit: int = 60) -> str:

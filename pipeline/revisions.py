@@ -90,9 +90,38 @@ def read(layout: Layout) -> list[Revision]:
     return [Revision(**{k: (r.get(k) or "") for k in FIELDS}) for r in rows]
 
 
-def append(layout: Layout, new: list[Revision], *, reason: str,
-           date: dt.date | None = None) -> list[Revision]:
-    """Add revisions (dated today unless given) to the log; write the canonical CSV."""
+def reason_problem(reason: str) -> str | None:
+    """Why a revision reason cannot be published as it is (None when it can).
+
+    The reason is shown on the dataset pages and in every download, like any other
+    strict text cell: no markup, template syntax, formula start, script link or
+    hidden character. Returns the problem in Chinese and English.
+    """
+    from .checks import cells
+
+    text = reason.strip()
+    if not text:
+        return "修订原因为空 / the reason is empty"
+    if cells.formula_start(text) is not None:
+        return (f"修订原因以“{text[0]}”开头，会被电子表格当作公式 / the reason starts with "
+                f"{text[0]!r} and would run as a spreadsheet formula")
+    if "<" in text or ">" in text:
+        return "修订原因含有 < 或 >（网页代码）/ the reason has < or > (markup)"
+    if cells.TEMPLATE.search(text):
+        return "修订原因含有 {{ 或 {% 之类的模板语法 / the reason has template syntax such as {{ or {%"
+    if cells.JS_LINK.search(text):
+        return "修订原因含有 javascript: 链接 / the reason has a javascript: link"
+    hidden = cells.HIDDEN_OR_BREAK.search(text) or cells.INVISIBLE.search(text)
+    if hidden:
+        return (f"修订原因含有看不见的字符 {cells.char_name(hidden.group())} / the reason has the "
+                f"hidden character {cells.char_name(hidden.group())}")
+    return None
+
+
+def render(layout: Layout, new: list[Revision], *, reason: str,
+           date: dt.date | None = None) -> tuple[bytes, list[Revision]]:
+    """The log with revisions added (dated today unless given), as canonical CSV bytes,
+    and the revisions added. Nothing is written."""
     day = (date or dt.date.today()).isoformat()
     rows = read(layout)
     added = [Revision(r.dataset, r.key, r.field, r.old_value, r.new_value, day, reason.strip())
@@ -102,8 +131,15 @@ def append(layout: Layout, new: list[Revision], *, reason: str,
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(FIELDS)
     writer.writerows([[asdict(r)[k] for k in FIELDS] for r in rows])
+    return out.getvalue().encode("utf-8"), added
+
+
+def append(layout: Layout, new: list[Revision], *, reason: str,
+           date: dt.date | None = None) -> list[Revision]:
+    """Add revisions (dated today unless given) to the log; write the canonical CSV."""
+    data, added = render(layout, new, reason=reason, date=date)
     created = not layout.csv(NAME).exists()
-    layout.csv(NAME).write_bytes(out.getvalue().encode("utf-8"))
+    layout.csv(NAME).write_bytes(data)
     if created and layout.descriptor.exists():
         # the log became a dataset: datapackage.json lists it from now on
         from . import package
@@ -192,11 +228,21 @@ def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
                                     "HEAD").returncode != 0:
         print("还没有任何提交，没有可比较的已发布数字。" if zh else "no commit yet: nothing to compare")
         return 0
+    from .load import DescriptorError
+
     try:
         missing = unexplained(layout, args.base)
-    except ValueError as exc:
+    except ValueError as exc:  # UnicodeDecodeError (a file not UTF-8) is one too
+        if isinstance(exc, UnicodeDecodeError):
+            print(f"✗ 数据文件不是 UTF-8，无法比较：先运行 python -m pipeline validate 查看并修正 / a data "
+                  f"file is not UTF-8 ({exc.reason}); run python -m pipeline validate", file=sys.stderr)
+            return 1
         print(str(exc), file=sys.stderr)
         return 2
+    except (DescriptorError, csv.Error, OSError) as exc:
+        print(f"✗ 无法读取数据：{exc}；先运行 python -m pipeline validate 查看并修正 / cannot read "
+              "the data: run python -m pipeline validate", file=sys.stderr)
+        return 1
     if not missing:
         print("✓ 没有未记录的修订。" if zh else "✓ no unrecorded revisions.")
         return 0
@@ -217,6 +263,12 @@ def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
     if not reason:
         print("✗ 请用 --reason 说明修订原因。" if zh else "✗ give the reason with --reason.")
         return 2
+    problem = reason_problem(reason)
+    if problem:
+        print(f"✗ {problem}；没有写入任何文件。\n  怎么改：用普通文字写修订原因，不要用 < > {{{{ }}}}、"
+              "公式符号开头或链接。" if zh else f"✗ {problem}; nothing was written.\n  fix: write "
+              "the reason in plain words, without < > {{ }}, a leading formula sign or links.")
+        return 1
     added = append(layout, missing, reason=reason)
     print(f"✓ 已记入 {len(added)} 处修订：{layout.relative(layout.csv(NAME))}" if zh
           else f"✓ recorded {len(added)} revision(s) in {layout.relative(layout.csv(NAME))}")

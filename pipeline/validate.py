@@ -11,7 +11,10 @@ be trusted:
    a large table (LARGE_BYTES and up) goes through the column engine
    (checks/columns.py) for steps 3 and 4 instead, with the same findings;
 5. consistency (checks/consistency.py): rules across rows and datasets.
-Then, for the whole repository, datapackage.json must be current.
+For the whole repository, first the project around the data
+(checks/project.py): files inside the repository, pages and configuration
+under the origin policy, package.yml and its limits, dataset names; last,
+datapackage.json must be current.
 
 Nothing here writes a file. Exit status: 0 valid, 1 invalid, 2 usage error.
 """
@@ -20,22 +23,24 @@ from __future__ import annotations
 
 import argparse
 import copy
-import csv
-import io
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import limits as limits_
 from . import load, package
-from .checks import cells, consistency, descriptors, files, tables
+from .checks import cells, consistency, descriptors, files, project, tables
 from .paths import META_SCHEMA, REPO, Layout
 from .report import Issue, Report
 
 Records = list[dict[str, Any]]
 
-DEFAULT_LIMITS = {"max_file_bytes": 20_000_000, "max_cell_chars": 2000}
+# Project-level findings after which datapackage.json cannot be regenerated to compare.
+PROJECT_FATAL = {"file-outside", "descriptor-invalid", "limits-invalid", "name-invalid",
+                 "name-reserved", "path-outside"}
+
 
 
 @dataclass
@@ -62,10 +67,9 @@ class Prepared:
 
 def _limits(layout: Layout) -> dict[str, int]:
     try:
-        configured = load.package_meta(layout).get("limits") or {}
-    except load.DescriptorError:
-        configured = {}
-    return {**DEFAULT_LIMITS, **configured}
+        return limits_.of(load.package_meta(layout))
+    except load.DescriptorError:  # reported by checks/project.py
+        return dict(limits_.DEFAULTS)
 
 
 def _prepare(
@@ -156,11 +160,15 @@ def _read(
     if text is None:
         return None, issues
     names = [f.get("name") for f in schema.get("fields", [])]
-    shape = files.check_shape(text, shown, names)
+    shape = (files.check_text(text, shown) or files.check_width(text, shown, limits["max_columns"])
+             or files.check_shape(text, shown, names))
     issues += shape
     if shape:
         return None, issues
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    rows, too_many = files.read_rows(text, shown, limits["max_rows"], limits["max_columns"])
+    issues += too_many or files.check_header_row(rows, shown, names)
+    if too_many or any(i.code == "header-not-first" for i in issues):
+        return None, issues
     return Prepared(dataset, schema, meta, text, rows, version=version), issues
 
 
@@ -231,10 +239,16 @@ def run(
     through the column engine), "rows" or "columns" (every table through that one).
     """
     report = Report()
-    everything = load.discover(layout)
+    refused: set[str] = set()
+    if targets is None:  # the whole project: pages, configuration and names too
+        found, refused = project.check(layout)
+        report.issues.extend(found)
+    everything = [d for d in load.discover(layout) if d.name not in refused]
     chosen = everything if targets is None else [load.dataset_for(layout, t) for t in targets]
     chosen_names = {d.name for d in chosen}
-    limits = _limits(layout)
+    package_outside = any(i.code == "file-outside" and i.path == layout.relative(layout.package_meta)
+                          for i in report.issues)
+    limits = dict(limits_.DEFAULTS) if package_outside else _limits(layout)
     prepared: dict[str, Prepared] = {}
     for dataset in {d.name: d for d in [*everything, *chosen]}.values():
         prep, issues = _prepare(layout, dataset, limits, engine)
@@ -275,7 +289,9 @@ def run(
         for name, recs in passed.items():  # the build's later stages use these rows
             if prepared[name].large is None:
                 load.remember_records(prepared[name].dataset, recs, prepared[name].version)
-    if targets is None and layout.descriptor.exists() and not _descriptor_errors(layout, report):
+    project_broken = any(i.code in PROJECT_FATAL for i in report.issues)
+    if (targets is None and layout.descriptor.exists() and not project_broken
+            and not _descriptor_errors(layout, report)):
         if layout.descriptor.read_text(encoding="utf-8") != package.render(layout):
             report.issues.append(Issue("datapackage-stale", layout.relative(layout.descriptor)))
     return report
@@ -420,7 +436,10 @@ def _table_issues(
     if prep.large is not None:
         ours = list(prep.large.issues)
     else:
-        ours = cells.check_rows(prep.rows[1:], prep.rows[0], prep.schema, shown, limits["max_cell_chars"])
+        # Cells are checked by position against the schema's fields, as frictionless reads
+        # them: a wrong header is reported as such, and does not hide the cells below it.
+        names = [f.get("name") for f in prep.schema.get("fields", [])]
+        ours = cells.check_rows(prep.rows[1:], names, prep.schema, shown, limits["max_cell_chars"])
     theirs = [tables.convert(e, shown, prep.schema, columns) for e in errors]
     # A cell we explained (1.2万 is a unit, not just a type error) is not reported again.
     explained = {(i.row, i.column_number) for i in ours if i.severity == "error"}

@@ -335,7 +335,9 @@ CASES: list[Case] = [
     # 21 paths that leave the repository
     Case("symlink-outside", 21, "", symlink_outside, [(IND, None, None, "path-outside")]),
     Case("datasets-folder-symlink", 21, "", datasets_folder_outside,
-         [(f"datasets/{name}.csv", None, None, "path-outside") for name in DATASETS]),
+         [(f"datasets/{name}.csv", None, None, "path-outside") for name in DATASETS]
+         # the package metadata in that folder is outside too, and is not read
+         + [("datasets/package.yml", None, None, "file-outside")]),
     Case("meta-symlink-outside", 21, "", linked_outside("datasets/work-areas.meta.yml"),
          [("datasets/work-areas.meta.yml", None, None, "path-outside")]),
     Case("schema-symlink-outside", 21, "", linked_outside("schemas/work-areas.schema.yaml"),

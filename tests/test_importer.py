@@ -313,3 +313,102 @@ def test_every_problem_has_a_message_and_a_fix() -> None:
 
     raised = set(re.findall(r'ImportProblem\("([a-z-]+)"', source))
     assert raised == set(importer.PROBLEMS)
+
+
+# --------------------------------------------------------------------------- all or nothing, limits
+
+
+def _figure_change(edition: Layout, tmp_path: Path) -> Path:
+    text = edition.csv("indicators").read_text(encoding="utf-8")
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(text.replace("Sample firms,120,", "Sample firms,130,"), encoding="utf-8")
+    return sheet
+
+
+@pytest.mark.parametrize("reason", [
+    "<b>核实数</b>", "{{ config }}", "{% include 'x' %}", "=HYPERLINK(\"http://x\")", "+1 修正",
+    "见 javascript:alert(1)", "核实\u202e数", "核实\x00数", "第一行\n第二行",
+])
+def test_a_reason_with_markup_template_or_formula_is_refused_before_anything(
+        edition: Layout, tmp_path: Path, reason: str) -> None:
+    sheet = _figure_change(edition, tmp_path)
+    before = {p.name: p.read_bytes() for p in edition.datasets.iterdir()}
+    code, out = run_import(edition, sheet, "indicators", reason=reason)
+    assert code == 1, out
+    assert "import-reason-unsafe" in out and "没有写入任何文件" in out
+    assert {p.name: p.read_bytes() for p in edition.datasets.iterdir()} == before
+
+
+def test_import_validates_the_revisions_it_would_write_before_writing_anything(
+        edition: Layout, tmp_path: Path) -> None:
+    """A reason the revisions schema refuses (over 300 characters) stops the whole import:
+    neither the data nor the log is written."""
+    sheet = _figure_change(edition, tmp_path)
+    before = {p.name: p.read_bytes() for p in edition.datasets.iterdir()}
+    code, out = run_import(edition, sheet, "indicators", reason="统计部门公布了最终核实数" * 30)
+    assert code == 1, out
+    assert "revisions.csv" in out and "max-length" in out
+    assert {p.name: p.read_bytes() for p in edition.datasets.iterdir()} == before
+
+
+def test_write_all_puts_back_what_it_wrote_when_a_later_file_fails(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.csv", tmp_path / "missing" / "b.csv"
+    first.write_bytes(b"old\n")
+    with pytest.raises(OSError):
+        importer.write_all({first: b"new\n", second: b"x\n"})
+    assert first.read_bytes() == b"old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv"]
+
+
+def test_a_csv_over_the_size_limit_is_refused_without_reading_it(edition: Layout, tmp_path: Path) -> None:
+    """A 200 MB file (sparse: nothing is actually stored) is refused from its size alone."""
+    import time
+    import tracemalloc
+
+    sheet = tmp_path / "huge.csv"
+    with sheet.open("wb") as f:
+        f.truncate(200_000_000)
+    tracemalloc.start()
+    started = time.perf_counter()
+    code, out = run_import(edition, sheet, "indicators")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert code == 1 and "import-too-large" in out
+    assert time.perf_counter() - started < 10 and peak < 50_000_000
+
+
+def test_an_xlsx_that_unpacks_to_too_much_is_refused_before_it_is_opened(edition: Layout,
+                                                                        tmp_path: Path) -> None:
+    """A zip bomb: a small XLSX whose sheet unpacks to over the limit (1 GB would take the
+    same path; 120 MB keeps the test quick)."""
+    import time
+    import zipfile
+
+    sheet = tmp_path / "bomb.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["indicator_id"])
+    book.save(sheet)
+    with zipfile.ZipFile(sheet, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("xl/padding.xml", "w", force_zip64=True) as member:
+            block = b" " * 1_000_000
+            for _ in range(120):
+                member.write(block)
+    assert sheet.stat().st_size < 1_000_000
+    started = time.perf_counter()
+    code, out = run_import(edition, sheet, "indicators")
+    assert code == 1 and "import-too-large" in out, out
+    assert time.perf_counter() - started < 10
+
+
+def test_a_sheet_wider_or_longer_than_the_limits_is_refused_while_reading(edition: Layout,
+                                                                         tmp_path: Path) -> None:
+    wide = tmp_path / "wide.csv"
+    wide.write_text("a," * 100_000 + "b\n", encoding="utf-8")
+    code, out = run_import(edition, wide, "indicators")
+    assert code == 1 and "import-too-many" in out and "200" in out
+    (edition.datasets / "package.yml").write_text("limits:\n  max_rows: 3\n", encoding="utf-8")
+    lines = edition.csv("indicators").read_text(encoding="utf-8").splitlines()
+    long = tmp_path / "long.csv"
+    long.write_text("\n".join([lines[0]] + [lines[1]] * 10) + "\n", encoding="utf-8")
+    code, out = run_import(edition, long, "indicators")
+    assert code == 1 and "import-too-many" in out and "3" in out

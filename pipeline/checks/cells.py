@@ -1,9 +1,21 @@
 """Cell checks for what frictionless lets through or reports without a fix.
 
-Number cells: units (1.2万, 12%, 49.3亿元), thousands separators, scientific
-notation, full-width digits (frictionless reads "２０２０" as 2020). Code cells:
-full-width characters and spaces. Text cells: spreadsheet formulas, markup,
-template syntax, javascript: links, invisible characters, surrounding spaces.
+Number cells follow one canonical grammar, plain ASCII: an optional minus
+sign, digits, an optional decimal part (PLAIN_NUMBER), at most
+MAX_NUMBER_DIGITS digits. Everything else is explained when it can be: units
+(1.2万, 12%, 49.3亿元), thousands separators, scientific notation, full-width
+or other non-ASCII digits, a plus sign, a bare decimal point, underscores,
+NaN and Infinity. Code cells: full-width characters, spaces and look-alike
+letters (a Cyrillic "а" in an id). Text cells: spreadsheet formulas (also
+after leading spaces or line breaks), markup, template syntax, javascript:
+links, invisible and control characters, surrounding spaces.
+
+Characters no cell may hold (HIDDEN): C0 and C1 controls, bidi controls,
+line and paragraph separators and filler characters (U+3164 and kin). Free
+text keeps line breaks (LF, CR) and tabs and nothing else of these.
+
+Each rule is a compiled regular expression or a set of characters, so that
+it can be applied to a whole column at once as well as cell by cell.
 
 Per-field policy: a schema field may set `textPolicy: free` (for notes that
 may legitimately say "<5%"); formula-like text, markup, template syntax and
@@ -17,12 +29,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import Any
 
 from ..report import ERROR, WARNING, Issue
 
 # [0-9], not \d: \d also matches full-width digits, which must be caught.
 PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+MAX_NUMBER_DIGITS = 30  # more digits than any figure has; 2,000-digit numbers are refused
+LONG_NUMBER = re.compile(rf"-?[0-9.]{{{MAX_NUMBER_DIGITS + 2},}}")
+# Signs and forms a number may not take, with what it should be written as.
+NOT_FINITE = re.compile(r"[+-]?(s?nan|inf(inity)?)", re.IGNORECASE)
+LOOSE_NUMBER = re.compile(r"[+-]?([0-9_]+(\.[0-9_]*)?|\.[0-9_]+)")
 THOUSANDS = re.compile(r"-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
 SCIENTIFIC = re.compile(r"-?[0-9]+(\.[0-9]+)?[eE][+-]?[0-9]+")
 NUMBER_WITH_UNIT = re.compile(r"(?P<sign>[+-]?)(?P<number>[0-9.,]+)\s*(?P<unit>[^0-9]+)")
@@ -34,6 +52,28 @@ INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 SPACES = " \t\u00a0\u3000\u2002\u2003\u2009"
 TEMPLATE = re.compile(r"\{\{|\{%|\{#|%\}|\}\}")
 JS_LINK = re.compile(r"j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t\s*:", re.IGNORECASE)
+
+# Characters that never belong in a cell: C0/C1 controls (TAB, LF and CR are
+# judged separately), bidi controls, line/paragraph separators, fillers.
+HIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 and C1 controls, DEL
+    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # bidi marks, embeddings, overrides, isolates
+    "\u2028\u2029"  # line and paragraph separators
+    "\u115f\u1160\u3164\uffa0\u2800\u180e]"  # Hangul fillers, braille blank, Mongolian separator
+)
+# In strict text line breaks and tabs are hidden characters too; free text keeps them.
+BREAKS = re.compile("[\t\n\r]")
+# Letters that look like ASCII ones in ids: Cyrillic, Greek and Armenian (and the like).
+LOOKALIKES = {
+    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j",
+    "ѕ": "s", "ԁ": "d", "һ": "h", "ӏ": "l", "ԛ": "q", "ԝ": "w", "ɡ": "g", "ν": "v", "ο": "o",
+    "α": "a", "ι": "i", "κ": "k", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ѵ": "v", "ո": "n",
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
+    "Т": "T", "Х": "X", "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K",
+    "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "Ѕ": "S", "І": "I",
+}
+HIDDEN_OR_BREAK = re.compile(HIDDEN.pattern[:-1] + "\t\n\r]")
+LOOKALIKE = re.compile("[" + "".join(LOOKALIKES) + "\u0370-\u03ff\u0400-\u04ff\u0530-\u058f]")
 
 NUMERIC_TYPES = {"number", "integer", "year"}
 
@@ -82,20 +122,60 @@ def _issue(code: str, cell: str, where: dict[str, Any], severity: str = ERROR, *
     return Issue(code, value=cell, severity=severity, params=params, **where)
 
 
+CONTROL_NAMES = {0x00: "NUL", 0x09: "TAB", 0x0A: "LINE FEED", 0x0D: "CARRIAGE RETURN",
+                 0x1A: "SUBSTITUTE (Ctrl-Z)", 0x1B: "ESCAPE", 0x7F: "DELETE"}
+
+
+def char_name(ch: str) -> str:
+    """U+202E RIGHT-TO-LEFT OVERRIDE: how a hidden character is named in messages."""
+    name = CONTROL_NAMES.get(ord(ch)) or unicodedata.name(ch, "CONTROL")
+    return f"U+{ord(ch):04X} {name}"
+
+
+def _hidden(cell: str, where: dict[str, Any], pattern: re.Pattern[str] = HIDDEN) -> list[Issue]:
+    found = pattern.search(cell)
+    if not found:
+        return []
+    cleaned = pattern.sub("", cell)
+    return [_issue("hidden-character", cell, where, char=char_name(found.group()), normalised=cleaned)]
+
+
+def _ascii_digits(text: str) -> str:
+    """Any Unicode decimal digit (Arabic-Indic, Devanagari, mathematical bold) -> ASCII."""
+    return "".join(str(unicodedata.digit(ch)) if ch.isdecimal() else ch for ch in text)
+
+
 def _number(cell: str, where: dict[str, Any]) -> list[Issue]:
     if PLAIN_NUMBER.fullmatch(cell):
+        if LONG_NUMBER.match(cell) and len(cell.lstrip("-").replace(".", "")) > MAX_NUMBER_DIGITS:
+            return [_issue("number-too-long", cell[:40], where, length=len(cell), limit=MAX_NUMBER_DIGITS)]
         return []
+    if len(cell) > MAX_NUMBER_DIGITS * 2:
+        return [_issue("number-too-long", cell[:40], where, length=len(cell), limit=MAX_NUMBER_DIGITS)]
     stripped = cell.strip(SPACES)
     if stripped != cell:
         return [_issue("whitespace", cell, where, normalised=stripped)]
+    hidden = _hidden(cell, where, HIDDEN_OR_BREAK)
+    if hidden:
+        return hidden
     if INVISIBLE.search(cell):
         return [_issue("invisible-character", cell, where, normalised=INVISIBLE.sub("", cell))]
     if _has_fullwidth(cell):
         return [_issue("fullwidth-characters", cell, where, normalised=_nfkc(cell))]
+    if NOT_FINITE.fullmatch(cell):
+        return [_issue("number-not-finite", cell, where)]
+    if any(ch.isdecimal() and not ch.isascii() for ch in cell):
+        return [_issue("number-format", cell, where, normalised=_canonical(_ascii_digits(cell)))]
+    if LOOSE_NUMBER.fullmatch(cell):
+        return [_issue("number-format", cell, where, normalised=_canonical(cell))]
     if THOUSANDS.fullmatch(cell):
         return [_issue("thousands-separator", cell, where, number=cell.replace(",", ""))]
     if SCIENTIFIC.fullmatch(cell):
-        number = format(float(cell), "f").rstrip("0").rstrip(".")
+        number = format(Decimal(cell), "f")
+        if "." in number:
+            number = number.rstrip("0").rstrip(".")
+        if len(number.lstrip("-").replace(".", "")) > MAX_NUMBER_DIGITS:
+            return [_issue("number-too-long", cell, where, length=len(number), limit=MAX_NUMBER_DIGITS)]
         return [_issue("scientific-notation", cell, where, number=number)]
     match = NUMBER_WITH_UNIT.fullmatch(cell) or UNIT_BEFORE.fullmatch(cell)
     if match:
@@ -103,6 +183,18 @@ def _number(cell: str, where: dict[str, Any]) -> list[Issue]:
         number = match.group("number").replace(",", "")
         return [_issue("unit-in-number", cell, where, unit=unit, number=number)]
     return []  # anything else ("abc") is frictionless' type-error
+
+
+def _canonical(cell: str) -> str:
+    """+49.3 -> 49.3, .5 -> 0.5, 4_5 -> 45, 5. -> 5: the plain form of a loosely written number."""
+    text = cell.replace("_", "").lstrip("+")
+    sign = "-" if text.startswith("-") else ""
+    text = text.lstrip("-")
+    if text.startswith("."):
+        text = "0" + text
+    if text.endswith("."):
+        text = text[:-1]
+    return sign + text
 
 
 def _plain_value(cell: str, kind: str, where: dict[str, Any]) -> list[Issue]:
@@ -119,18 +211,41 @@ def _plain_value(cell: str, kind: str, where: dict[str, Any]) -> list[Issue]:
     return []
 
 
+def formula_start(cell: str) -> str | None:
+    """The character that makes a spreadsheet read the cell as a formula, if any.
+
+    Leading spaces and line breaks are skipped: Excel and LibreOffice skip them too.
+    """
+    if cell.startswith(FORMULA_PREFIXES):
+        return cell[0]
+    rest = cell.lstrip(SPACES + "\n\r\t")
+    if rest != cell and rest.startswith(FORMULA_PREFIXES[:4]):
+        return rest[0]
+    return None
+
+
 def _text(cell: str, field: dict[str, Any], is_key: bool, where: dict[str, Any]) -> list[Issue]:
     issues = []
-    soft = WARNING if field.get("textPolicy") == "free" else ERROR
-    if cell.startswith(FORMULA_PREFIXES):
-        prefix = {"\t": "Tab", "\r": "CR"}.get(cell[0], cell[0])
-        issues.append(_issue("formula-like", cell, where, soft, prefix=prefix))
+    free = field.get("textPolicy") == "free"
+    soft = WARNING if free else ERROR
+    prefix = formula_start(cell)
+    if prefix is not None:
+        shown = {"\t": "Tab", "\r": "CR", "\n": "LF"}.get(prefix, prefix)
+        issues.append(_issue("formula-like", cell, where, soft, prefix=shown))
     elif cell.strip(SPACES) != cell:
         issues.append(_issue("whitespace", cell, where, normalised=cell.strip(SPACES)))
+    # A leading Tab or CR is already the formula's prefix; free text keeps its line breaks.
+    issues += _hidden(cell, where, HIDDEN if free or prefix is not None else HIDDEN_OR_BREAK)
     if INVISIBLE.search(cell):
         issues.append(_issue("invisible-character", cell, where, normalised=INVISIBLE.sub("", cell)))
     if is_key and _has_fullwidth(cell):
         issues.append(_issue("fullwidth-characters", cell, where, normalised=_nfkc(cell)))
+    if is_key and LOOKALIKE.search(cell):
+        ch = LOOKALIKE.search(cell).group()  # type: ignore[union-attr]
+        ascii_ = LOOKALIKES.get(ch, "?")
+        fixed = "".join(LOOKALIKES.get(c, c) for c in cell)
+        issues.append(_issue("lookalike-character", cell, where, char=char_name(ch), looks_like=ascii_,
+                             normalised=fixed))
     if "<" in cell or ">" in cell:
         issues.append(_issue("markup", cell, where, soft))
     if TEMPLATE.search(cell):
@@ -177,7 +292,8 @@ def clean_pattern(kind: str, is_key: bool) -> str:
 _CLEAN_VALUE = re.compile(r"[\x21-\x7e]*")
 _CLEAN_DATE = re.compile(CLEAN["date"])
 _SUSPICIOUS_TEXT = re.compile(
-    r"^[=+\-@\t\r]|^\s|\s$|[<>]|\{[{%#]|[%}]\}|[\u200b\u200c\u200d\u2060\ufeff\u00ad]|" + JS_LINK.pattern,
+    r"^[=+\-@\t\r]|^\s|\s$|[<>]|\{[{%#]|[%}]\}|[\u200b\u200c\u200d\u2060\ufeff\u00ad]|[\t\n\r]|"
+    + HIDDEN.pattern + "|" + JS_LINK.pattern,
     re.IGNORECASE,
 )
 _FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]")
@@ -185,13 +301,14 @@ _FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]")
 
 def _is_clean(kind: str, is_key: bool) -> Callable[[str], bool]:
     if kind in NUMERIC_TYPES:
-        return lambda cell: PLAIN_NUMBER.fullmatch(cell) is not None
+        return lambda cell: PLAIN_NUMBER.fullmatch(cell) is not None and len(cell) <= MAX_NUMBER_DIGITS
     if kind == "date":  # else "2020/1/2" never reached its date-format check
         return lambda cell: _CLEAN_DATE.fullmatch(cell) is not None
     if kind in ("boolean", "date", "datetime"):
         return lambda cell: _CLEAN_VALUE.fullmatch(cell) is not None
     if is_key:
-        return lambda cell: not _SUSPICIOUS_TEXT.search(cell) and not _FULLWIDTH.search(cell)
+        return lambda cell: (not _SUSPICIOUS_TEXT.search(cell) and not _FULLWIDTH.search(cell)
+                             and not LOOKALIKE.search(cell))
     return lambda cell: not _SUSPICIOUS_TEXT.search(cell)
 
 

@@ -1,7 +1,8 @@
 """Checks that a dataset's own descriptors are sound before its data is read.
 
 The Table Schema must be readable YAML, a valid Table Schema (frictionless'
-own check) whose keys name existing fields; the metadata must follow
+own check) whose keys name existing fields and whose patterns are in the safe
+subset of checks/patterns.py; the metadata must follow
 schemas/meta.schema.json. Every issue names the file and, where it can be
 found, the line.
 """
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report import Issue
+from . import patterns
 
 QUOTED = re.compile(r'"([^"]+)"|\'([^\']+)\'')
 
@@ -60,6 +62,13 @@ def check_schema(schema: dict[str, Any], path: Path, shown: str) -> list[Issue]:
     for i, f in enumerate(fields, start=1):
         if not isinstance(f, dict) or not f.get("name"):
             issues.append(issue(f"field {i} has no name"))
+    for f in fields:
+        pattern = ((f.get("constraints") or {}) if isinstance(f, dict) else {}).get("pattern")
+        if isinstance(pattern, str):
+            why = patterns.unsafe(pattern)
+            if why:
+                issues.append(issue(f'pattern "{pattern}" of field "{f.get("name")}" is not in the safe '
+                                    f"subset: {why}"))
     for key in _as_list(schema.get("primaryKey")):
         if key not in names:
             issues.append(issue(f'primaryKey names the unknown field "{key}"'))
