@@ -265,14 +265,14 @@ _CLEAN_WIDE = ("\u3001-\u3003\u3008-\u3011\u3014-\u301b\u3400-\u4dbf\u4e00-\u9ff
                "\u00b7\u2010-\u2027")  # CJK punctuation and ideographs, full-width forms, dashes, quotes
 _CLEAN_TEXT_CHAR = f"[{_CLEAN_ASCII}{_CLEAN_WIDE}]"
 CLEAN = {
-    "number": r"-?[0-9]+(\.[0-9]+)?",
+    # at most MAX_NUMBER_DIGITS digits in all: longer numbers get the exact look
+    "number": rf"-?[0-9]{{1,{MAX_NUMBER_DIGITS // 2}}}(\.[0-9]{{1,{MAX_NUMBER_DIGITS // 2}}})?",
     "value": r"[!-~]*",
     "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",  # 2020/1/2 and 2020年1月2日 get the exact look
     "key": r"([A-Za-z0-9_./][A-Za-z0-9_./-]*)?",
     # a first character that is no formula prefix; spaces only between other characters
     "text": f"({_CLEAN_TEXT_CHAR}(({_CLEAN_TEXT_CHAR}|-)|[ ]+({_CLEAN_TEXT_CHAR}|-))*)?",
 }
-CLEAN_NUMBER_CHARS = 18  # longer plain numbers get the exact look (their digit count is checked)
 
 
 def clean_pattern(kind: str, is_key: bool) -> str:
