@@ -18,14 +18,15 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	touch $(STAMP)
 
-## npm: install the pinned JavaScript packages (ECharts, esbuild) when package-lock.json changed
+## npm: install the pinned JavaScript packages (ECharts, esbuild, resvg, Noto Sans SC) when package-lock.json changed
 npm: $(NPM_STAMP)
 
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NPM_STAMP)
 
-## browser: Debian's Chromium and CJK fonts for the browser tests and the chart PNGs (installed when missing)
+## browser: Debian's Chromium and CJK fonts, for the browser tests and benchmarks only (installed when missing);
+## building and previewing the site need no browser, no apt and no root
 browser:
 	@{ command -v chromium && dpkg -s fonts-noto-cjk; } >/dev/null 2>&1 || { \
 	  $(SUDO) apt-get update && \
@@ -40,7 +41,7 @@ linkcheck: $(STAMP)
 	$(PY) -m pipeline linkcheck site
 
 ## build: install, validate, build the site into site/
-build: $(STAMP) $(NPM_STAMP) browser
+build: $(STAMP) $(NPM_STAMP)
 	$(PY) -m pipeline build
 
 ## test: install, run every test
@@ -57,7 +58,7 @@ lint: $(STAMP)
 	$(PY) -m mypy pipeline
 
 ## serve: live preview
-serve: $(STAMP) $(NPM_STAMP) browser
+serve: $(STAMP) $(NPM_STAMP)
 	$(PY) -m pipeline serve
 
 clean:
