@@ -337,7 +337,7 @@ def embed_page(chart: Any, pkg: dict[str, Any], site_url: str = "", page: str = 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(chart.title)} · {publisher}</title>
-<link rel="icon" href="{root}assets/images/favicon.png">
+<link rel="icon" href="{root}assets/images/favicon.svg">
 {f'<link rel="canonical" href="{esc(canonical)}">' if canonical else ''}
 <style>
 body{{margin:0;padding:12px 16px;font-family:{esc(FONT)};color:#1f2329;background:#fff}}
