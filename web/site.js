@@ -66,38 +66,52 @@ function charts() {
 // A wide table scrolls sideways inside its box (Material's .md-typeset__scrollwrap). A box
 // that scrolls must be reachable by keyboard (WCAG 2.1.1): while it actually scrolls it
 // takes the focus, named after its table's caption. Boxes the pages mark themselves
-// (tabindex in the markup) are left alone.
-function scrollables() {
-  let number = 0;
-  for (const wrap of document.querySelectorAll(".md-typeset__scrollwrap")) {
-    number += 1;
-    const marked = wrap.hasAttribute("data-scroll-focus");
-    if (!marked && (wrap.hasAttribute("tabindex") ||
-        (wrap.parentElement && wrap.parentElement.closest(".md-typeset__scrollwrap[tabindex]")))) {
-      continue;
-    }
-    const scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
-    if (scrolls && !marked) {
-      const caption = wrap.querySelector("caption");
-      wrap.setAttribute("tabindex", "0");
-      wrap.setAttribute("role", "region");
-      // Named uniquely: a caption, else the table's place on the page.
-      const name = caption ? caption.textContent.trim() : `第 ${number} 个表格`;
-      wrap.setAttribute("aria-label", `${name}（可左右滚动）`);
-      wrap.setAttribute("data-scroll-focus", "");
-    } else if (!scrolls && marked) {
-      for (const name of ["tabindex", "role", "aria-label", "data-scroll-focus"]) {
-        wrap.removeAttribute(name);
-      }
+// (tabindex in the markup) are left alone. Each box is looked at when the browser has
+// laid it out (ResizeObserver), so measuring it forces no extra layout while the page
+// loads, and again whenever its size changes.
+// All boxes are measured first, then marked: measuring after a change would force a layout.
+function mark(wraps) {
+  const scrolling = wraps.map((wrap) => wrap.scrollWidth > wrap.clientWidth + 1);
+  wraps.forEach((wrap, i) => apply(wrap, scrolling[i]));
+}
+
+function apply(wrap, scrolls) {
+  const marked = wrap.hasAttribute("data-scroll-focus");
+  if (scrolls && !marked) {
+    const caption = wrap.querySelector("caption");
+    wrap.setAttribute("tabindex", "0");
+    wrap.setAttribute("role", "region");
+    // Named uniquely: a caption, else the table's place on the page.
+    const name = caption ? caption.textContent.trim() : `第 ${wrap.kjjNumber} 个表格`;
+    wrap.setAttribute("aria-label", `${name}（可左右滚动）`);
+    wrap.setAttribute("data-scroll-focus", "");
+  } else if (!scrolls && marked) {
+    for (const name of ["tabindex", "role", "aria-label", "data-scroll-focus"]) {
+      wrap.removeAttribute(name);
     }
   }
 }
 
-let resizing = 0;
-window.addEventListener("resize", () => {
-  clearTimeout(resizing);
-  resizing = setTimeout(scrollables, 200);
-});
+const sizes = "ResizeObserver" in window
+  ? new ResizeObserver((entries) => mark(entries.map((entry) => entry.target)))
+  : null;
+
+function scrollables() {
+  if (sizes) sizes.disconnect();
+  let number = 0;
+  const wraps = [];
+  for (const wrap of document.querySelectorAll(".md-typeset__scrollwrap")) {
+    number += 1;
+    wrap.kjjNumber = number;
+    if (!wrap.hasAttribute("data-scroll-focus") && (wrap.hasAttribute("tabindex") ||
+        (wrap.parentElement && wrap.parentElement.closest(".md-typeset__scrollwrap[tabindex]")))) {
+      continue;
+    }
+    wraps.push(wrap);
+    if (sizes) sizes.observe(wrap);
+  }
+  if (!sizes) mark(wraps);
+}
 
 // Material's search dialog has no accessible name; give it one (screen readers announce it).
 const searchDialog = document.querySelector(".md-search[role=dialog]");
