@@ -151,7 +151,7 @@ def stylesheet(layout: Layout) -> str:
         ".chart__svg.is-focusing [ecmeta_series_index]:not(.is-focus) { opacity: 0.3; }",
         ".chart__svg .is-hidden { visibility: hidden; }",
         "/* Decal patterns lie over the bars: the pointer goes through to the bar. */",
-        '.chart__svg [fill^="url("] { pointer-events: none; }',
+        '.chart__svg [fill^="url"] { pointer-events: none; }',
         ".chart__svg .is-off { opacity: 0.35; }",
         '.chart__svg [ecmeta_ssr_type="legend"] { cursor: pointer; }',
         "/* Dark palette: the drawing's light colours become the dark ones. */",
