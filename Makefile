@@ -23,14 +23,15 @@ $(STAMP): requirements.txt pyproject.toml
 lock: $(STAMP)
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.11 -o requirements.txt
 
-## npm: install the pinned JavaScript packages (ECharts, esbuild) when package-lock.json changed
+## npm: install the pinned JavaScript packages (ECharts, esbuild, resvg, Noto Sans SC) when package-lock.json changed
 npm: $(NPM_STAMP)
 
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NPM_STAMP)
 
-## browser: Debian's Chromium and CJK fonts for the browser tests and the chart PNGs (installed when missing)
+## browser: Debian's Chromium and CJK fonts, for the browser tests and benchmarks only (installed when missing);
+## building and previewing the site need no browser, no apt and no root
 browser:
 	@{ command -v chromium && dpkg -s fonts-noto-cjk; } >/dev/null 2>&1 || { \
 	  $(SUDO) apt-get update && \
@@ -55,7 +56,7 @@ pdf: $(STAMP) pdf-deps
 	$(PY) -m pipeline pdf
 
 ## build: install, validate, build the site into site/
-build: $(STAMP) $(NPM_STAMP) browser
+build: $(STAMP) $(NPM_STAMP)
 	$(PY) -m pipeline build
 
 ## test: install, run every test
@@ -72,7 +73,7 @@ lint: $(STAMP)
 	$(PY) -m mypy pipeline
 
 ## serve: live preview
-serve: $(STAMP) $(NPM_STAMP) browser
+serve: $(STAMP) $(NPM_STAMP)
 	$(PY) -m pipeline serve
 
 clean:

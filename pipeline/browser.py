@@ -1,7 +1,8 @@
 """Debian's Chromium, headless, driven by Playwright: the one place that knows how to start it.
 
-Used to draw the chart PNGs at build time and by the browser tests. Playwright's
-own browser download cannot work where the site is built, so the system
+Used by the browser tests and the benchmarks only: the build itself needs no
+browser (chart images are drawn by ECharts in Node and resvg). Playwright's
+own browser download cannot work everywhere the tests run, so the system
 Chromium is used (`make browser` installs it); a missing browser is an error,
 never a reason to skip.
 """

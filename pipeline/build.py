@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 # page machinery.
 
 BUNDLE = "assets/javascripts/charts.js"
+# The browser scripts (web/), each bundled on its own: site.js on every page, charts-ssr.js
+# when a chart nears the viewport, charts.js (the full ECharts) on a first interaction.
+SCRIPTS = ("site.js", "charts-ssr.js", "charts.js")
+CHART_CSS = "assets/stylesheets/charts.css"
 
 
 class BuildError(Exception):
@@ -59,7 +63,7 @@ def validate(layout: Layout) -> object:
 
 
 def bundle(layout: Layout, out_docs: Path) -> set[str]:
-    """Bundle web/charts.js with the ECharts parts it imports (esbuild from node_modules)."""
+    """Bundle each script of web/ with the ECharts parts it imports (esbuild from node_modules)."""
     from . import pages
 
     esbuild = layout.node_modules / ".bin" / "esbuild"
@@ -67,10 +71,12 @@ def bundle(layout: Layout, out_docs: Path) -> set[str]:
         raise BuildError("找不到 node_modules/.bin/esbuild：请先运行 make npm（即 npm ci）")
     scratch = layout.build / "bundle"
     scratch.mkdir(parents=True, exist_ok=True)
-    out = scratch / "charts.js"
+    for old in scratch.iterdir():
+        old.unlink()
     proc = subprocess.run(
-        [str(esbuild), str(layout.web / "charts.js"), "--bundle", "--minify", "--format=iife",
-         "--target=es2019", "--legal-comments=linked", f"--outfile={out}", "--log-level=error"],
+        [str(esbuild), *(str(layout.web / name) for name in SCRIPTS), "--bundle", "--minify",
+         "--format=iife", "--target=es2019", "--legal-comments=linked", f"--outdir={scratch}",
+         "--log-level=error"],
         cwd=layout.root, capture_output=True, text=True,
     )
     if proc.returncode != 0:
@@ -81,6 +87,24 @@ def bundle(layout: Layout, out_docs: Path) -> set[str]:
         pages.write_if_changed(out_docs / rel, produced.read_bytes())
         written.add(rel)
     return written
+
+
+def draw(layout: Layout, charts: dict[str, charts_stage.Chart]) -> dict[str, str]:
+    """Each chart drawn as SVG for its page (chart_drawings.py)."""
+    from . import chart_drawings
+
+    try:
+        return chart_drawings.page_drawings(layout, charts)
+    except chart_drawings.DrawingError as exc:
+        raise BuildError(str(exc)) from exc
+
+
+def chart_stylesheet(layout: Layout, out_docs: Path) -> set[str]:
+    """assets/stylesheets/charts.css: the drawings' widths, states and dark palette."""
+    from . import chart_drawings, pages
+
+    pages.write_if_changed(out_docs / CHART_CSS, chart_drawings.stylesheet(layout).encode("utf-8"))
+    return {CHART_CSS}
 
 
 def posix_dir(rel: str) -> str:
@@ -109,7 +133,8 @@ def publish_data(layout: Layout, out_docs: Path, report: object, site: pages.Sit
     url = downloads.site_url(layout)
     chart_pages = {cid: chart_exports.page_path(p.rel) for cid, p in site.chart_pages.items()}
     try:
-        images, embeds = chart_exports.files(layout, site.charts, pkg, url, chart_pages)
+        images, embeds = chart_exports.files(layout, site.charts, pkg, url, chart_pages,
+                                             site.drawings)
     except chart_exports.ExportError as exc:
         raise BuildError(str(exc)) from exc
     files = downloads.render(layout, charts=site.charts, chart_pages=chart_pages, extra=images)
@@ -182,14 +207,15 @@ def _generate(layout: Layout, log=print) -> pages.Site:  # type: ignore[no-untyp
     except (figures.FigureError, charts_stage.ChartError) as exc:
         raise BuildError(f"图表或数字有误：{exc}") from exc
     out = layout.generated_docs
+    drawings = draw(layout, charts)
     try:
         site = pages.write(layout.docs, out, data, charts, source_title(layout),
-                           chart_extra=download_panel(layout))
+                           chart_extra=download_panel(layout), drawings=drawings)
     except pages.PageError as exc:
         raise BuildError("页面中的占位符有误，网站没有更新：\n" + "\n".join(exc.problems)) from exc
     keep = set(site.written)
-    generated = (bundle(layout, out) | publish_data(layout, out, report, site)
-                 | share(layout, out, site, charts))
+    generated = (chart_stylesheet(layout, out) | bundle(layout, out)
+                 | publish_data(layout, out, report, site) | share(layout, out, site, charts))
     clash = sorted(keep & generated)
     if clash:
         raise BuildError("手写的文件与构建生成的文件同名，生成的文件会覆盖它，网站没有更新 / a "

@@ -3,7 +3,8 @@
 What belongs here: the export version of a chart's ECharts option (headline,
 unit, source and license drawn into the picture); SVG images rendered
 without a browser by Node and ECharts (chart_svg.mjs); PNG images rasterised
-from those SVGs by Chromium; the standalone embed page /embed/ID/ that an
+from those SVGs by resvg with the Noto Sans SC font from npm (chart_png.mjs),
+again without a browser; the standalone embed page /embed/ID/ that an
 iframe shows; and the HTML of a chart's download panel (data, image, embed
 snippet, permalink). What does not: the chart options themselves
 (charts.py), the chart data files (downloads.py), the report pages
@@ -11,11 +12,12 @@ snippet, permalink). What does not: the chart options themselves
 
 Images and embed pages are pure functions of the chart and the package
 metadata; the PNG of an SVG is cached under .build/ by the SVG's hash, so a
-rebuild of unchanged charts neither launches a browser nor changes a byte.
+rebuild of unchanged charts neither starts Node nor changes a byte.
 """
 
 from __future__ import annotations
 
+import base64
 import copy
 import hashlib
 import html
@@ -25,7 +27,6 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from . import browser
 from .paths import Layout
 
 WIDTH = 800
@@ -35,10 +36,16 @@ SCALE = 2  # PNG pixels per SVG pixel
 CHART_DIR = "data/charts"
 EMBED_DIR = "embed"
 # Single quotes only: ECharts' SVG output puts this inside a double-quoted style attribute.
+# Noto Sans SC first: the font the PNGs are drawn with (FONT_FILES, from npm).
 FONT = (
-    "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', "
-    "'WenQuanYi Micro Hei', sans-serif"
+    "'Noto Sans SC', 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', "
+    "'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif"
 )
+FONT_FAMILY = "Noto Sans SC"
+FONT_PACKAGE = "@expo-google-fonts/noto-sans-sc"
+# Part of each PNG's cache key: what draws it.
+RASTER = b"\0resvg noto-sans-sc"
+FONT_FILES = ("400Regular/NotoSansSC_400Regular.ttf", "700Bold/NotoSansSC_700Bold.ttf")
 
 
 class ExportError(Exception):
@@ -175,7 +182,7 @@ def _svg_document(svg: str) -> bytes:
 
 
 def pngs(layout: Layout, images: dict[str, bytes]) -> dict[str, bytes]:
-    """chart id -> PNG of its SVG at twice the size, drawn by Chromium with the CJK fonts.
+    """chart id -> PNG of its SVG at twice the size, drawn by resvg with Noto Sans SC.
 
     Cached by the SVG's hash under .build/chart-png/, so unchanged charts keep their bytes.
     """
@@ -183,36 +190,43 @@ def pngs(layout: Layout, images: dict[str, bytes]) -> dict[str, bytes]:
     result: dict[str, bytes] = {}
     missing: dict[str, tuple[bytes, Path]] = {}
     for cid, svg in images.items():
-        path = cache / (hashlib.sha256(svg).hexdigest() + ".png")
+        path = cache / (hashlib.sha256(svg + RASTER).hexdigest() + ".png")
         if path.exists():
             result[cid] = path.read_bytes()
         else:
             missing[cid] = (svg, path)
     if missing:
-        result.update(_rasterise(missing))
+        result.update(_rasterise(layout, missing))
         cache.mkdir(parents=True, exist_ok=True)
         for cid, (_svg, path) in missing.items():
             path.write_bytes(result[cid])
     return dict(sorted(result.items()))
 
 
-def _rasterise(missing: dict[str, tuple[bytes, Path]]) -> dict[str, bytes]:
-    try:
-        browser.executable()
-    except browser.MissingBrowser as exc:
-        raise ExportError(f"图表的 PNG 图片由 Chromium 绘制。{exc}") from exc
-    out: dict[str, bytes] = {}
-    with browser.launch() as chromium:
-        page = chromium.new_page(device_scale_factor=SCALE, viewport={"width": WIDTH, "height": 600})
-        for cid, (svg, _path) in sorted(missing.items()):
-            text = svg.decode("utf-8").split("?>", 1)[-1]
-            page.set_content(
-                "<!doctype html><html><head><meta charset='utf-8'><style>"
-                "html,body{margin:0;background:#fff}svg{display:block}</style></head>"
-                f"<body>{text}</body></html>"
-            )
-            out[cid] = page.locator("svg").first.screenshot(type="png")
-    return out
+def _rasterise(layout: Layout, missing: dict[str, tuple[bytes, Path]]) -> dict[str, bytes]:
+    node = shutil.which("node")
+    if node is None:
+        raise ExportError("找不到 node：图表图片需要 Node.js（与打包 ECharts 所用的相同）")
+    fonts = [layout.node_modules / FONT_PACKAGE / name for name in FONT_FILES]
+    absent = [str(f) for f in fonts if not f.exists()]
+    resvg = layout.node_modules / "@resvg" / "resvg-js"
+    if absent or not resvg.exists():
+        raise ExportError("找不到绘制 PNG 所需的 resvg 或 Noto Sans SC 字体，请运行 make npm"
+                          f"（即 npm ci）/ run `make npm`: {', '.join(absent) or resvg}")
+    request = {
+        "scale": SCALE, "family": FONT_FAMILY, "fonts": [str(f) for f in fonts],
+        "items": [{"id": cid, "svg": svg.decode("utf-8")} for cid, (svg, _p) in sorted(missing.items())],
+    }
+    proc = subprocess.run(
+        [node, str(Path(__file__).with_name("chart_png.mjs"))],
+        input=json.dumps(request, ensure_ascii=False).encode("utf-8"),
+        cwd=layout.root, capture_output=True, timeout=300, check=False,
+    )
+    if proc.returncode != 0:
+        raise ExportError("生成图表 PNG 失败（node pipeline/chart_png.mjs）：\n"
+                          + proc.stderr.decode("utf-8", "replace")[-2000:])
+    drawn = json.loads(proc.stdout.decode("utf-8"))
+    return {cid: base64.b64decode(drawn[cid]) for cid in sorted(missing)}
 
 
 # --------------------------------------------------------------------------- links
@@ -293,8 +307,16 @@ def panel(chart: Any, to_root: str, site_url: str = "", page: str = "") -> str:
 # --------------------------------------------------------------------------- embed page
 
 
-def embed_page(chart: Any, pkg: dict[str, Any], site_url: str = "", page: str = "") -> str:
-    """A standalone page for an iframe: headline, unit, the chart, its table, source, license."""
+def embed_page(chart: Any, pkg: dict[str, Any], site_url: str = "", page: str = "",
+               drawing: str = "") -> str:
+    """A standalone page for an iframe: headline, unit, the chart, its table, source, license.
+
+    `drawing`: the chart drawn at build time (chart_drawings.py), shown without script.
+    """
+    from .chart_drawings import BASE_CSS
+
+    size = (f'data-height="{int(chart.height)}"' if drawing
+            else f'style="height:{int(chart.height)}px"')
     cid = f"chart-{chart.id}"
     root = "../../"
     lic = pkg.get("license") or {}
@@ -315,7 +337,7 @@ def embed_page(chart: Any, pkg: dict[str, Any], site_url: str = "", page: str = 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(chart.title)} · {publisher}</title>
-<link rel="icon" href="{root}assets/images/favicon.png">
+<link rel="icon" href="{root}assets/images/favicon.svg">
 {f'<link rel="canonical" href="{esc(canonical)}">' if canonical else ''}
 <style>
 body{{margin:0;padding:12px 16px;font-family:{esc(FONT)};color:#1f2329;background:#fff}}
@@ -325,6 +347,7 @@ body{{margin:0;padding:12px 16px;font-family:{esc(FONT)};color:#1f2329;backgroun
 details{{font-size:13px;margin:8px 0}}
 table{{border-collapse:collapse}}th,td{{border:1px solid #ddd;padding:2px 8px;text-align:left}}
 .sr-only{{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}}
+{BASE_CSS}
 @media print{{figure.chart{{break-inside:avoid}}tr{{break-inside:avoid}}details>summary{{display:none}}\
 details::details-content{{content-visibility:visible;display:block}}}}
 </style>
@@ -335,7 +358,7 @@ details::details-content{{content-visibility:visible;display:block}}}}
 <h1 class="chart__title" id="{esc(cid)}-title">{esc(chart.title)}</h1>
 <p class="chart__unit">单位：{esc(chart.unit)}</p>
 <div class="chart__canvas" data-chart-option="{esc(cid)}-option" role="img" \
-aria-label="{esc(chart.description)}" style="height:{int(chart.height)}px"></div>
+aria-label="{esc(chart.description)}" {size}>{drawing}</div>
 <script type="application/json" id="{esc(cid)}-option">{chart.option_json()}</script>
 <details><summary>查看图表数据</summary>
 <table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>
@@ -345,7 +368,7 @@ aria-label="{esc(chart.description)}" style="height:{int(chart.height)}px"></div
 <a href="{esc(root + CHART_DIR + '/' + chart.id + '.csv')}" target="_blank">下载数据</a></figcaption>
 </figure>
 </main>
-<script src="{root}assets/javascripts/charts.js" defer></script>
+<script src="{root}assets/javascripts/site.js" defer></script>
 </body>
 </html>
 """
@@ -353,17 +376,19 @@ aria-label="{esc(chart.description)}" style="height:{int(chart.height)}px"></div
 
 def files(
     layout: Layout, charts: dict[str, Any], pkg: dict[str, Any], site_url: str = "",
-    chart_pages: dict[str, str] | None = None,
+    chart_pages: dict[str, str] | None = None, drawings: dict[str, str] | None = None,
 ) -> tuple[dict[str, bytes], dict[str, bytes]]:
     """(images under the data folder: charts/ID.svg|png, embed pages under the site root)."""
     chart_pages = chart_pages or {}
+    drawings = drawings or {}
     svg = svgs(layout, charts, pkg)
     png = pngs(layout, svg)
     images = {f"charts/{cid}.svg": data for cid, data in svg.items()}
     images.update({f"charts/{cid}.png": data for cid, data in png.items()})
     embeds = {
         f"{EMBED_DIR}/{cid}/index.html": embed_page(
-            charts[cid], pkg, site_url, chart_pages.get(cid, "")).encode("utf-8")
+            charts[cid], pkg, site_url, chart_pages.get(cid, ""),
+            drawings.get(cid, "")).encode("utf-8")
         for cid in sorted(charts)
     }
     return dict(sorted(images.items())), embeds

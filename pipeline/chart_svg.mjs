@@ -1,24 +1,60 @@
-// Server-side SVG of each chart, for the image downloads (pipeline/chart_exports.py).
+// Server-side SVG of each chart: the downloads (pipeline/chart_exports.py) and
+// the drawing inlined in the report pages.
 //
-// Reads a JSON list of {id, width, height, option} on stdin and writes a JSON
-// object {id: svg} on stdout. ECharts renders without a browser here, so text
-// is measured by its built-in estimate rather than by installed fonts: the
-// same option gives the same SVG on every machine. Chinese text stays text.
+// Reads a JSON list of {id, width, height, option, theme} on stdin and writes
+// a JSON object {id: svg} on stdout. `theme` names a palette of
+// web/palette.json ("light"): the chart is then drawn with the site's theme
+// (web/theme.mjs) in the page's own font, as the page shows it. ECharts
+// renders without a browser here, so text is measured by its built-in
+// estimate rather than by installed fonts: the same option gives the same SVG
+// on every machine. Chinese text stays text.
+//
+// With `ssr: true` ECharts marks every bar, point and legend item with its
+// series and data index (ecmeta_* attributes) and writes the hover emphasis as
+// CSS; its lightweight client (echarts/ssr/client, web/charts-ssr.js) turns
+// those into hover and legend interaction in the page. The value labels are
+// marked too (below), so a legend toggle hides a series' labels with its marks.
+import { readFileSync } from "node:fs";
 import * as echarts from "echarts";
+import { getECData } from "echarts/lib/util/innerStore.js";
+import { registerSSRDataGetter } from "zrender/lib/zrender.js";
+import { createHashMap } from "zrender/lib/core/util.js";
+import { theme } from "../web/theme.mjs";
+
+const palette = JSON.parse(readFileSync(new URL("../web/palette.json", import.meta.url), "utf8"));
+
+// ECharts' own getter (echarts.js, `opts.ssr`) marks only marks and legend items;
+// this one also marks a label by the mark it belongs to (its host).
+function ssrData(el) {
+  for (let node = el, depth = 0; node && depth < 3; depth += 1) {
+    const data = getECData(node);
+    if (data && data.dataIndex != null) {
+      const meta = createHashMap();
+      meta.set("series_index", data.seriesIndex);
+      meta.set("data_index", data.dataIndex);
+      meta.set("ssr_type", node === el ? data.ssrType || "chart" : "label");
+      return meta;
+    }
+    node = node.__hostTarget || node.parent;
+  }
+  return undefined;
+}
 
 const chunks = [];
 for await (const chunk of process.stdin) chunks.push(chunk);
 const items = JSON.parse(Buffer.concat(chunks).toString("utf8"));
 const out = {};
 for (const item of items) {
-  const chart = echarts.init(null, null, {
+  const look = item.theme ? theme(palette[item.theme], "inherit") : null;
+  const chart = echarts.init(null, look, {
     renderer: "svg",
     ssr: true,
     width: item.width,
     height: item.height,
   });
+  registerSSRDataGetter(ssrData);
   chart.setOption(item.option);
-  out[item.id] = chart.renderToSVGString();
+  out[item.id] = chart.renderToSVGString({ useViewBox: Boolean(item.theme) });
   chart.dispose();
 }
 process.stdout.write(JSON.stringify(out));

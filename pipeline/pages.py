@@ -185,6 +185,7 @@ class Site:
     chart_pages: dict[str, Page] = field(default_factory=dict)
     written: set[str] = field(default_factory=set)  # files of the generated tree, relative
     chart_extra: ChartExtra | None = None
+    drawings: dict[str, str] = field(default_factory=dict)
 
     def editions(self) -> list[int]:
         return sorted({p.edition for p in self.pages if p.edition is not None})
@@ -264,9 +265,15 @@ def inline(kind: str, arg: str, page: Page, site: Site) -> str:
 ChartExtra = Callable[[Chart, "Page"], str]
 
 
-def chart_block(chart: Chart, extra: str = "") -> str:
-    """A chart: headline, unit, the drawing area, its option, description, table and source."""
+def chart_block(chart: Chart, extra: str = "", drawing: str = "") -> str:
+    """A chart: headline, unit, the drawing area, its option, description, table and source.
+
+    `drawing` is the chart drawn at build time (chart_drawings.py), SVG that reads without
+    script; without it the area keeps the chart's height until the script draws it.
+    """
     cid = esc(chart.dom_id)
+    size = (f'data-height="{int(chart.height)}"' if drawing
+            else f'style="height:{int(chart.height)}px"')
     head = "".join(f"<th scope=\"col\">{esc(c)}</th>" for c in chart.columns)
     body = "".join(
         "<tr>" + f"<th scope=\"row\">{esc(row[0])}</th>"
@@ -279,7 +286,7 @@ def chart_block(chart: Chart, extra: str = "") -> str:
         f'<p class="chart__title" id="{cid}-title">{esc(chart.title)}</p>\n'
         f'<p class="chart__unit">单位：{esc(chart.unit)}</p>\n'
         f'<div class="chart__canvas" data-chart-option="{cid}-option" role="img" '
-        f'aria-label="{esc(chart.description)}" style="height:{int(chart.height)}px"></div>\n'
+        f'aria-label="{esc(chart.description)}" {size} data-search-exclude>{drawing}</div>\n'
         # Not a <script>: Material's instant navigation re-runs every script in the page
         # as JavaScript. A <template> is inert; the JSON has no "<" or "&" to end it early.
         f'<template class="chart__option" id="{cid}-option" data-search-exclude>'
@@ -424,7 +431,8 @@ def block(kind: str, arg: str, page: Page, site: Site, directives: set[str]) -> 
                 f"没有图表 {arg!r}{figs.did_you_mean(arg, site.charts)}（已声明的图表：{known}）"
             )
         chart = site.charts[arg]
-        return chart_block(chart, site.chart_extra(chart, page) if site.chart_extra else "")
+        return chart_block(chart, site.chart_extra(chart, page) if site.chart_extra else "",
+                           site.drawings.get(arg, ""))
     if kind == "cards":
         return cards_block(site.edition(arg, page), page, site)
     if kind == "figures":
@@ -519,7 +527,7 @@ def chart_links(site: Site, from_rel: str) -> dict[str, list[dict[str, str]]]:
 
 def write(
     docs: Path, out: Path, data: figs.Figures, charts: dict[str, Chart], source_title: str,
-    chart_extra: ChartExtra | None = None,
+    chart_extra: ChartExtra | None = None, drawings: dict[str, str] | None = None,
 ) -> Site:
     """Expand every page of `docs` into `out` (other files copied as they are).
 
@@ -528,7 +536,8 @@ def write(
     preview reloads only what changed.
     """
     pages = read_pages(docs)
-    site = Site(data, charts, pages, source_title, chart_extra=chart_extra)
+    site = Site(data, charts, pages, source_title, chart_extra=chart_extra,
+                drawings=drawings or {})
     results: dict[str, str] = {}
     problems: list[str] = []
     for page in pages:

@@ -9,6 +9,7 @@ import io
 import json
 import re
 import struct
+import sys
 import threading
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -137,6 +138,7 @@ def test_svg_is_valid_xml_with_title_unit_source_and_license_as_text():
 
 def test_png_is_twice_the_svg_size_and_cached(tmp_path: Path):
     layout = Layout(tmp_path)
+    (tmp_path / "node_modules").symlink_to(REPO.node_modules)
     svg = chart_exports.svgs(REPO, {"sample-chart": FakeChart()}, PKG)
     png = chart_exports.pngs(layout, svg)["sample-chart"]
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
@@ -148,8 +150,28 @@ def test_png_is_twice_the_svg_size_and_cached(tmp_path: Path):
     assert chart_exports.pngs(layout, svg)["sample-chart"] == png
 
 
+def test_png_draws_chinese_glyphs_without_a_browser(tmp_path: Path, monkeypatch):
+    """resvg with the Noto Sans SC font from npm: two different characters give two
+    different pictures (a missing font would draw the same empty box for both). Playwright
+    cannot even be imported here: no browser is involved."""
+    monkeypatch.setitem(sys.modules, "playwright", None)
+    monkeypatch.setitem(sys.modules, "playwright.sync_api", None)
+    (tmp_path / "node_modules").symlink_to(REPO.node_modules)
+
+    def svg(text: str) -> bytes:
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="80" height="40">'
+                f'<text x="4" y="30" style="font-size:24px;font-family:sans-serif">{text}</text>'
+                f"</svg>").encode()
+
+    drawn = chart_exports.pngs(Layout(tmp_path), {"a": svg("高新"), "b": svg("科技"),
+                                                  "c": svg("")})
+    assert drawn["a"] != drawn["b"]
+    assert drawn["a"] != drawn["c"] and drawn["b"] != drawn["c"]
+
+
 def test_every_repository_chart_gets_images_and_an_embed_page(tmp_path: Path):
     built = real_charts()
+    (tmp_path / "node_modules").symlink_to(REPO.node_modules)
     images, embeds = chart_exports.files(Layout(tmp_path), built, load.package_meta(REPO))
     assert sorted(images) == sorted(
         f"charts/{cid}{s}" for cid in built for s in (".png", ".svg")
@@ -195,7 +217,7 @@ def test_embed_page_is_standalone_with_title_source_license_and_safe_json():
     parser = Collector()
     parser.feed(page)
     assert [s.get("type") for s in parser.scripts] == ["application/json", None]
-    assert parser.scripts[1]["src"] == "../../assets/javascripts/charts.js"
+    assert parser.scripts[1]["src"] == "../../assets/javascripts/site.js"
     assert json.loads("".join(parser.data)) == chart.option
     assert "样例图表 &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "</script><script>alert" not in page

@@ -1,0 +1,167 @@
+"""Charts drawn at build time, as the report pages show them before any script runs.
+
+What belongs here: running ECharts in Node (chart_svg.mjs) for any list of
+chart options, cached by its inputs; the drawing of each chart inlined in its
+page, at two widths (a phone's and a desktop's column; CSS shows the one that
+fits), in the site's light theme, with its title in the SVG; and the
+stylesheet that restyles those drawings for the dark palette and for the
+interaction web/charts-ssr.js adds. What does not: the chart options
+(charts.py), the downloadable images and embed pages (chart_exports.py), the
+HTML around a chart (pages.py).
+
+The drawings are plain SVG with their text as text: they read with
+JavaScript off, in print, in feeds, in reader modes and for crawlers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from .paths import Layout
+
+# Render widths in CSS pixels: the text column of a 360 px phone and of a desktop page.
+NARROW = 328
+WIDE = 688
+# Below this column width the narrow drawing shows (charts.css, a container query).
+SWITCH = 480
+SCRIPT = Path(__file__).with_name("chart_svg.mjs")
+
+
+class DrawingError(Exception):
+    """Node or ECharts could not draw the charts; the message says what to install or fix."""
+
+
+def render(layout: Layout, items: list[dict[str, Any]], cache: str) -> dict[str, str]:
+    """id -> SVG text, for items {id, width, height, option, theme?} drawn by chart_svg.mjs.
+
+    Cached under .build/CACHE/ by everything the drawing depends on (the items, the
+    scripts, the palette, the ECharts version): a rebuild with nothing changed starts
+    no Node process, and the same inputs give the same bytes.
+    """
+    if not items:
+        return {}
+    node = shutil.which("node")
+    if node is None:
+        raise DrawingError("找不到 node：图表需要 Node.js（与打包 ECharts 所用的相同）/ "
+                           "Node.js is missing")
+    request = json.dumps(items, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    echarts = layout.node_modules / "echarts" / "package.json"
+    inputs = [request, SCRIPT.read_bytes(),
+              echarts.read_bytes() if echarts.exists() else b""]
+    for name in ("theme.mjs", "palette.json"):
+        source = layout.web / name
+        inputs.append(source.read_bytes() if source.exists() else b"")
+    key = hashlib.sha256(b"\0".join(inputs)).hexdigest()
+    cached = layout.build / cache / f"{key}.json"
+    if cached.exists():
+        return dict(json.loads(cached.read_text(encoding="utf-8")))
+    proc = subprocess.run(
+        [node, str(SCRIPT)], input=request,
+        cwd=layout.root, capture_output=True, timeout=300, check=False,
+    )
+    if proc.returncode != 0:
+        raise DrawingError("生成图表 SVG 失败（node pipeline/chart_svg.mjs）：\n"
+                           + proc.stderr.decode("utf-8", "replace")[-2000:])
+    rendered = json.loads(proc.stdout.decode("utf-8"))
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    for old in cached.parent.glob("*.json"):  # keep only the current drawing
+        old.unlink()
+    cached.write_text(json.dumps(rendered, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    return dict(rendered)
+
+
+def _inline(svg: str, title: str, variant: str) -> str:
+    """An SVG from ECharts, made fit to sit in a page: one line (a blank line would end
+    Markdown's HTML block), scaled by its viewBox, titled, marked for CSS."""
+    svg = svg.strip().replace("<![CDATA[", "").replace("]]>", "")
+    svg = re.sub(r">\s+<", "><", svg)
+    svg = re.sub(r"\{\s+", "{", re.sub(r";\s+", ";", svg))
+    match = re.match(r"<svg\b[^>]*>", svg)
+    if not match:
+        raise DrawingError(f"图表 {title}：ECharts 没有输出 SVG")
+    box = re.search(r'viewBox="([^"]+)"', match.group(0))
+    links = ' xmlns:xlink="http://www.w3.org/1999/xlink"' if "xlink:" in svg else ""
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg"{links} viewBox="{box.group(1) if box else ""}" '
+            f'class="chart__svg chart__svg--{variant}" focusable="false">'
+            f"<title>{html.escape(title)}</title>")
+    return head + svg[match.end():]
+
+
+def page_drawings(layout: Layout, charts: dict[str, Any]) -> dict[str, str]:
+    """chart id -> the HTML of its drawings (narrow, then wide) for its place in a page."""
+    items = []
+    for cid in sorted(charts):
+        chart = charts[cid]
+        for variant, width in (("narrow", NARROW), ("wide", WIDE)):
+            items.append({"id": f"{cid}/{variant}", "width": width, "height": int(chart.height),
+                          "option": chart.option, "theme": "light"})
+    rendered = render(layout, items, "chart-page-svg")
+    return {
+        cid: "".join(_inline(rendered[f"{cid}/{variant}"], str(charts[cid].title), variant)
+                     for variant in ("narrow", "wide"))
+        for cid in sorted(charts)
+    }
+
+
+def _palette(layout: Layout) -> dict[str, Any]:
+    path = layout.web / "palette.json"
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _pairs(light: dict[str, Any], dark: dict[str, Any]) -> list[tuple[str, str]]:
+    """(light colour, dark colour) for every colour of the palette, series by series."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in light.items():
+        other = dark.get(key)
+        if isinstance(value, list) and isinstance(other, list):
+            pairs += [(a, b) for a, b in zip(value, other, strict=False)]
+        elif isinstance(value, str) and isinstance(other, str) and key != "decal":
+            pairs.append((value, other))
+    return pairs
+
+
+# Which drawing shows: the narrow one in a column narrower than SWITCH, else the wide one.
+BASE_CSS = (
+    ".chart__canvas { container-type: inline-size; }\n"
+    ".chart__svg { display: block; width: 100%; height: auto; overflow: visible; }\n"
+    ".chart__svg--narrow { display: none; }\n"
+    f"@container (max-width: {SWITCH - 0.02}px) {{\n"
+    "  .chart__svg--narrow { display: block; }\n"
+    "  .chart__svg--wide { display: none; }\n"
+    "}"
+)
+
+
+def stylesheet(layout: Layout) -> str:
+    """charts.css: which drawing shows at which width, the interaction states, and the dark
+    palette: every light colour of web/palette.json drawn into the SVG becomes its dark one."""
+    palette = _palette(layout)
+    dark_page = '[data-md-color-scheme="slate"]'
+    lines = [
+        "/* Charts drawn at build time (pipeline/chart_drawings.py); generated, do not edit. */",
+        BASE_CSS,
+        "/* Hover: the series under the pointer stays, the others fade (web/charts-ssr.js). */",
+        ".chart__svg.is-focusing [ecmeta_series_index]:not(.is-focus) { opacity: 0.3; }",
+        ".chart__svg .is-hidden { visibility: hidden; }",
+        "/* Decal patterns lie over the bars: the pointer goes through to the bar. */",
+        '.chart__svg [fill^="url"] { pointer-events: none; }',
+        ".chart__svg .is-off { opacity: 0.35; }",
+        '.chart__svg [ecmeta_ssr_type="legend"] { cursor: pointer; }',
+        "/* Dark palette: the drawing's light colours become the dark ones. */",
+    ]
+    pairs = _pairs(palette["light"], palette["dark"])
+    background = palette["dark"].get("background")
+    if background:  # ECharts writes white as "#fff" in places (symbols, label outlines)
+        pairs += [("#fff", background), ("rgb(255,255,255)", background)]
+    for light, dark in pairs:
+        for attr in ("fill", "stroke"):
+            lines.append(f'{dark_page} .chart__svg [{attr}="{light}" i] {{ {attr}: {dark}; }}')
+    lines.append(f'{dark_page} .chart__svg [ecmeta_ssr_type="chart"]:hover {{ opacity: 0.8; }}')
+    return "\n".join(lines) + "\n"
