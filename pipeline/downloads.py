@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from . import load, package
+from . import csvtext, load, package
 from .paths import Layout
 
 # Dates shown to readers are in China Standard Time.
@@ -301,15 +301,8 @@ def excel_csv(info: Info) -> bytes:
 
 
 def _csv_text(table: list[list[str]], line_end: str) -> str:
-    """RFC 4180 text: a cell is quoted when it holds a comma, quote, CR or LF (Python's csv
-    writer leaves a lone CR unquoted when the line end is LF)."""
-    return "".join(",".join(_csv_cell(cell) for cell in row) + line_end for row in table)
-
-
-def _csv_cell(cell: str) -> str:
-    if any(ch in cell for ch in ',"\r\n'):
-        return '"' + cell.replace('"', '""') + '"'
-    return cell
+    """RFC 4180 text from the project's one CSV writer (csvtext.write)."""
+    return csvtext.write(table, line_end)
 
 
 def _field_type(info: Info, name: str) -> str:

@@ -169,6 +169,39 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def annotation(severity: str, path: str, line: int | None, title: str, message: str,
+               column: int | None = None) -> str:
+    """One GitHub Actions workflow command: an annotation on a file's line in the pull request."""
+    props = [f"file={_escape_property(path)}"]
+    if line is not None:
+        props.append(f"line={line}")
+    if column is not None:
+        props.append(f"col={column}")
+    props.append(f"title={_escape_property(title)}")
+    return f"::{severity} {','.join(props)}::{_escape_data(message)}"
+
+
+def _summary_cell(value: str) -> str:
+    text = (str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ")
+            .replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;").replace("`", "\\`"))
+    return text or "—"
+
+
+def step_summary(heading: str, head: list[str], rows: list[list[str]], footer: str = "") -> None:
+    """Append a Markdown table to the job summary ($GITHUB_STEP_SUMMARY) when CI provides one."""
+    import os
+
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    lines = [heading.rstrip("\n"), "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(_summary_cell(c) for c in row) + " |" for row in rows]
+    if footer:
+        lines += ["", footer]
+    with open(target, "a", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n\n")
+
+
 def _github(report: Report, lang: str) -> str:
     """GitHub Actions workflow commands: one annotation per issue on the offending line."""
     lines = []

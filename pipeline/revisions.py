@@ -25,12 +25,14 @@ import argparse
 import csv
 import datetime as dt
 import io
+import os
 import re
 import subprocess
 import sys
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from . import csvtext
 from .load import Dataset, discover
 from .paths import REPO, Layout
 
@@ -86,8 +88,8 @@ def read(layout: Layout) -> list[Revision]:
     path = layout.csv(NAME)
     if not path.exists():
         return []
-    rows = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline=""))
-    return [Revision(**{k: (r.get(k) or "") for k in FIELDS}) for r in rows]
+    return [Revision(**{k: (r.get(k) or "") for k in FIELDS})
+            for r in _records(_decode(path.read_bytes()))]
 
 
 def append(layout: Layout, new: list[Revision], *, reason: str,
@@ -98,12 +100,9 @@ def append(layout: Layout, new: list[Revision], *, reason: str,
     added = [Revision(r.dataset, r.key, r.field, r.old_value, r.new_value, day, reason.strip())
              for r in new]
     rows.extend(a for a in added if not any(a.same_change(r) and a.date == r.date for r in rows))
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(FIELDS)
-    writer.writerows([[asdict(r)[k] for k in FIELDS] for r in rows])
+    text = csvtext.write([FIELDS, *[[asdict(r)[k] for k in FIELDS] for r in rows]])
     created = not layout.csv(NAME).exists()
-    layout.csv(NAME).write_bytes(out.getvalue().encode("utf-8"))
+    layout.csv(NAME).write_bytes(text.encode("utf-8"))
     if created and layout.descriptor.exists():
         # the log became a dataset: datapackage.json lists it from now on
         from . import package
@@ -141,26 +140,72 @@ def markdown(rows: list[dict[str, str]], lang: str = "zh") -> str:
 
 
 def _git(layout: Layout, *args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(["git", "-C", str(layout.root), *args], capture_output=True,
-                          check=False)
+    try:
+        return subprocess.run(["git", "-C", str(layout.root), *args], capture_output=True,
+                              check=False)
+    except OSError:  # no git at all: nothing is known to be published
+        return subprocess.CompletedProcess(["git"], 128, b"", b"")
 
 
-def _at_ref(layout: Layout, ref: str, dataset: Dataset) -> list[dict[str, str]] | None:
-    rel = layout.relative(dataset.csv)
-    done = _git(layout, "show", f"{ref}:{rel}")
-    if done.returncode != 0:
-        return None  # a dataset new since REF has no published figures to revise
-    text = done.stdout.decode("utf-8-sig", errors="replace")
+# Where the deployed data is: CI deploys the default branch, so what readers saw is that
+# branch as the remote has it, or the local default branch when there is no remote.
+PUBLISHED_CANDIDATES = ("refs/remotes/origin/HEAD", "refs/remotes/origin/main",
+                        "refs/remotes/origin/master", "refs/heads/main", "refs/heads/master")
+
+
+def published_ref(layout: Layout) -> str | None:
+    """The git ref of what is deployed: $PUBLISHED_REF, else the default branch; None outside git."""
+    chosen = os.environ.get("PUBLISHED_REF", "").strip()
+    for ref in ([chosen] if chosen else []) + list(PUBLISHED_CANDIDATES):
+        if _git(layout, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode == 0:
+            return ref
+    return None
+
+
+def _records(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
-def unexplained(layout: Layout, base: str) -> list[Revision]:
-    """Figure changes between git BASE and the working tree that the log does not record."""
+def _decode(data: bytes) -> str:
+    try:
+        return csvtext.decode(data)[0]
+    except csvtext.EncodingError:
+        return data.decode("utf-8", errors="replace")
+
+
+def _at_ref(layout: Layout, ref: str, dataset: Dataset) -> list[dict[str, str]] | None:
+    """A dataset's records at git REF (":" for the staged version); None when it is absent."""
+    rel = layout.relative(dataset.csv)
+    done = _git(layout, "show", f"{ref}{rel}" if ref == ":" else f"{ref}:{rel}")
+    if done.returncode != 0:
+        return None  # a dataset new since REF has no published figures to revise
+    return _records(_decode(done.stdout))
+
+
+def published_records(layout: Layout, dataset: Dataset) -> list[dict[str, str]]:
+    """The rows readers have seen. Outside git (nothing says what is deployed) the current
+    file counts as published, which asks for a reason rather than skip one."""
+    from .importer import read_current
+
+    ref = published_ref(layout)
+    if ref is None:
+        return read_current(dataset.csv)
+    return _at_ref(layout, ref, dataset) or []
+
+
+def unexplained(layout: Layout, base: str, staged: bool = False) -> list[Revision]:
+    """Figure changes between git BASE and the working tree (or the staged files) that the
+    log (working tree or staged) does not record."""
     from .importer import diff, read_current
 
     if _git(layout, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}").returncode != 0:
         raise ValueError(f"unknown git revision: {base}")
-    logged = read(layout)
+    if staged:
+        done = _git(layout, "show", f":{layout.relative(layout.csv(NAME))}")
+        logged = ([Revision(**{k: (r.get(k) or "") for k in FIELDS})
+                   for r in _records(_decode(done.stdout))] if done.returncode == 0 else [])
+    else:
+        logged = read(layout)
     missing: list[Revision] = []
     for dataset in discover(layout):
         if dataset.name == NAME:
@@ -168,32 +213,82 @@ def unexplained(layout: Layout, base: str) -> list[Revision]:
         before = _at_ref(layout, base, dataset)
         if before is None:
             continue
+        after = (_at_ref(layout, ":", dataset) or []) if staged else read_current(dataset.csv)
         schema = dataset.schema()
-        changes = figure_changes(dataset, schema, diff(schema, before, read_current(dataset.csv)))
+        changes = figure_changes(dataset, schema, diff(schema, before, after))
         missing.extend(c for c in changes if not any(c.same_change(r) for r in logged))
     return missing
+
+
+REASON_FORBIDDEN = re.compile(r"[<>]|\{\{|\{%|\{#|%\}|\}\}|\[\[|\]\]|javascript:", re.I)
+FORMULA_START = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
+
+
+def reason_problem(reason: str | None, lang: str = "zh") -> str | None:
+    """Why a revision reason cannot be published as given, or None when it can.
+
+    The reason is shown on the dataset page and in the downloads, so it is plain
+    text: no markup, no template or placeholder syntax, nothing a spreadsheet
+    would run as a formula, no control characters.
+    """
+    zh = lang != "en"
+    text = (reason or "").strip()
+    if not text:
+        return "修订原因不能为空" if zh else "the reason is empty"
+    if REASON_FORBIDDEN.search(text):
+        return ("修订原因中不能有 < > 或 {{ }}、{% %}、[[ ]] 这样的标记，请只写文字" if zh
+                else "the reason may not contain markup, template or placeholder syntax")
+    if text.startswith(FORMULA_START):
+        return ("修订原因不能以 = + - @ 开头（表格软件会当作公式）" if zh
+                else "the reason may not start with = + - @ (spreadsheets run it as a formula)")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        return "修订原因中不能有换行或控制字符" if zh else "the reason may not contain control characters"
+    if len(text) > 300:
+        return "修订原因最多 300 字" if zh else "the reason is limited to 300 characters"
+    return None
+
+
+def _line_of(layout: Layout, name: str, key: str) -> int | None:
+    """The line of datasets/NAME.csv holding the row with this key (for annotations)."""
+    dataset = next((d for d in discover(layout) if d.name == name), None)
+    if dataset is None or not dataset.csv.exists():
+        return None
+    schema = dataset.schema()
+    fields = schema.get("primaryKey") or []
+    fields = [fields] if isinstance(fields, str) else list(fields)
+    for number, record in enumerate(_records(_decode(dataset.csv.read_bytes())), start=2):
+        if KEY_SEPARATOR.join(record.get(f, "") for f in fields) == key:
+            return number
+    return None
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.description = ("检查或记录已发布数字的修订"
                           " / check or record revisions of published figures")
-    parser.add_argument("--base", default="HEAD",
-                        help="与哪个 git 版本比较（默认 HEAD，即上次提交）")
+    parser.add_argument("--base", default=None,
+                        help="与哪个 git 版本比较（默认：已发布的版本，即默认分支 origin/main 或 main；"
+                        "都没有时为 HEAD）")
+    parser.add_argument("--staged", action="store_true",
+                        help="检查已暂存（git add）的内容，而不是工作区的文件（提交前检查用）")
     parser.add_argument("--record", action="store_true", help="把未记录的修订写入修订记录")
     parser.add_argument("--reason", help="修订原因")
     parser.add_argument("--reason-from-commit", action="store_true",
                         help="用最近一次提交的说明作为修订原因")
+    parser.add_argument("--format", choices=["text", "github"], default="text",
+                        help="github：CI 中在数据文件的行上标注，并写入任务摘要")
     parser.add_argument("--lang", choices=["zh", "en"], default="zh")
 
 
 def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
     zh = args.lang != "en"
-    if args.base == "HEAD" and _git(layout, "rev-parse", "--verify", "--quiet",
-                                    "HEAD").returncode != 0:
+    base = args.base or published_ref(layout) or "HEAD"
+    if base == "HEAD" and _git(layout, "rev-parse", "--verify", "--quiet",
+                               "HEAD").returncode != 0:
         print("还没有任何提交，没有可比较的已发布数字。" if zh else "no commit yet: nothing to compare")
         return 0
+    staged = bool(getattr(args, "staged", False))
     try:
-        missing = unexplained(layout, args.base)
+        missing = unexplained(layout, base, staged=staged)
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -203,12 +298,26 @@ def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
     for r in missing:
         old, new = r.old_value or "（空）", r.new_value or "（空）"
         print(f"  {r.dataset} {r.key}：{r.field} {old} → {new}")
+    base_option = "" if args.base is None else f" --base {args.base}"
+    command = f'python -m pipeline revisions{base_option} --record --reason "修订原因"'
     if not args.record:
-        print(("✗ 以上已发布的数字有修改，但修订记录中没有说明。运行\n"
-               "  python -m pipeline revisions --record --reason \"修订原因\"\n"
-               "把它们记入 datasets/revisions.csv（原因会在数据页面上公开）。") if zh else
-              "✗ these published figures changed without an entry in the revisions log; run\n"
-              "  python -m pipeline revisions --record --reason \"why\"")
+        log = layout.relative(layout.csv(NAME))
+        if staged:
+            print(("✗ 已暂存的数据改动了已发布的数字，但暂存的修订记录中没有说明。\n"
+                   f"  若已记录过，把修订记录也暂存：git add {log} datapackage.json\n"
+                   f"  若还没记录，先运行：{command}") if zh else
+                  "✗ the staged data changes published figures the staged revisions log does "
+                  f"not explain.\n  stage the log: git add {log} datapackage.json\n"
+                  f"  or record them first: {command}")
+        else:
+            print(("✗ 以上已发布的数字有修改，但修订记录中没有说明。运行\n"
+                   f"  {command}\n"
+                   f"把它们记入 {log}（原因会在数据页面上公开），再提交 {log} 和 datapackage.json。")
+                  if zh else
+                  "✗ these published figures changed without an entry in the revisions log; run\n"
+                  f"  {command}")
+        if getattr(args, "format", "text") == "github":
+            _annotate(layout, missing, command, zh)
         return 1
     reason = args.reason
     if not reason and args.reason_from_commit:
@@ -217,7 +326,48 @@ def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
     if not reason:
         print("✗ 请用 --reason 说明修订原因。" if zh else "✗ give the reason with --reason.")
         return 2
+    problem = reason_problem(reason, args.lang)
+    if problem:
+        print(f"✗ {problem}；没有写入任何文件。" if zh else f"✗ {problem}; nothing was written.")
+        return 2
+    unreadable = [r for r in missing if r.new_value and not _is_number_or_word(r)]
+    if unreadable:
+        for r in unreadable:
+            print(f"  {r.dataset} {r.key}：{r.field} 的新值 {r.new_value!r} 不是合法的值")
+        print("✗ 先改正数据（运行 python -m pipeline validate 查看），再记录修订。" if zh
+              else "✗ fix the data first (python -m pipeline validate), then record.")
+        return 1
     added = append(layout, missing, reason=reason)
     print(f"✓ 已记入 {len(added)} 处修订：{layout.relative(layout.csv(NAME))}" if zh
           else f"✓ recorded {len(added)} revision(s) in {layout.relative(layout.csv(NAME))}")
+    print((f"  提交时一并加入：git add {layout.relative(layout.csv(NAME))} datapackage.json")
+          if zh else f"  commit it too: git add {layout.relative(layout.csv(NAME))} datapackage.json")
     return 0
+
+
+def _is_number_or_word(r: Revision) -> bool:
+    """A recorded new value must be what the data allows: a plain number for a number field."""
+    if r.field in MEANING_FIELDS:
+        return "<" not in r.new_value and ">" not in r.new_value
+    return re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", r.new_value) is not None
+
+
+def _annotate(layout: Layout, missing: list[Revision], command: str, zh: bool) -> None:
+    """GitHub annotations on the changed lines, and the same list in the job summary."""
+    from .report import annotation, step_summary
+
+    rows = []
+    for r in missing:
+        path = layout.relative(layout.csv(r.dataset))
+        line = _line_of(layout, r.dataset, r.key)
+        text = (f"{r.key}：{r.field} {r.old_value or '（空）'} → {r.new_value or '（空）'}，"
+                f"修订记录中没有说明。运行 {command}" if zh else
+                f"{r.key}: {r.field} {r.old_value} -> {r.new_value} is not in the revisions log. "
+                f"Run {command}")
+        print(annotation("error", path, line, "revision-unrecorded", text))
+        rows.append([path, str(line or ""), r.key, r.field, r.old_value, r.new_value])
+    step_summary(("## ❌ 已发布的数字有修改但没有记录原因\n\n" if zh else
+                  "## ❌ Published figures changed without a recorded reason\n\n"),
+                 ["文件", "行", "记录", "字段", "原值", "新值"] if zh else
+                 ["File", "Line", "Record", "Field", "Old", "New"], rows,
+                 (f"修正方法：运行 `{command}`，再提交修订记录。" if zh else f"Fix: run `{command}`."))
