@@ -268,6 +268,19 @@ CATALOGUE: dict[str, Message] = {
         "去掉开头的符号，或改写文字使其不以 = + - @、Tab 或回车开头。",
         "Remove the leading sign, or reword so the text does not start with = + - @, a tab or a return.",
     ),
+    "mojibake": M(
+        "乱码（UTF-8 被当成 GBK 打开后保存）",
+        "Mojibake (UTF-8 opened as GBK and saved)",
+        "{column} 列的 {value} 是乱码，原文应是“{original}”。这是用 Excel 直接双击打开 UTF-8 的 CSV"
+        "（Excel 按 GBK 读入）再保存造成的。",
+        "{value} in column {column} is mojibake of “{original}”: the UTF-8 CSV was opened in Excel "
+        "as GBK and saved again.",
+        "不要保存这个文件：用 git 恢复原文件（git checkout -- 文件名），或从网站重新下载 .xlsx 修改后用 "
+        "python -m pipeline import 导入；要用 Excel 打开 CSV，请用“数据”→“从文本/CSV”并选 UTF-8。",
+        "Do not keep this file: restore it (git checkout -- FILE) or download the .xlsx from the site, "
+        "edit it and bring it back with python -m pipeline import; in Excel open CSV files through "
+        "Data -> From Text/CSV with UTF-8.",
+    ),
     "markup": M(
         "文本中有尖括号",
         "Angle brackets in text",
