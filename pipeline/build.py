@@ -99,7 +99,8 @@ def download_panel(layout: Layout) -> pages.ChartExtra:
     return panel
 
 
-def publish_data(layout: Layout, out_docs: Path, report: object, site: pages.Site) -> set[str]:
+def publish_data(layout: Layout, out_docs: Path, report: object, site: pages.Site,
+                 preview: bool = False) -> set[str]:
     """Downloads under /data/ (chart data and images included), embed pages under /embed/,
     and the catalog pages (downloads.py, chart_exports.py, catalog.py)."""
     from . import catalog, chart_exports, downloads, figures, load, pages
@@ -110,7 +111,11 @@ def publish_data(layout: Layout, out_docs: Path, report: object, site: pages.Sit
     try:
         images, embeds = chart_exports.files(layout, site.charts, pkg, url, chart_pages)
     except chart_exports.ExportError as exc:
-        raise BuildError(str(exc)) from exc
+        if not preview:
+            raise BuildError(str(exc)) from exc
+        # the preview runs with Python alone: without Node or Chromium, no chart images
+        print(f"预览：没有生成图表图片（{str(exc).splitlines()[0]}）", file=sys.stderr)
+        images, embeds = {}, {}
     files = downloads.render(layout, charts=site.charts, chart_pages=chart_pages, extra=images)
     written = downloads.write(layout, out_docs / "data", files)
     written += downloads.write(layout, out_docs, embeds)
@@ -129,8 +134,11 @@ def publish_data(layout: Layout, out_docs: Path, report: object, site: pages.Sit
     return {p.relative_to(out_docs).as_posix() for p in written}
 
 
-def generate(layout: Layout, log=print) -> pages.Site:  # type: ignore[no-untyped-def]
-    """Everything before MkDocs: validate, figures, charts, downloads, pages, assets."""
+def generate(layout: Layout, log=print, preview: bool = False) -> pages.Site:  # type: ignore[no-untyped-def]
+    """Everything before MkDocs: validate, figures, charts, downloads, pages, assets.
+
+    `preview` (the live preview) carries on without Node.js and Chromium: charts are then
+    not drawn and have no images, and everything else is as in the build."""
     started = time.perf_counter()
     report = validate(layout)
     from . import charts as charts_stage
@@ -148,8 +156,14 @@ def generate(layout: Layout, log=print) -> pages.Site:  # type: ignore[no-untype
     except pages.PageError as exc:
         raise BuildError("页面中的占位符有误，网站没有更新：\n" + "\n".join(exc.problems)) from exc
     keep = set(site.written)
-    keep |= bundle(layout, out)
-    keep |= publish_data(layout, out, report, site)
+    try:
+        keep |= bundle(layout, out)
+    except BuildError as exc:
+        if not preview:
+            raise
+        print(f"预览：图表不会绘制（{str(exc).splitlines()[0]}），表格和文字照常显示。",
+              file=sys.stderr)
+    keep |= publish_data(layout, out, report, site, preview)
     pages.prune(out, keep)
     log(f"页面已生成：{len(site.pages)} 页、{len(charts)} 个图表"
         f"（{time.perf_counter() - started:.1f} 秒）")
