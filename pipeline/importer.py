@@ -855,12 +855,12 @@ def import_file(layout: Layout, path: Path, name: str, *, dry_run: bool = False,
                 f"{j.after}，约 {j.factor:.3g} 倍" if zh else
                 f"  ! {place} {' / '.join(j.key)}: {j.field} {j.before} ({j.before_year}) -> "
                 f"{j.after}, x{j.factor:.3g}")
-        problem = ImportProblem("import-jump", count=len(found))
+        jump = ImportProblem("import-jump", count=len(found))
         if dry_run:
-            say(f"  注意：{problem.message(lang)}；正式写入时要加 --confirm。" if zh
-                else f"  note: {problem.message(lang)}; writing needs --confirm.")
+            say(f"  注意：{jump.message(lang)}；正式写入时要加 --confirm。" if zh
+                else f"  note: {jump.message(lang)}; writing needs --confirm.")
         else:
-            return refuse(problem)
+            return refuse(jump)
 
     # revisions: figures readers saw (the deployed version) that change, not yet in the log
     logged = revisions.read(layout)

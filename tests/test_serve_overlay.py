@@ -14,8 +14,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from pipeline import browser
 from pipeline.paths import REPO
 from tests.repocopy import repo_with_site
