@@ -35,13 +35,13 @@ browser:
 validate: $(STAMP)
 	$(PY) -m pipeline validate $(if $(FORMAT),--format $(FORMAT))
 
-## linkcheck: check every link inside the built site/ offline (run make build first)
+## linkcheck: check every link inside the built site/ offline (run make build first); FORMAT=github in CI
 linkcheck: $(STAMP)
-	$(PY) -m pipeline linkcheck site
+	$(PY) -m pipeline linkcheck site $(if $(FORMAT),--format $(FORMAT))
 
-## build: install, validate, build the site into site/
+## build: install, validate, build the site into site/; FORMAT=github in CI (annotations, summary)
 build: $(STAMP) $(NPM_STAMP) browser
-	$(PY) -m pipeline build
+	$(PY) -m pipeline build $(if $(FORMAT),--format $(FORMAT))
 
 ## test: install, run every test
 test: $(STAMP) $(NPM_STAMP) browser

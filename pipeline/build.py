@@ -224,7 +224,27 @@ def swap(new: Path, site: Path, scratch: Path) -> None:
         shutil.rmtree(old)
 
 
-def build(layout: Layout = REPO, log=print) -> int:  # type: ignore[no-untyped-def]
+FIX_COMMAND = "改正后运行 python -m pipeline build（或 make build）确认。"
+
+
+def github_failure(text: str) -> None:
+    """A failed build in CI: annotations on the page and line that failed, and the job summary."""
+    from .report import PLACE, annotate_failure, step_summary
+
+    for line in annotate_failure(text, "构建失败 / build failed", FIX_COMMAND):
+        print(line)
+    rows = []
+    for line in text.splitlines():
+        match = PLACE.match(line.strip())
+        if match:
+            rows.append(list(match.groups()))
+    if not rows:
+        rows = [["", "", " ".join(text.splitlines()[:6])]]
+    step_summary("## ❌ 网站构建失败 / build failed", ["文件", "行", "问题"], rows,
+                 f"修正方法：{FIX_COMMAND}")
+
+
+def build(layout: Layout = REPO, log=print, fmt: str = "text") -> int:  # type: ignore[no-untyped-def]
     started = time.perf_counter()
     new = layout.build / "site.new"
     try:
@@ -236,6 +256,8 @@ def build(layout: Layout = REPO, log=print) -> int:  # type: ignore[no-untyped-d
     except BuildError as exc:
         print(str(exc), file=sys.stderr)
         print("构建失败：site/ 保持原样，没有改动。", file=sys.stderr)
+        if fmt == "github":
+            github_failure(str(exc))
         return 1
     except BaseException:  # a bug or Ctrl-C: the traceback follows; site/ is still untouched
         print("构建中断：site/ 保持原样，没有改动。", file=sys.stderr)
@@ -249,7 +271,9 @@ def build(layout: Layout = REPO, log=print) -> int:  # type: ignore[no-untyped-d
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.description = "校验数据并构建网站到 site/；任何一步失败都不会改动 site/。"
+    parser.add_argument("--format", choices=["text", "github"], default="text",
+                        help="github：CI 中把失败标注在页面的文件和行上，并写入任务摘要")
 
 
 def main(args: argparse.Namespace) -> int:
-    return build(REPO)
+    return build(REPO, fmt=getattr(args, "format", "text"))

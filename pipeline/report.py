@@ -8,6 +8,7 @@ issues and renders them. Checks live elsewhere (validate.py, checks/).
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -200,6 +201,24 @@ def step_summary(heading: str, head: list[str], rows: list[list[str]], footer: s
         lines += ["", footer]
     with open(target, "a", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n\n")
+
+
+PLACE = re.compile(r"^((?:docs|datasets|schemas|web)/[^:\s]+):(\d+): ?(.*)$")
+
+
+def annotate_failure(text: str, title: str, fix: str) -> list[str]:
+    """Annotations for a failure report whose lines may start "docs/PAGE.md:LINE: …": one on
+    each such file and line, else one for the whole step; each ends with the fixing command."""
+    lines = []
+    for line in text.splitlines():
+        match = PLACE.match(line.strip())
+        if match:
+            path, number, message = match.groups()
+            lines.append(annotation("error", path, int(number), title, f"{message} {fix}"))
+    if not lines:
+        body = " ".join(t.strip() for t in text.splitlines()[:6] if t.strip())
+        lines.append(f"::error title={_escape_property(title)}::{_escape_data(body + ' ' + fix)}")
+    return lines
 
 
 def _github(report: Report, lang: str) -> str:
