@@ -32,7 +32,8 @@ PLACEHOLDERS = {
     "part": "部分", "pattern": "格式", "prefix": "开头字符", "previous_year": "上一年",
     "previous": "上年总数", "qualifier": "限定词", "reference_file": "引用的表",
     "reference": "引用", "share_id": "比例指标", "stock": "总数指标", "flow": "净增数",
-    "whole": "总体",
+    "whole": "总体", "file": "文件名", "original": "原文", "place": "位置", "problem": "原因",
+    "shown": "显示的值", "title": "中文表头",
 }
 
 

@@ -317,7 +317,8 @@ def checklist_text(layout: Layout, year: int, workbooks: list[Workbook],
     else:
         lines += [f"在 docs/{year}/ 中为 {year} 年的报告写说明文字：文中的数字不要直接打字，"
                   "用数字占位符从数据中取（见“数据更新指南”）。", ""]
-    lines += ["运行 `make serve` 预览，`make build` 做完整检查，最后提交。", "",
+    lines += ["运行 `kjj serve`（或 `make serve`）预览，`make build` 做完整检查；"
+              "提交时照抄导入命令最后显示的 `git add …` 一行（含修订记录和 datapackage.json）。", "",
               f"导入完成后可以删除 {folder} 文件夹。", ""]
     return "\n".join(lines)
 

@@ -108,7 +108,7 @@ def test_a_broken_link_is_annotated_on_its_page_source(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
-    linkcheck.github([linkcheck.Broken("site/2020/industry/index.html", "../nowhere/",
+    linkcheck.github([linkcheck.Broken("2020/industry/index.html", "../nowhere/",
                                        "no such file")])
     out = capsys.readouterr().out
     source = "docs/2020/industry.md"
