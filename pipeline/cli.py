@@ -82,3 +82,11 @@ def main(argv: list[str] | None = None, prog: str = "python -m pipeline") -> int
               "✗ a file is in an encoding that cannot be read: save it as \"CSV UTF-8\" from Excel "
               "or import the .xlsx file.", file=sys.stderr)
         return 1
+    except Exception as exc:
+        from .importer import ImportProblem
+
+        if not isinstance(exc, ImportProblem):
+            raise
+        # a data file that cannot be read (encoding, Excel format): its message, not a traceback
+        print(f"✗ {exc.message()}  [{exc.code}]\n  怎么改：{exc.fix()}", file=sys.stderr)
+        return 1
