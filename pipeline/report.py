@@ -231,7 +231,9 @@ def _github(report: Report, lang: str) -> str:
         if issue.column_number is not None:
             props.append(f"col={issue.column_number}")
         props.append(f"title={_escape_property(issue.code + ': ' + issue.title(lang))}")
-        body = f"{issue.where(lang)}: {issue.text(lang)} {issue.fix(lang)}"
+        check = (f"改正后运行 python -m pipeline validate {issue.path} 确认。" if lang != "en"
+                 else f"Then run python -m pipeline validate {issue.path} to check.")
+        body = f"{issue.where(lang)}: {issue.text(lang)} {issue.fix(lang)} {check}"
         lines.append(f"::{issue.severity} {','.join(props)}::{_escape_data(body)}")
     lines.append(_summary(report, lang))
     return "\n".join(lines) + "\n"
