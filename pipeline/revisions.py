@@ -330,12 +330,15 @@ def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
     if problem:
         print(f"✗ {problem}；没有写入任何文件。" if zh else f"✗ {problem}; nothing was written.")
         return 2
-    unreadable = [r for r in missing if r.new_value and not _is_number_or_word(r)]
-    if unreadable:
-        for r in unreadable:
-            print(f"  {r.dataset} {r.key}：{r.field} 的新值 {r.new_value!r} 不是合法的值")
-        print("✗ 先改正数据（运行 python -m pipeline validate 查看），再记录修订。" if zh
-              else "✗ fix the data first (python -m pipeline validate), then record.")
+    # a revision records a value readers will see: the data it records must be valid
+    from .validate import run
+
+    changed = sorted({r.dataset for r in missing})
+    report = run(layout, targets=[layout.csv(name) for name in changed], lang=args.lang)
+    if not report.valid:
+        sys.stdout.write(report.render("text", args.lang))
+        print("✗ 数据未通过校验：先按上面的提示改正，再记录修订；没有写入任何文件。" if zh
+              else "✗ the data is invalid: fix it first, then record; nothing was written.")
         return 1
     added = append(layout, missing, reason=reason)
     print(f"✓ 已记入 {len(added)} 处修订：{layout.relative(layout.csv(NAME))}" if zh
@@ -343,13 +346,6 @@ def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
     print((f"  提交时一并加入：git add {layout.relative(layout.csv(NAME))} datapackage.json")
           if zh else f"  commit it too: git add {layout.relative(layout.csv(NAME))} datapackage.json")
     return 0
-
-
-def _is_number_or_word(r: Revision) -> bool:
-    """A recorded new value must be what the data allows: a plain number for a number field."""
-    if r.field in MEANING_FIELDS:
-        return "<" not in r.new_value and ">" not in r.new_value
-    return re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", r.new_value) is not None
 
 
 def _annotate(layout: Layout, missing: list[Revision], command: str, zh: bool) -> None:

@@ -446,3 +446,15 @@ def test_record_refuses_a_reason_with_markup_or_a_formula(deployed: Layout) -> N
                                   reason_from_commit=False, lang="zh", format="text")
         assert revisions.main(args, deployed) == 2, reason
         assert not deployed.csv("revisions").exists()
+
+
+def test_record_refuses_to_log_an_invalid_value(deployed: Layout) -> None:
+    import argparse
+
+    path = deployed.csv("indicators")
+    path.write_text(path.read_text(encoding="utf-8").replace(",12.5,", ",12.8万,"),
+                    encoding="utf-8")
+    args = argparse.Namespace(base=None, record=True, reason="更正", staged=False,
+                              reason_from_commit=False, lang="zh", format="text")
+    assert revisions.main(args, deployed) == 1
+    assert not deployed.csv("revisions").exists()
