@@ -33,7 +33,7 @@ PLACEHOLDERS = {
     "previous": "上年总数", "qualifier": "限定词", "reference_file": "引用的表",
     "reference": "引用", "share_id": "比例指标", "stock": "总数指标", "flow": "净增数",
     "whole": "总体", "file": "文件名", "original": "原文", "place": "位置", "problem": "原因",
-    "shown": "显示的值", "title": "中文表头",
+    "shown": "显示的值", "title": "中文表头", "factor": "倍数",
 }
 
 

@@ -823,6 +823,8 @@ def import_file(layout: Layout, path: Path, name: str, *, dry_run: bool = False,
     unchanged = dataset.csv.exists() and dataset.csv.read_bytes() == text.encode("utf-8")
     with progress.step("校验" if zh else "validating"):
         report = validate_report(layout, name, text, lang)
+    # year-on-year jumps are shown below, with the sheet's places and what --confirm does
+    report.issues = [i for i in report.issues if i.code != "year-on-year-jump"]
     if not report.valid or report.warnings:
         say(located(report, raw, schema, target, lang))
     if not report.valid:

@@ -281,6 +281,14 @@ CATALOGUE: dict[str, Message] = {
         "edit it and bring it back with python -m pipeline import; in Excel open CSV files through "
         "Data -> From Text/CSV with UTF-8.",
     ),
+    "year-on-year-jump": M(
+        "与上一年相比变化超过 5 倍",
+        "More than 5-fold change from the year before",
+        "{key} 的数值 {value} 是 {previous_year} 年（{other}）的 {factor} 倍，请核对。",
+        "{key}: {value} is {factor} times the {previous_year} figure ({other}); please check it.",
+        "核对小数点和单位（常见错误：小数点错位、万元与亿元混用）；数字确实无误时不用改。",
+        "Check the decimal point and the unit (a shifted decimal point, 万 vs 亿); if the figure is right, leave it.",
+    ),
     "markup": M(
         "文本中有尖括号",
         "Angle brackets in text",
