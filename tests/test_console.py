@@ -57,7 +57,10 @@ def test_console_script_validates_the_repository_it_is_run_in(tmp_path: Path) ->
     """The package loaded from elsewhere (as when installed), run from a subfolder of another
     checkout whose data is broken: it checks that checkout, and says so in Chinese."""
     sub = _project(tmp_path / "repo", broken=True)
-    env = {"PATH": "", "PYTHONPATH": str(REPO.root), "SYSTEMROOT": ""}
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("KJJ_ROOT", "PYTHONPATH")}
+    env["PYTHONPATH"] = str(REPO.root)  # the package from elsewhere, as when installed
     done = subprocess.run([sys.executable, "-c", "from pipeline.cli import entry; entry()",
                            "validate"], cwd=sub, capture_output=True, check=False, env=env,
                           timeout=300)
