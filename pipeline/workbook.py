@@ -228,7 +228,7 @@ class Writer:
             r += 1
         if steps:
             r += 1 if rows else 0
-            ws.write_string(r, 0, "填写步骤", self.bold)
+            ws.write_string(r, 0, "填写步骤（数据更新人员）", self.bold)
             for i, step in enumerate(steps, start=1):
                 ws.write_string(r, 1, f"{i}. {step}", self.wrap)
                 r += 1
