@@ -893,14 +893,19 @@ def import_file(layout: Layout, path: Path, name: str, *, dry_run: bool = False,
         return 0
     written = [dataset.csv]
     log_existed = layout.csv(revisions.NAME).exists()
+    stale = revisions.superseded(layout, dataset, new_records)
     dataset.csv.write_bytes(text.encode("utf-8"))
-    if figures and reason:
-        revisions.append(layout, figures, reason=reason)
+    if (figures and reason) or stale:
+        revisions.append(layout, figures if reason else [], reason=reason or "", drop=stale)
         written.append(layout.csv(revisions.NAME))
-        if not log_existed and layout.descriptor.exists():
+        if log_existed != layout.csv(revisions.NAME).exists() and layout.descriptor.exists():
             written.append(layout.descriptor)
-        say(f"  已记入修订记录 {len(figures)} 处" if zh
-            else f"  {len(figures)} revision(s) recorded")
+        if figures and reason:
+            say(f"  已记入修订记录 {len(figures)} 处" if zh
+                else f"  {len(figures)} revision(s) recorded")
+        if stale:
+            say(f"  已从修订记录中去掉 {len(stale)} 条从未发布过的修订" if zh
+                else f"  {len(stale)} never-deployed revision(s) removed from the log")
     say(f"✓ 已写入 {target}" if zh else f"✓ wrote {target}")
     add = git_add_line(layout, written)
     if stage:

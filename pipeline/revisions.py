@@ -93,22 +93,43 @@ def read(layout: Layout) -> list[Revision]:
 
 
 def append(layout: Layout, new: list[Revision], *, reason: str,
-           date: dt.date | None = None) -> list[Revision]:
-    """Add revisions (dated today unless given) to the log; write the canonical CSV."""
+           date: dt.date | None = None, drop: list[Revision] | None = None) -> list[Revision]:
+    """Add revisions (dated today unless given) to the log, without the `drop` entries; write
+    the canonical CSV (or remove the log when nothing is left: a dataset must have rows)."""
     day = (date or dt.date.today()).isoformat()
-    rows = read(layout)
+    rows = [r for r in read(layout) if r not in (drop or [])]
     added = [Revision(r.dataset, r.key, r.field, r.old_value, r.new_value, day, reason.strip())
              for r in new]
     rows.extend(a for a in added if not any(a.same_change(r) and a.date == r.date for r in rows))
-    text = csvtext.write([FIELDS, *[[asdict(r)[k] for k in FIELDS] for r in rows]])
-    created = not layout.csv(NAME).exists()
-    layout.csv(NAME).write_bytes(text.encode("utf-8"))
-    if created and layout.descriptor.exists():
-        # the log became a dataset: datapackage.json lists it from now on
+    existed = layout.csv(NAME).exists()
+    if rows:
+        text = csvtext.write([FIELDS, *[[asdict(r)[k] for k in FIELDS] for r in rows]])
+        layout.csv(NAME).write_bytes(text.encode("utf-8"))
+    elif existed:
+        layout.csv(NAME).unlink()
+    if existed != bool(rows) and layout.descriptor.exists():
+        # the log became a dataset (or stopped being one): datapackage.json follows
         from . import package
 
         package.write(layout)
     return added
+
+
+def superseded(layout: Layout, dataset: Dataset, records: list[dict[str, str]]) -> list[Revision]:
+    """Entries of the log that were never deployed and no longer describe what readers will
+    see, because the figure changed again or went back to its published value."""
+    ref = published_ref(layout)
+    if ref is None or dataset.name == NAME:
+        return []
+    done = _git(layout, "show", f"{ref}:{layout.relative(layout.csv(NAME))}")
+    deployed = ([Revision(**{k: (r.get(k) or "") for k in FIELDS})
+                 for r in _records(_decode(done.stdout))] if done.returncode == 0 else [])
+    key = dataset.schema().get("primaryKey") or []
+    key = [key] if isinstance(key, str) else list(key)
+    now = {KEY_SEPARATOR.join(r.get(k, "") for k in key): r for r in records}
+    return [r for r in read(layout)
+            if r.dataset == dataset.name and r not in deployed
+            and (now.get(r.key) or {}).get(r.field) != r.new_value]
 
 
 def for_dataset(layout: Layout, name: str) -> list[dict[str, str]]:

@@ -416,6 +416,22 @@ def test_a_never_deployed_figure_is_fixed_without_a_reason(deployed: Layout, tmp
                                                                  "12.9")
     assert "git add datasets/indicators.csv datasets/revisions.csv datapackage.json" in out or \
         "git add datasets/indicators.csv datasets/revisions.csv" in out
+    # changed again before it was deployed: the log says what readers will see, 12.5 -> 13
+    _git(deployed.root, "add", "-A")
+    _git(deployed.root, "commit", "-qm", "revised")
+    book.active.cell(2, 6).value = 13
+    book.save(path)
+    code, out = run_import(deployed, path, reason="再次核实")
+    assert code == 0, out
+    assert [(r.old_value, r.new_value, r.reason) for r in revisions.read(deployed)] == [
+        ("12.5", "13", "再次核实")]
+    # and back to the published figure: no revision is left, the log goes (nothing deployed)
+    book.active.cell(2, 6).value = 12.5
+    book.save(path)
+    code, out = run_import(deployed, path)
+    assert code == 0, out
+    assert not deployed.csv("revisions").exists()
+    assert run(deployed).valid
 
 
 def test_the_pre_commit_check_reads_what_is_staged(deployed: Layout,
