@@ -150,6 +150,8 @@ NOTES: dict[str, dict[str, str]] = {
                       "en": "note: the imported sheet {sheet} is hidden in Excel"},
     "hidden-rows": {"zh": "注意：第 {rows} 行在 Excel 中是隐藏的，也一并导入了",
                     "en": "note: hidden rows {rows} were imported as well"},
+    "hidden-columns": {"zh": "注意：{columns} 列在 Excel 中是隐藏的，也一并导入了",
+                       "en": "note: hidden columns {columns} were imported as well"},
 }
 
 
@@ -297,6 +299,12 @@ def _read_xlsx(path: Path, sheet: str | None, dataset: str | None) -> Sheet:
         result.notes.append(("hidden-chosen", {"sheet": ws.title}))
     if hidden_rows:
         result.notes.append(("hidden-rows", {"rows": "、".join(map(str, hidden_rows))}))
+    hidden_columns = sorted({i for dim in ws.column_dimensions.values() if dim.hidden
+                             for i in range(dim.min or 1, (dim.max or dim.min or 1) + 1)
+                             if i <= len(result.header)})
+    if hidden_columns:
+        letters = "、".join(column_letter(i - 1) for i in hidden_columns)
+        result.notes.append(("hidden-columns", {"columns": letters}))
     return result
 
 

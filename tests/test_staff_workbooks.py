@@ -237,9 +237,13 @@ def test_hidden_sheets_are_never_imported_silently(edition: Layout, tmp_path: Pa
     book = excel_sheet(edition, path)
     book.create_sheet("旧数据").sheet_state = "hidden"
     book.save(path)
+    book.active.row_dimensions[3].hidden = True
+    book.active.column_dimensions["N"].hidden = True
+    book.save(path)
     code, out = run_import(edition, path)
     assert code == 0, out
     assert "隐藏的工作表（旧数据）" in out
+    assert "第 3 行在 Excel 中是隐藏的" in out and "N 列在 Excel 中是隐藏的" in out
     book.active.sheet_state = "hidden"
     book.active = 1
     book["旧数据"].sheet_state = "visible"
