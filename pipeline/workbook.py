@@ -278,7 +278,7 @@ def steps(dataset: str, file_name: str) -> list[str]:
         "新的一行加在表格末尾；原报告中没有的行整行删除。",
         "保存为 Excel 工作簿（.xlsx），文件名不变也可以。",
         f"检查：kjj import {file_name} --dataset {dataset} --dry-run"
-        f"（或 py -m pipeline import …；没有安装时，在 GitHub 网页上传文件，见“数据更新指南”）。",
+        "（或 py -m pipeline import …；电脑上没有安装时，见“数据更新指南”中“不安装软件”一节）。",
         "没有错误后去掉 --dry-run 正式写入；屏幕上会显示要提交的文件（git add …）。",
     ]
 
