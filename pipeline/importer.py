@@ -474,8 +474,10 @@ def normalise(sheet: Sheet, schema: dict[str, Any],
         raise ImportProblem("import-header-duplicate", columns="、".join(duplicates))
     missing = [n for n in names if n not in header]
     if missing:
-        raise ImportProblem("import-header-missing", columns="、".join(missing))
-    unknown = [h or "（空列名）" for h in header if h not in names]
+        raise ImportProblem("import-header-missing", columns="、".join(
+            f"{titles_of[n]}（{n}）" if titles_of[n] != n else n for n in missing))
+    unknown = [f"{column_letter(i)} 列“{h}”" if h else f"{column_letter(i)} 列（空列名）"
+               for i, h in enumerate(header) if h not in names]
     if unknown:
         raise ImportProblem("import-header-unknown", columns="、".join(unknown))
     if used_titles:
