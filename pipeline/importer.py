@@ -904,6 +904,17 @@ def import_file(layout: Layout, path: Path, name: str, *, dry_run: bool = False,
     written = [dataset.csv]
     log_existed = layout.csv(revisions.NAME).exists()
     stale = revisions.superseded(layout, dataset, new_records)
+    if (figures and reason) or stale:
+        # everything written is validated first: the revisions log too, as published
+        log, _ = revisions.log_text(layout, figures if reason else [], reason=reason or "",
+                                    drop=stale)
+        if log is not None:
+            log_report = validate_report(layout, revisions.NAME, log, lang)
+            if not log_report.valid:
+                say(log_report.render("text", lang))
+                say("✗ 修订记录未通过校验，没有写入任何文件。" if zh
+                    else "✗ the revisions log would be invalid; nothing was written.")
+                return 1
     dataset.csv.write_bytes(text.encode("utf-8"))
     if (figures and reason) or stale:
         revisions.append(layout, figures if reason else [], reason=reason or "", drop=stale)

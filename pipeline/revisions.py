@@ -92,22 +92,31 @@ def read(layout: Layout) -> list[Revision]:
             for r in _records(_decode(path.read_bytes()))]
 
 
-def append(layout: Layout, new: list[Revision], *, reason: str,
-           date: dt.date | None = None, drop: list[Revision] | None = None) -> list[Revision]:
-    """Add revisions (dated today unless given) to the log, without the `drop` entries; write
-    the canonical CSV (or remove the log when nothing is left: a dataset must have rows)."""
+def log_text(layout: Layout, new: list[Revision], *, reason: str, date: dt.date | None = None,
+             drop: list[Revision] | None = None) -> tuple[str | None, list[Revision]]:
+    """The log as it would be written (None: no rows left) and the revisions added; nothing is
+    written, so callers validate it first."""
     day = (date or dt.date.today()).isoformat()
     rows = [r for r in read(layout) if r not in (drop or [])]
     added = [Revision(r.dataset, r.key, r.field, r.old_value, r.new_value, day, reason.strip())
              for r in new]
     rows.extend(a for a in added if not any(a.same_change(r) and a.date == r.date for r in rows))
+    if not rows:
+        return None, added
+    return csvtext.write([FIELDS, *[[asdict(r)[k] for k in FIELDS] for r in rows]]), added
+
+
+def append(layout: Layout, new: list[Revision], *, reason: str,
+           date: dt.date | None = None, drop: list[Revision] | None = None) -> list[Revision]:
+    """Add revisions (dated today unless given) to the log, without the `drop` entries; write
+    the canonical CSV (or remove the log when nothing is left: a dataset must have rows)."""
+    text, added = log_text(layout, new, reason=reason, date=date, drop=drop)
     existed = layout.csv(NAME).exists()
-    if rows:
-        text = csvtext.write([FIELDS, *[[asdict(r)[k] for k in FIELDS] for r in rows]])
+    if text is not None:
         layout.csv(NAME).write_bytes(text.encode("utf-8"))
     elif existed:
         layout.csv(NAME).unlink()
-    if existed != bool(rows) and layout.descriptor.exists():
+    if existed != (text is not None) and layout.descriptor.exists():
         # the log became a dataset (or stopped being one): datapackage.json follows
         from . import package
 

@@ -484,3 +484,16 @@ def test_record_refuses_to_log_an_invalid_value(deployed: Layout) -> None:
                               reason_from_commit=False, lang="zh", format="text")
     assert revisions.main(args, deployed) == 1
     assert not deployed.csv("revisions").exists()
+
+
+def test_the_revisions_log_is_validated_before_anything_is_written(edition: Layout,
+                                                                   tmp_path: Path) -> None:
+    """A reason the log would not accept (an invisible character) writes neither file."""
+    path = tmp_path / "indicators.xlsx"
+    excel_sheet(edition, path, change={("sample-spending", "value"): 12.9})
+    before = edition.csv("indicators").read_bytes()
+    code, out = run_import(edition, path, reason="据公报\u200b更正")
+    assert code == 1
+    assert "invisible-character" in out and "没有写入任何文件" in out
+    assert edition.csv("indicators").read_bytes() == before
+    assert not edition.csv("revisions").exists()
