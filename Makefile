@@ -8,15 +8,20 @@ STAMP  := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 SUDO   := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: build test serve validate linkcheck lint install npm browser bench clean
+.PHONY: build test serve validate linkcheck lint install npm browser pdf pdf-deps lock bench clean
 
 ## install: create .venv and install the locked dependencies (only when the lock changed)
+## (requirements.txt: every package pinned with hashes, compiled from pyproject.toml; `make lock`)
 install: $(STAMP)
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
 	touch $(STAMP)
+
+## lock: re-compile requirements.txt from pyproject.toml (after changing a pin there)
+lock: $(STAMP)
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.11 -o requirements.txt
 
 ## npm: install the pinned JavaScript packages (ECharts, esbuild) when package-lock.json changed
 npm: $(NPM_STAMP)
@@ -31,25 +36,35 @@ browser:
 	  $(SUDO) apt-get update && \
 	  $(SUDO) apt-get install -y --no-install-recommends chromium fonts-noto-cjk; }
 
+## pdf-deps: Pango and the CJK fonts WeasyPrint needs to typeset the PDFs (installed when missing)
+pdf-deps:
+	@{ ldconfig -p | grep -q libpangoft2-1.0 && dpkg -s fonts-noto-cjk; } >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update && \
+	  $(SUDO) apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk; }
+
 ## validate: check every dataset (exit 1 when anything is invalid); FORMAT=github in CI
 validate: $(STAMP)
 	$(PY) -m pipeline validate $(if $(FORMAT),--format $(FORMAT))
 
-## linkcheck: check every link inside the built site/ offline (run make build first); FORMAT=github in CI
+## linkcheck: check every link inside the built site/ offline (run make build and make pdf first); FORMAT=github in CI
 linkcheck: $(STAMP)
 	$(PY) -m pipeline linkcheck site $(if $(FORMAT),--format $(FORMAT))
+
+## pdf: each published edition as a PDF into the built site/data/, SHA256SUMS updated (after make build)
+pdf: $(STAMP) pdf-deps
+	$(PY) -m pipeline pdf
 
 ## build: install, validate, build the site into site/; FORMAT=github in CI (annotations, summary)
 build: $(STAMP) $(NPM_STAMP) browser
 	$(PY) -m pipeline build $(if $(FORMAT),--format $(FORMAT))
 
 ## test: install, run every test
-test: $(STAMP) $(NPM_STAMP) browser
+test: $(STAMP) $(NPM_STAMP) browser pdf-deps
 	$(PY) -m pytest
 
-## bench: speed and weight benchmarks with Lighthouse (installs it into benchmarks/node_modules); not a test
+## bench: speed and weight benchmarks with Lighthouse (installs it into benchmarks/node_modules); GROWTH=1 adds the growth benchmark; not a test
 bench: $(STAMP) $(NPM_STAMP) browser
-	$(PY) benchmarks/run.py $(if $(WRITE),--write)
+	$(PY) benchmarks/run.py $(if $(WRITE),--write) $(if $(GROWTH),--growth)
 
 ## lint: ruff and mypy (also run by the test suite, tests/test_lint.py)
 lint: $(STAMP)

@@ -10,8 +10,10 @@ repository's own site/ and .build/ are not touched):
    in Chromium) and again with nothing changed (no-change rebuild), against a
    bare `mkdocs build` of the very pages the pipeline generated. Wall-clock
    seconds, median of --runs, each in a fresh interpreter.
-2. Validation throughput: our `validate` against plain frictionless on
-   generated 10k, 100k and 1M-row tables (benchmarks/validate_throughput.py).
+2. Validation throughput: `python -m pipeline validate` against plain
+   `frictionless validate` on generated 10k, 100k and 1M-row tables, rows per
+   second after the start-up cost, and peak memory
+   (benchmarks/validate_throughput.py).
 3. Page weight: every HTML page of the built site loaded in Chromium at
    360 px, charts drawn: files fetched and their gzip size (what a server
    sends when it compresses).
@@ -124,26 +126,10 @@ def bench_build(layout: Layout, url: str, runs: int) -> dict[str, float]:
 # --------------------------------------------------------------------------- 2. validation
 
 
-def bench_validate(sizes: list[int]) -> list[dict[str, float]]:
+def bench_validate(sizes: list[int]) -> dict[str, object]:
     import validate_throughput as vt
-    from frictionless import Package
 
-    from pipeline.validate import run
-
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        warm = vt.make_project(1000, Path(tmp) / "warm")
-        run(warm)
-        Package(str(warm.descriptor)).validate()
-        for size in sizes:
-            layout = vt.make_project(size, Path(tmp) / f"p{size}")
-            ours, report = vt.timed(run, layout)
-            assert report.valid, report.render("text")[:2000]
-            plain, theirs = vt.timed(Package(str(layout.descriptor)).validate)
-            assert theirs.valid
-            rows.append({"rows": size, "ours": ours, "plain": plain})
-            shutil.rmtree(layout.root, ignore_errors=True)
-    return rows
+    return vt.measure(sizes, log=lambda *a: print(*a, file=sys.stderr))
 
 
 # --------------------------------------------------------------------------- a static server with gzip
@@ -268,7 +254,7 @@ def bench_lighthouse(base: str, out_dir: Path) -> list[dict[str, object]]:
 # --------------------------------------------------------------------------- report
 
 
-def report(build: dict, validate: list, weight: list, lighthouse: list, command: str) -> str:
+def report(build: dict, validate: dict, weight: list, lighthouse: list, command: str) -> str:
     out = []
     cpu = os.cpu_count()
     # No date here: the page is part of the site, whose build carries no date from the clock.
@@ -280,12 +266,9 @@ def report(build: dict, validate: list, weight: list, lighthouse: list, command:
                        ("bare", "bare `mkdocs build` of the same generated pages")):
         ratio = build[key] / build["bare"]
         out.append(f"| {label} | {build[key]:.2f} | {ratio:.2f}x |\n")
-    out.append("\n### Validation throughput\n\n"
-               "| rows | our validate (s) | plain frictionless (s) | ratio | ours, rows/s |\n"
-               "|---:|---:|---:|---:|---:|\n")
-    for r in validate:
-        out.append(f"| {r['rows']:,} | {r['ours']:.2f} | {r['plain']:.2f} | {r['ours'] / r['plain']:.2f} "
-                   f"| {r['rows'] / r['ours']:,.0f} |\n")
+    import validate_throughput as vt
+
+    out.append("\n### Validation throughput\n\n" + vt.markdown(validate))
     out.append("\n### Lighthouse, simulated mobile\n\n"
                + ", ".join(f"{r['page']}: `{r['path']}`" for r in lighthouse) + ".\n\n"
                "| page | performance | accessibility | best practices | SEO |\n"
@@ -306,7 +289,7 @@ def report(build: dict, validate: list, weight: list, lighthouse: list, command:
         out.append(f"| `{r['page']}` | {r['charts']} | {r['files']} | {r['html'] / 1024:.1f} | "
                    f"{r['total'] / 1024:.1f} |\n")
     out.append("\n### Targets\n\n")
-    out.extend(f"- {line}\n" for line in targets(build, weight, lighthouse))
+    out.extend(f"- {line}\n" for line in targets(build, weight, lighthouse) + vt.targets(validate))
     return "".join(out)
 
 
@@ -349,10 +332,13 @@ def main() -> int:
     parser.add_argument("--rows", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--runs", type=int, default=3, help="build runs (median)")
     parser.add_argument("--write", action="store_true", help="write the results into the docs page")
+    parser.add_argument("--growth", action="store_true",
+                        help="also the growth benchmark (benchmarks/growth.py; many minutes)")
     args = parser.parse_args()
     command = "python benchmarks/run.py" + (f" --rows {' '.join(map(str, args.rows))}"
                                             if args.rows != [10_000, 100_000, 1_000_000] else "") \
-        + (f" --runs {args.runs}" if args.runs != 3 else "") + (" --write" if args.write else "")
+        + (f" --runs {args.runs}" if args.runs != 3 else "") + (" --growth" if args.growth else "") \
+        + (" --write" if args.write else "")
     try:
         chromium.executable()
     except chromium.MissingBrowser as exc:
@@ -373,7 +359,19 @@ def main() -> int:
             httpd.shutdown()
         print("validation ...", file=sys.stderr)
         validate = bench_validate(args.rows)
+    import growth as growth_bench
+    import preview as preview_bench
+
+    refresh = preview_bench.measure(args.runs, log=lambda *a: print(*a, file=sys.stderr))
+    grown = growth_bench.run([1, 10], [10, 50], 10_000) if args.growth else []
     text = report(build, validate, weight, lighthouse, command)
+    text += "\n### Preview\n\n" + preview_bench.markdown(refresh)
+    text += "".join(f"- {line}\n" for line in preview_bench.targets(refresh))
+    if grown:
+        text += ("\n### Growth\n\nGenerated projects: more editions (copies of the latest edition's pages, "
+                 "since editions are not yet data of their own) and more datasets of 10,000 rows.\n\n"
+                 + growth_bench.markdown(grown)
+                 + "".join(f"- {line}\n" for line in growth_bench.targets(grown)))
     print(text)
     if args.write:
         write_results(text)

@@ -1,7 +1,7 @@
 """`python -m pipeline build`: validate, then build the whole site into site/.
 
 What belongs here: chaining the stages in order (validate -> figures ->
-charts -> downloads -> pages -> MkDocs) and replacing site/ only when every
+charts -> downloads -> pages, feeds and preview images -> MkDocs) and replacing site/ only when every
 stage succeeded. What does not: any stage's own work. This is the only
 module that imports them all.
 
@@ -134,11 +134,50 @@ def publish_data(layout: Layout, out_docs: Path, report: object, site: pages.Sit
     return {p.relative_to(out_docs).as_posix() for p in written}
 
 
+def site_name(layout: Layout) -> str:
+    """The site's name from mkdocs.yml (read as text: the file carries YAML tags)."""
+    import re
+
+    text = layout.mkdocs_config.read_text(encoding="utf-8") if layout.mkdocs_config.exists() else ""
+    match = re.search(r"^site_name:[ \t]*(.+?)[ \t]*$", text, re.M)
+    return match.group(1).strip("'\"") if match else ""
+
+
+def share(layout: Layout, out_docs: Path, site: pages.Site,
+          charts: dict[str, charts_stage.Chart]) -> set[str]:
+    """Feeds (feeds.py), edition cards and each page's preview image (social.py)."""
+    from . import chart_exports, downloads, feeds, load, pages, social
+
+    written = feeds.write(layout, out_docs)
+    try:
+        cards = social.cards(layout, site, site_name(layout), load.package_meta(layout))
+    except chart_exports.ExportError as exc:
+        raise BuildError(str(exc)) from exc
+    for rel, content in cards.items():
+        pages.write_if_changed(out_docs / rel, content)
+        written.add(rel)
+    generated = sorted(p.relative_to(out_docs).as_posix() for p in out_docs.rglob("*.md"))
+    social.tag_pages(out_docs, social.page_meta(
+        site, charts, generated, lambda year: downloads.edition_pdf(layout, year)))
+    return written
+
+
 def generate(layout: Layout, log=print, preview: bool = False) -> pages.Site:  # type: ignore[no-untyped-def]
     """Everything before MkDocs: validate, figures, charts, downloads, pages, assets.
 
     `preview` (the live preview) carries on without Node.js and Chromium: charts are then
-    not drawn and have no images, and everything else is as in the build."""
+    not drawn and have no images, and everything else is as in the build.
+
+    Git is asked once for every file's date, each YAML file parsed once (load.read_yaml_once)
+    and each table read and typed once, by validation (load.read_records reuses its rows).
+    """
+    from . import downloads
+
+    with downloads.dates_once():
+        return _generate(layout, log, preview)
+
+
+def _generate(layout: Layout, log=print, preview: bool = False) -> pages.Site:  # type: ignore[no-untyped-def]
     started = time.perf_counter()
     report = validate(layout)
     from . import charts as charts_stage
@@ -164,6 +203,12 @@ def generate(layout: Layout, log=print, preview: bool = False) -> pages.Site:  #
         print(f"预览：图表不会绘制（{str(exc).splitlines()[0]}），表格和文字照常显示。",
               file=sys.stderr)
     keep |= publish_data(layout, out, report, site, preview)
+    try:
+        keep |= share(layout, out, site, charts)
+    except BuildError as exc:
+        if not preview:
+            raise
+        print(f"预览：没有生成分享卡片（{str(exc).splitlines()[0]}）", file=sys.stderr)
     pages.prune(out, keep)
     log(f"页面已生成：{len(site.pages)} 页、{len(charts)} 个图表"
         f"（{time.perf_counter() - started:.1f} 秒）")

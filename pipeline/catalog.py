@@ -62,14 +62,16 @@ def json_ld(data: dict[str, Any]) -> str:
     return f'<script type="application/ld+json">\n{text}\n</script>\n'
 
 
-def front_matter(title: str, description: str) -> str:
+def front_matter(title: str, description: str, lang: str = "") -> str:
     """YAML front matter; JSON strings are valid YAML. Angle brackets dropped from both
-    because themes print page titles and descriptions into the HTML head as they are."""
+    because themes print page titles and descriptions into the HTML head as they are.
+    `lang` marks a page written in another language than the site's (<html lang>)."""
     def safe(s: str) -> str:
         s = s.replace("<", "").replace(">", "").replace("&", "＆")
         return json.dumps(s, ensure_ascii=False)
 
-    return f"---\ntitle: {safe(title)}\ndescription: {safe(description[:300])}\n---\n\n"
+    extra = f"lang: {safe(lang)}\n" if lang else ""
+    return f"---\ntitle: {safe(title)}\ndescription: {safe(description[:300])}\n{extra}---\n\n"
 
 
 def size_text(n: int) -> str:
@@ -373,6 +375,9 @@ def catalog_page(ctx: Context) -> str:
         ["[datapackage.json](datapackage.json)",
          "Frictionless 数据包描述：表结构、许可、来源；可用 `frictionless validate` 校验",
          size_text(len(ctx.files[downloads.DATAPACKAGE]))],
+        [f"[{downloads.DCAT}]({downloads.DCAT})",
+         "DCAT 目录（JSON-LD）：供数据门户（如 CKAN）自动收录",
+         size_text(len(ctx.files[downloads.DCAT]))],
         [f"[SHA256SUMS]({downloads.SUMS})", "每个下载文件的 SHA-256 校验和",
          size_text(len(ctx.files[downloads.SUMS]))],
     ]))
@@ -381,6 +386,8 @@ def catalog_page(ctx: Context) -> str:
         "`sha256sum -c SHA256SUMS`（macOS 也可用 `shasum -a 256 -c SHA256SUMS`），"
         "Windows 运行 `certutil -hashfile 文件名 SHA256` 并与 SHA256SUMS 中的值比较。\n\n"
     )
+    out.append(editions_part(ctx, "zh"))
+    out.append(citation_part(ctx, "zh"))
     out.append("## 格式与稳定网址\n\n")
     out.append(
         "下载网址不含年份或版本号，以后每年更新数据时保持不变，可以放心写进报道、代码和引用。"
@@ -401,7 +408,8 @@ def catalog_page(ctx: Context) -> str:
 def catalog_page_en(ctx: Context) -> str:
     pkg = ctx.package
     title = str(pkg.get("title_en") or "Open data")
-    out = [front_matter("Open data (English)", downloads.clean(str(pkg.get("description_en", ""))))]
+    out = [front_matter("Open data (English)", downloads.clean(str(pkg.get("description_en", ""))),
+                        lang="en")]
     out.append("# Open data\n\n")
     out.append(f"**{esc(title)}.** " + esc(downloads.clean(str(pkg.get("description_en", ""))))
                + "\n\n")
@@ -428,9 +436,13 @@ def catalog_page_en(ctx: Context) -> str:
         "every format of every dataset, the chart data and datapackage.json (not the chart "
         "images). "
         "[datapackage.json](datapackage.json) is a Frictionless Data Package (check it with "
-        f"`frictionless validate`); [SHA256SUMS]({downloads.SUMS}) lists the SHA-256 of every "
+        f"`frictionless validate`); [{downloads.DCAT}]({downloads.DCAT}) is the same catalog in "
+        "DCAT (JSON-LD) for portals that harvest it; "
+        f"[SHA256SUMS]({downloads.SUMS}) lists the SHA-256 of every "
         "download (`sha256sum -c SHA256SUMS`).\n\n"
     )
+    out.append(editions_part(ctx, "en"))
+    out.append(citation_part(ctx, "en"))
     out.append("## Formats and stable URLs\n\n")
     out.append(
         "Download URLs carry no year or version and stay the same when the data is updated each "
@@ -442,6 +454,58 @@ def catalog_page_en(ctx: Context) -> str:
     for info in ctx.items:
         out.append(dataset_section_en(ctx, info))
     return "".join(out)
+
+
+def editions_part(ctx: Context, lang: str) -> str:
+    """Each edition's PDF, and the feeds to follow new editions and revisions."""
+    en = lang == "en"
+    out = ["## Each edition as a PDF\n\n" if en else "## 每期报告的 PDF 版\n\n"]
+    out.append(
+        "Typeset for print and archiving: every chart and figure, a contents page, the source "
+        "and the licence. Its SHA-256 is listed in SHA256SUMS like every download.\n\n" if en
+        else "适合打印和存档：含全部图表和数字、目录、数据来源和许可。"
+        "它的 SHA-256 校验和与其他下载文件一样列在 SHA256SUMS 中。\n\n"
+    )
+    for source in ctx.package.get("sources") or []:
+        year = source.get("edition")
+        if not year:
+            continue
+        # the English catalog is served one folder deeper (/data/en/) than its source data/en.md
+        name = ("../" if en else "") + downloads.edition_pdf(ctx.layout, year)
+        title = source.get("title_en" if en else "title") or source.get("title", "")
+        # Raw HTML: the PDF is made after the pages (`make pdf`), so MkDocs must not look for it
+        # (and does not rewrite the link either).
+        out.append(f'- <a href="{name}" type="application/pdf">{esc(year)} · PDF</a>'
+                   f"（{esc(title)}）\n" if not en else
+                   f'- <a href="{name}" type="application/pdf">{esc(year)} edition (PDF)</a>'
+                   f" ({esc(title)})\n")
+    out.append("\n")
+    out.append("## Follow new editions and revisions\n\n" if en else "## 订阅更新\n\n")
+    out.append(
+        "Atom feeds for feed readers and newsroom tools: "
+        "[new editions](../feed-editions.xml) · [revisions of published figures]"
+        "(../feed-revisions.xml).\n\n" if en else
+        "用 RSS/Atom 阅读器订阅：[新发布的年度报告](../feed-editions.xml) · "
+        "[已发布数字的修订](../feed-revisions.xml)。\n\n"
+    )
+    return "".join(out)
+
+
+def package_updated(ctx: Context) -> Any:
+    dates = [i.updated for i in ctx.items if i.updated]
+    return max(dates) if dates else None
+
+
+def citation_part(ctx: Context, lang: str) -> str:
+    """How to cite the whole package: the same reference as CITATION.cff gives."""
+    when = package_updated(ctx)
+    gbt = downloads.package_citation_gbt(ctx.package, when, ctx.site_url)
+    apa = downloads.package_citation_apa(ctx.package, when, ctx.site_url)
+    if lang == "en":
+        return ("## How to cite the whole package\n\n" + quote(apa) + "\nGB/T 7714-2015:\n\n"
+                + quote(gbt) + "\n")
+    return ("## 引用整个数据包\n\nGB/T 7714-2015（把“引用日期”换成你访问的日期）：\n\n" + quote(gbt)
+            + "\nAPA：\n\n" + quote(apa) + "\n")
 
 
 def dataset_section_en(ctx: Context, info: Info) -> str:
@@ -595,6 +659,10 @@ def dataset_page(ctx: Context, info: Info) -> str:
     for suffix, (zh, _en, _media) in downloads.FORMATS.items():
         path = info.name + suffix
         rows.append([esc(zh), f"[{path}]({path})", size_text(len(ctx.files[path]))])
+    schema = f"{downloads.SCHEMA_DIR}/{info.name}.schema.json"
+    if schema in ctx.files:
+        rows.append(["表结构（Table Schema，JSON）", f"[{info.name}.schema.json]({schema})",
+                     size_text(len(ctx.files[schema]))])
     out.append(table(["格式", "文件", "大小"], rows))
     out.append(
         "\n标准 CSV 是数据的正式版本；Excel 版 CSV 和 XLSX 专为 Excel 准备，"

@@ -16,8 +16,10 @@ import sys
 # command -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("pipeline.validate", "校验数据集 / validate datasets"),
-    "package": ("pipeline.package_cmd", "重新生成 datapackage.json / regenerate datapackage.json"),
+    "package": ("pipeline.package_cmd",
+                "重新生成 datapackage.json 和 CITATION.cff / regenerate datapackage.json and CITATION.cff"),
     "build": ("pipeline.build", "校验并构建网站到 site/ / validate and build the site"),
+    "pdf": ("pipeline.pdf", "把每一期报告排版为 PDF（先 build）/ each edition as a PDF (after build)"),
     "serve": ("pipeline.serve", "本地预览，保存即刷新 / live preview"),
     "import": ("pipeline.importer", "导入 Excel/CSV 表格到数据集 / import a sheet into a dataset"),
     "new-year": ("pipeline.newyear", "准备新一年的数据和页面 / scaffold the next edition"),

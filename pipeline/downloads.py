@@ -2,7 +2,8 @@
 
 What belongs here: turning validated datasets and their metadata into the
 files readers download from /data/ (canonical CSV, CSV for Excel, XLSX, JSON,
-datapackage.json, the all-in-one ZIP and SHA256SUMS), plus the metadata those
+datapackage.json with the JSON Table Schemas it names, the all-in-one ZIP with
+its README and licence, and SHA256SUMS), plus the metadata those
 files carry (last-updated dates, citations, field units). What does not: HTML
 or Markdown pages (catalog.py), validation (validate.py), chart options
 (charts.py).
@@ -16,6 +17,7 @@ NAME.xlsx, NAME.json, datapackage.json, PACKAGE.zip, SHA256SUMS.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -24,6 +26,7 @@ import os
 import re
 import subprocess
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -39,6 +42,7 @@ ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
 
 SUMS = "SHA256SUMS"
 DATAPACKAGE = "datapackage.json"
+DCAT = "dcat.jsonld"
 
 # suffix -> (label zh, label en, media type); the order is the order shown to readers.
 FORMATS: dict[str, tuple[str, str, str]] = {
@@ -146,14 +150,58 @@ def last_updated(layout: Layout, paths: list[Path]) -> datetime | None:
     commit, so its dates are not used: CI must fetch the full history.
     """
     root = str(layout.root)
-    if _full_history(root):
-        out = _git(root, "log", "-1", "--format=%ct", "--", *[str(p) for p in paths])
-        if out.isdigit():
-            return datetime.fromtimestamp(int(out), UTC)
+    dates = history(root)
+    found = [dates[rel] for rel in (_relative(root, p) for p in paths) if rel in dates]
+    if found:
+        return datetime.fromtimestamp(max(found), UTC)
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), UTC)
     return None
+
+
+# root -> {path under root: time of the last commit touching it}, while a build runs.
+_HISTORY: dict[str, dict[str, int]] = {}
+_KEEP = False
+
+
+@contextlib.contextmanager
+def dates_once() -> Iterator[None]:
+    """Within this block git is asked once for the dates of every file (a build uses it)."""
+    global _KEEP
+    _KEEP = True
+    try:
+        yield
+    finally:
+        _KEEP = False
+        _HISTORY.clear()
+
+
+def history(root: str) -> dict[str, int]:
+    """When each file under `root` last changed in git, from a single `git log` (empty without
+    a full history)."""
+    if root in _HISTORY:
+        return _HISTORY[root]
+    dates: dict[str, int] = {}
+    if _full_history(root):
+        when = None
+        out = _git(root, "-c", "core.quotePath=false", "log", "--format=@%ct", "--name-only",
+                   "--relative", "--", ".")
+        for line in out.splitlines():
+            if line.startswith("@") and line[1:].isdigit():
+                when = int(line[1:])
+            elif line and when is not None:
+                dates.setdefault(line, when)  # the log is newest first
+    if _KEEP:
+        _HISTORY[root] = dates
+    return dates
+
+
+def _relative(root: str, path: Path) -> str:
+    try:
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _git(root: str, *args: str) -> str:
@@ -172,6 +220,16 @@ def _git(root: str, *args: str) -> str:
 
 def _full_history(root: str) -> bool:
     return _git(root, "rev-parse", "--is-shallow-repository") == "false"
+
+
+def full_history(layout: Layout) -> bool:
+    """Whether the layout is a git checkout with its whole history (dates can be trusted)."""
+    return _full_history(str(layout.root))
+
+
+def git_output(layout: Layout, *args: str) -> str:
+    """Output of a git command in the layout's root ("" when git or the repository is missing)."""
+    return _git(str(layout.root), *args)
 
 
 def read_info(layout: Layout, dataset: load.Dataset, pkg: dict[str, Any], url: str) -> Info:
@@ -271,6 +329,24 @@ def citation_apa(info: Info) -> str:
     publisher = info.package.get("publisher_en") or info.package.get("title_en") or ""
     year = info.updated.astimezone(CST).year if info.updated else "n.d."
     return f"{publisher}. ({year}). {info.title_en} [Data set]. {info.url()}"
+
+
+def package_citation_gbt(pkg: dict[str, Any], updated: datetime | None, url: str) -> str:
+    """GB/T 7714-2015 reference for the whole package (the same fields as CITATION.cff)."""
+    version = f"{pkg['version']}版. " if pkg.get("version") else ""
+    when = f"({updated.astimezone(CST).date().isoformat()})" if updated else ""
+    link = f"{url.rstrip('/')}/data/" if url else "/data/"
+    return f"{pkg.get('publisher', '')}. {pkg.get('title', '')}[DS/OL]. {version}{when}[引用日期]. {link}."
+
+
+def package_citation_apa(pkg: dict[str, Any], updated: datetime | None, url: str) -> str:
+    """APA 7 reference for the whole package."""
+    year = updated.astimezone(CST).year if updated else "n.d."
+    version = f" (Version {pkg['version']})" if pkg.get("version") else ""
+    link = f"{url.rstrip('/')}/data/" if url else "/data/"
+    title = pkg.get("title_en") or pkg.get("title", "")
+    publisher = pkg.get("publisher_en") or pkg.get("publisher", "")
+    return f"{publisher}. ({year}). {title}{version} [Data set]. {link}"
 
 
 def formula_like(value: str) -> bool:
@@ -475,20 +551,49 @@ def json_document(info: Info) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+SCHEMA_DIR = "schemas"
+
+
+def schema_files(items: list[Info]) -> dict[str, bytes]:
+    """schemas/NAME.schema.json: each dataset's Table Schema as JSON, for the descriptor to name."""
+    return {
+        f"{SCHEMA_DIR}/{info.name}.schema.json":
+            (json.dumps(info.schema, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        for info in items
+    }
+
+
+def created(items: list[Info]) -> str:
+    """When the data last changed, as an RFC 3339 date-time (the spec's `created`)."""
+    dates = [i.updated for i in items if i.updated]
+    if not dates:
+        return ""
+    return max(dates).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def datapackage(layout: Layout, items: list[Info], files: dict[str, bytes]) -> bytes:
-    """A Data Package over the published CSVs: schemas inline, sizes and hashes checked by
-    `frictionless validate datapackage.json`."""
+    """A Data Package (v2) over the published CSVs: each schema a JSON file beside it,
+    sizes and hashes checked by `frictionless validate datapackage.json`; homepage is the
+    site's address and each source links its edition's PDF when the address is known."""
     descriptor = package.descriptor(layout, [i.dataset for i in items])
-    pkg = items[0].package if items else load.package_meta(layout)
-    if pkg.get("homepage"):
-        descriptor["homepage"] = pkg["homepage"]
+    url = items[0].site_url if items else site_url(layout)
+    if url and not descriptor.get("homepage"):
+        descriptor = _insert_after(descriptor, "version", "homepage", url)
+    when = created(items)
+    if when:
+        descriptor = _insert_after(descriptor, "homepage" if "homepage" in descriptor
+                                   else "version", "created", when)
+    if url:
+        for source in descriptor.get("sources", []):
+            if source.get("version") and not source.get("path"):
+                source["path"] = f"{url.rstrip('/')}/data/{edition_pdf(layout, source['version'])}"
     resources = []
     for info, resource in zip(items, descriptor["resources"], strict=True):
         path = f"{info.name}.csv"
         resource = {
             **resource,
             "path": path,
-            "schema": info.schema,
+            "schema": f"{SCHEMA_DIR}/{info.name}.schema.json",
             "bytes": len(files[path]),
             "hash": "sha256:" + hashlib.sha256(files[path]).hexdigest(),
         }
@@ -497,6 +602,116 @@ def datapackage(layout: Layout, items: list[Info], files: dict[str, bytes]) -> b
         resources.append(resource)
     descriptor["resources"] = resources
     return (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+DCAT_CONTEXT = {
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dct": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "spdx": "http://spdx.org/rdf/terms#",
+}
+
+
+def dcat(layout: Layout, items: list[Info], files: dict[str, bytes]) -> bytes:
+    """The catalog in DCAT (JSON-LD), for harvesters such as CKAN's DCAT plugin: the catalog,
+    each dataset with its keywords, dates, licence and publisher, and each download."""
+    pkg = items[0].package if items else load.package_meta(layout)
+    url = (items[0].site_url if items else site_url(layout)).rstrip("/")
+    base = f"{url}/data/" if url else "/data/"
+    lic = {"@id": str((pkg.get("license") or {}).get("path", ""))}
+    publisher = {
+        "@type": "foaf:Agent",
+        "foaf:name": [{"@value": str(pkg.get("publisher", "")), "@language": "zh"},
+                      {"@value": str(pkg.get("publisher_en", "")), "@language": "en"}],
+    }
+
+    def text(zh: Any, en: Any) -> list[dict[str, str]]:
+        return [{"@value": clean(str(v)), "@language": lang}
+                for v, lang in ((zh, "zh"), (en, "en")) if v]
+
+    def modified(when: datetime | None) -> dict[str, str] | None:
+        if not when:
+            return None
+        return {"@value": when.astimezone(CST).date().isoformat(), "@type": "xsd:date"}
+
+    datasets = []
+    for info in items:
+        distributions = []
+        for suffix, (zh, en, media) in FORMATS.items():
+            path = info.name + suffix
+            distributions.append({
+                "@id": base + path,
+                "@type": "dcat:Distribution",
+                "dct:title": text(zh, en),
+                "dcat:downloadURL": {"@id": base + path},
+                "dcat:accessURL": {"@id": page_url(url, info.name)},
+                "dcat:mediaType": {"@id": f"https://www.iana.org/assignments/media-types/{media}"},
+                "dcat:byteSize": {"@value": str(len(files[path])), "@type": "xsd:nonNegativeInteger"},
+                "spdx:checksum": {
+                    "@type": "spdx:Checksum",
+                    "spdx:algorithm": {"@id": "http://spdx.org/rdf/terms#checksumAlgorithm_sha256"},
+                    "spdx:checksumValue": hashlib.sha256(files[path]).hexdigest(),
+                },
+                "dct:license": lic,
+            })
+        dataset: dict[str, Any] = {
+            "@id": page_url(url, info.name),
+            "@type": "dcat:Dataset",
+            "dct:identifier": info.name,
+            "dct:title": text(info.title, info.title_en),
+            "dct:description": text(info.meta.get("description"), info.meta.get("description_en")),
+            "dcat:keyword": [{"@value": str(k), "@language": lang}
+                             for key, lang in (("keywords", "zh"), ("keywords_en", "en"))
+                             for k in info.meta.get(key) or []],
+            "dct:publisher": publisher,
+            "dct:license": lic,
+            "dcat:landingPage": {"@id": page_url(url, info.name)},
+            "dcat:distribution": distributions,
+        }
+        if info.updated:
+            dataset["dct:modified"] = modified(info.updated)
+        span = years(info)
+        if span:
+            dataset["dct:temporal"] = {
+                "@type": "dct:PeriodOfTime",
+                "dcat:startDate": {"@value": f"{span[0]}-01-01", "@type": "xsd:date"},
+                "dcat:endDate": {"@value": f"{span[1]}-12-31", "@type": "xsd:date"},
+            }
+        datasets.append(dataset)
+    dates = [i.updated for i in items if i.updated]
+    catalog: dict[str, Any] = {
+        "@context": DCAT_CONTEXT,
+        "@id": base,
+        "@type": "dcat:Catalog",
+        "dct:title": text(pkg.get("title"), pkg.get("title_en")),
+        "dct:description": text(pkg.get("description"), pkg.get("description_en")),
+        "dct:publisher": publisher,
+        "dct:license": lic,
+        "dct:language": [{"@id": "http://id.loc.gov/vocabulary/iso639-1/zh"},
+                         {"@id": "http://id.loc.gov/vocabulary/iso639-1/en"}],
+        "foaf:homepage": {"@id": f"{url}/" if url else "/"},
+        "dcat:dataset": datasets,
+    }
+    if dates:
+        catalog["dct:modified"] = modified(max(dates))
+    return (json.dumps(catalog, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _insert_after(mapping: dict[str, Any], after: str, key: str, value: Any) -> dict[str, Any]:
+    """A copy of `mapping` with key: value placed right after `after` (or at the end)."""
+    out: dict[str, Any] = {}
+    for k, v in mapping.items():
+        out[k] = v
+        if k == after:
+            out[key] = value
+    out.setdefault(key, value)
+    return out
+
+
+def edition_pdf(layout: Layout, edition: int | str) -> str:
+    """The file name of an edition's PDF under /data/ (written by `make pdf`)."""
+    return f"{package_name(layout)}-{edition}.pdf"
 
 
 def archive(name: str, files: dict[str, bytes], when: datetime | None) -> bytes:
@@ -511,6 +726,74 @@ def archive(name: str, files: dict[str, bytes], when: datetime | None) -> bytes:
             entry.external_attr = 0o644 << 16
             zf.writestr(entry, files[path], compresslevel=9)
     return buffer.getvalue()
+
+
+ZIP_README = "README.txt"
+ZIP_LICENSE = "LICENSE.txt"
+
+
+def zip_notes(layout: Layout, items: list[Info], files: dict[str, bytes]) -> dict[str, bytes]:
+    """README.txt (what is in the ZIP, licence, how to cite) and LICENSE.txt (the full
+    text of the data licence, from LICENSE-data) for the ZIP."""
+    pkg = items[0].package if items else load.package_meta(layout)
+    url = items[0].site_url if items else site_url(layout)
+    dates = [i.updated for i in items if i.updated]
+    updated = max(dates) if dates else None
+    lic = dict(pkg.get("license") or {})
+    lines = [
+        f"{pkg.get('title', '')}",
+        f"{pkg.get('title_en', '')}",
+        "",
+        clean(str(pkg.get("description", ""))),
+        clean(str(pkg.get("description_en", ""))),
+        "",
+        f"发布机构 / Publisher: {pkg.get('publisher', '')} ({pkg.get('publisher_en', '')})",
+        f"版本 / Version: {pkg.get('version', '')}",
+    ]
+    if updated:
+        lines.append(f"数据更新 / Last updated: {updated.astimezone(CST).date().isoformat()}")
+    if url:
+        lines.append(f"网址 / Website: {url.rstrip('/')}/data/")
+    for source in pkg.get("sources") or []:
+        lines.append(f"来源 / Source: 《{source.get('title', '')}》 ({source.get('title_en', '')})")
+    lines += [
+        "",
+        "许可 / Licence",
+        f"  {lic.get('title', lic.get('name', ''))} ({lic.get('name', '')}), {lic.get('path', '')}",
+        "  " + clean(str(lic.get("reason", ""))),
+        "  " + clean(str(lic.get("reason_en", ""))),
+        f"  全文见 / Full text: {ZIP_LICENSE}",
+        "",
+        "引用 / How to cite",
+        "  " + package_citation_gbt(pkg, updated, url),
+        "  " + package_citation_apa(pkg, updated, url),
+        "",
+        "文件 / Files",
+    ]
+    described = {
+        ".csv": "标准 CSV（UTF-8） / canonical CSV (UTF-8)",
+        ".excel.csv": "Excel 版 CSV（带 BOM） / CSV for Excel (UTF-8 with BOM)",
+        ".xlsx": "Excel 工作簿 / Excel workbook",
+        ".json": "JSON（metadata + data）",
+    }
+    for info in items:
+        lines.append(f"  {info.name}: {info.title} / {info.title_en}")
+        for suffix, words in described.items():
+            lines.append(f"    {info.name}{suffix}  {words}")
+        lines.append(f"    {SCHEMA_DIR}/{info.name}.schema.json  表结构 / Table Schema")
+    lines += [
+        f"  {DATAPACKAGE}  数据包描述（Data Package v2） / Data Package descriptor",
+        f"  {CHART_DIR}/  图表所画的数字 / the numbers each chart draws",
+        "",
+        "核对 / Verify: sha256sum -c SHA256SUMS (" + (f"{url.rstrip('/')}/data/SHA256SUMS"
+                                                     if url else "/data/SHA256SUMS") + ")",
+        "",
+    ]
+    notes = {ZIP_README: "\n".join(lines).encode("utf-8")}
+    licence = layout.data_licence
+    if licence.is_file():
+        notes[ZIP_LICENSE] = licence.read_bytes()
+    return notes
 
 
 def checksums(files: dict[str, bytes]) -> bytes:
@@ -662,7 +945,9 @@ def render(
     files: dict[str, bytes] = {}
     for info in items:
         files.update(dataset_files(info))
+    files.update(schema_files(items))
     files[DATAPACKAGE] = datapackage(layout, items, files)
+    files[DCAT] = dcat(layout, items, files)
     dates = [i.updated for i in items if i.updated]
     when = max(dates) if dates else None
     if charts:
@@ -674,7 +959,8 @@ def render(
             files.update(chart_files(chart, pkg, url, (chart_pages or {}).get(chart_id, ""),
                                      updated.get(chart.dataset) or when))
     name = package_name(layout)
-    files[f"{name}.zip"] = archive(name, files, when)  # data only: images are added below
+    # data only (images are added below), with the data licence and a README to read first
+    files[f"{name}.zip"] = archive(name, {**files, **zip_notes(layout, items, files)}, when)
     files.update(extra or {})
     files[SUMS] = checksums(files)
     return dict(sorted(files.items()))

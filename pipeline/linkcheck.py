@@ -57,8 +57,11 @@ def _parse(path: Path) -> _Page:
     return page
 
 
-def _target(site: Path, page: Path, path: str) -> Path:
-    """The file a URL path leads to, as a static server would serve it."""
+def _target(site: Path, page: Path, path: str, prefix: str = "/") -> Path:
+    """The file a URL path leads to, as a static server would serve it; `prefix` is the
+    path the site is published under (/repo/ on GitHub Pages), which absolute links carry."""
+    if path.startswith(prefix) and prefix != "/":
+        path = "/" + path[len(prefix):]
     base = site if path.startswith("/") else page.parent
     target = (base / unquote(path).lstrip("/")).resolve()
     if path.endswith("/") or target.is_dir():
@@ -66,7 +69,7 @@ def _target(site: Path, page: Path, path: str) -> Path:
     return target
 
 
-def check(site: Path) -> tuple[list[Broken], int, set[str]]:
+def check(site: Path, prefix: str = "/") -> tuple[list[Broken], int, set[str]]:
     """(broken links, number of internal links checked, external hosts seen)."""
     site = site.resolve()
     pages = sorted(site.rglob("*.html"))
@@ -90,7 +93,7 @@ def check(site: Path) -> tuple[list[Broken], int, set[str]]:
                 external.add(parts.netloc or parts.scheme)
                 continue
             checked += 1
-            target = _target(site, page, parts.path) if parts.path else page
+            target = _target(site, page, parts.path, prefix) if parts.path else page
             if site != target and site not in target.parents:
                 broken.append(Broken(shown, link, "leaves the site"))
                 continue
@@ -146,7 +149,13 @@ def main(args: argparse.Namespace) -> int:
     if not (site / "index.html").is_file():
         print(f"没有构建好的网站：{site}（先运行 make build）/ no built site", file=sys.stderr)
         return 2
-    broken, checked, external = check(site)
+    from urllib.parse import urlsplit as split
+
+    from .downloads import site_url
+
+    # The site's own address (SITE_URL in CI): links under it are checked, not external.
+    prefix = split(site_url(REPO)).path or "/"
+    broken, checked, external = check(site, prefix if prefix.endswith("/") else prefix + "/")
     for b in broken:
         print(f"{b.page}: {b.link} — {b.reason}")
     if broken and getattr(args, "format", "text") == "github":

@@ -9,6 +9,7 @@ judge the data: that is validate.py's job. Later stages read typed rows through
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -39,10 +40,10 @@ class Dataset:
     meta_path: Path
 
     def schema(self) -> dict[str, Any]:
-        return read_yaml(self.schema_path, required=True)
+        return read_yaml_once(self.schema_path, required=True)
 
     def meta(self) -> dict[str, Any]:
-        return read_yaml(self.meta_path, required=False)
+        return read_yaml_once(self.meta_path, required=False)
 
 
 def dataset_for(layout: Layout, csv: Path) -> Dataset:
@@ -84,11 +85,60 @@ def read_yaml(path: Path, *, required: bool) -> dict[str, Any]:
 
 
 def package_meta(layout: Layout) -> dict[str, Any]:
-    return read_yaml(layout.package_meta, required=False)
+    return read_yaml_once(layout.package_meta, required=False)
+
+
+# Each descriptor is parsed once while it is unchanged (a build asks for the same ones many
+# times); callers get their own copy, so none sees another's changes.
+_PARSED: dict[tuple[str, bool], tuple[tuple[int, int], Any]] = {}
+
+
+def _version(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def read_yaml_once(path: Path, *, required: bool) -> dict[str, Any]:
+    """read_yaml, parsing a file again only when its modification time or size changed."""
+    key = (str(path), required)
+    version = _version(path)
+    cached = _PARSED.get(key)
+    if cached is None or cached[0] != version:
+        try:
+            result: Any = read_yaml(path, required=required)
+        except DescriptorError as exc:
+            result = exc
+        cached = _PARSED[key] = (version, result)
+    if isinstance(cached[1], DescriptorError):
+        raise cached[1]
+    return copy.deepcopy(cached[1])
+
+
+# Typed rows that validation read, kept for the later stages of the same build: a table is read
+# and typed once. Keyed like _PARSED, so a changed file is read again.
+_RECORDS: dict[str, tuple[tuple[int, int], list[dict[str, Any]]]] = {}
+
+
+def remember_records(dataset: Dataset, records: list[dict[str, Any]], version: tuple[int, int]) -> None:
+    _RECORDS[str(dataset.csv)] = (version, records)
+
+
+def file_version(path: Path) -> tuple[int, int]:
+    """What tells a file changed: its modification time and size."""
+    return _version(path)
 
 
 def read_records(dataset: Dataset) -> list[dict[str, Any]]:
-    """Typed rows of a validated dataset (numbers as int/float, empty cells as None)."""
+    """Typed rows of a validated dataset (numbers as int/float, empty cells as None).
+
+    The rows validation typed are used when the file has not changed since.
+    """
+    kept = _RECORDS.get(str(dataset.csv))
+    if kept is not None and kept[0] == _version(dataset.csv):
+        return [dict(record) for record in kept[1]]
     from frictionless import Resource, Schema
 
     schema = Schema.from_descriptor(_table_schema(dataset.schema()))

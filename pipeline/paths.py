@@ -68,6 +68,16 @@ class Layout:
         return self.root / "datapackage.json"
 
     @property
+    def citation(self) -> Path:
+        """CITATION.cff, generated from the same metadata as the descriptor."""
+        return self.root / "CITATION.cff"
+
+    @property
+    def data_licence(self) -> Path:
+        """The full text of the data licence (CC BY 4.0), carried in the ZIP download."""
+        return self.root / "LICENSE-data"
+
+    @property
     def docs(self) -> Path:
         return self.root / "docs"
 

@@ -8,6 +8,8 @@ be trusted:
 3. cells (checks/cells.py): what frictionless would accept silently;
 4. frictionless (checks/tables.py): types, constraints, header, rows, primary
    and foreign keys across datasets, on the decoded text with a pinned dialect;
+   a large table (LARGE_BYTES and up) goes through the column engine
+   (checks/columns.py) for steps 3 and 4 instead, with the same findings;
 5. consistency (checks/consistency.py): rules across rows and datasets.
 Then, for the whole repository, datapackage.json must be current.
 
@@ -45,9 +47,15 @@ class Prepared:
     meta: dict[str, Any]
     text: str
     rows: list[list[str]]
+    large: Any = None  # the column engine's result (checks/columns.py) for a large table
+    version: tuple[int, int] = (-1, -1)  # the file's as it was read (load.file_version)
 
     def columns(self) -> dict[str, list[str]]:
         """Column name -> its cells (as text), for examples in messages."""
+        if self.large is not None:
+            from .checks import columns
+
+            return columns.examples(self.large)
         header, body = self.rows[0], self.rows[1:]
         return {name: [r[i] for r in body if i < len(r)] for i, name in enumerate(header)}
 
@@ -61,7 +69,7 @@ def _limits(layout: Layout) -> dict[str, int]:
 
 
 def _prepare(
-    layout: Layout, dataset: load.Dataset, limits: dict[str, int]
+    layout: Layout, dataset: load.Dataset, limits: dict[str, int], engine: str = "auto"
 ) -> tuple[Prepared | None, list[Issue]]:
     shown = layout.relative(dataset.csv)
     issues = files.check_location(dataset.csv, shown, layout.datasets)
@@ -110,9 +118,39 @@ def _prepare(
             )
     if any(i.code == "schema-invalid" for i in issues):
         return None, issues
+    version = load.file_version(dataset.csv)
     issues += files.check_size(dataset.csv, shown, limits["max_file_bytes"])
     if issues and issues[-1].code == "file-too-large":
         return None, issues
+    if _use_columns(dataset, engine):
+        return Prepared(dataset, schema, meta, "", [], large=LARGE, version=version), issues
+    return _read(layout, dataset, schema, meta, issues, limits)
+
+
+def _use_columns(dataset: load.Dataset, engine: str) -> bool:
+    """Large tables go through the column engine (and only then is pyarrow imported)."""
+    if engine == "rows":
+        return False
+    if engine == "columns":
+        return True
+    return dataset.csv.stat().st_size >= LARGE_BYTES
+
+
+LARGE_BYTES = 2_000_000  # from this size on a table goes through checks/columns.py
+LARGE = "pending"  # Prepared.large until the column engine has read the table
+
+
+def _read(
+    layout: Layout,
+    dataset: load.Dataset,
+    schema: dict[str, Any],
+    meta: dict[str, Any],
+    issues: list[Issue],
+    limits: dict[str, int],
+) -> tuple[Prepared | None, list[Issue]]:
+    """The row engine's reading: the whole text, its shape, its rows."""
+    shown = layout.relative(dataset.csv)
+    version = load.file_version(dataset.csv)
     text, encoding_issues = files.read_text(dataset.csv.read_bytes(), shown, dataset.name)
     issues += encoding_issues
     if text is None:
@@ -123,15 +161,20 @@ def _prepare(
     if shape:
         return None, issues
     rows = list(csv.reader(io.StringIO(text, newline="")))
-    return Prepared(dataset, schema, meta, text, rows), issues
+    return Prepared(dataset, schema, meta, text, rows, version=version), issues
 
 
-def _frictionless(prepared: dict[str, Prepared]) -> tuple[dict[str, list[Any]], dict[str, Records]]:
-    """Validate every prepared table as one package (so foreign keys resolve).
+def _frictionless(
+    prepared: dict[str, Prepared], large: set[str] = frozenset()  # type: ignore[assignment]
+) -> tuple[dict[str, list[Any]], dict[str, Records]]:
+    """Validate every prepared small table as one package (so foreign keys resolve).
 
     Returns frictionless' errors and the typed rows, both by dataset name: the rows
-    are collected during the same pass, so no table is read twice.
+    are collected during the same pass, so no table is read twice. Foreign keys into
+    the `large` tables are left to _references_to_large.
     """
+    if not prepared:
+        return {}, {}
     from frictionless import Checklist, Dialect, Package, Resource, Schema
 
     resources = []
@@ -142,6 +185,7 @@ def _frictionless(prepared: dict[str, Prepared]) -> tuple[dict[str, list[Any]], 
             fk
             for fk in schema.get("foreignKeys") or []
             if (fk.get("reference") or {}).get("resource", "") in prepared
+            and (fk.get("reference") or {}).get("resource", "") not in large
         ]
         resources.append(
             Resource(
@@ -177,11 +221,14 @@ def _row_collector() -> Any:
     return CollectRows()
 
 
-def run(layout: Layout = REPO, targets: list[Path] | None = None, lang: str = "zh") -> Report:
+def run(
+    layout: Layout = REPO, targets: list[Path] | None = None, lang: str = "zh", engine: str = "auto"
+) -> Report:
     """Validate the chosen CSV files of a layout (all of them when `targets` is None).
 
     Every dataset of the layout is read, since foreign keys need the tables they point
-    to, but only the chosen files' issues are reported.
+    to, but only the chosen files' issues are reported. `engine` is "auto" (large tables
+    through the column engine), "rows" or "columns" (every table through that one).
     """
     report = Report()
     everything = load.discover(layout)
@@ -190,28 +237,175 @@ def run(layout: Layout = REPO, targets: list[Path] | None = None, lang: str = "z
     limits = _limits(layout)
     prepared: dict[str, Prepared] = {}
     for dataset in {d.name: d for d in [*everything, *chosen]}.values():
-        prep, issues = _prepare(layout, dataset, limits)
+        prep, issues = _prepare(layout, dataset, limits, engine)
         if dataset.name in chosen_names:
             report.checked.append(layout.relative(dataset.csv))
             report.issues.extend(issues)
         if prep is not None and not any(i.severity == "error" for i in issues):
             prepared[dataset.name] = prep
+    for name in _referenced_first(prepared):
+        prep, issues = _columns(layout, prepared[name], limits, prepared)
+        if name in chosen_names:
+            report.issues.extend(issues)
+        if prep is None or any(i.severity == "error" for i in issues):
+            del prepared[name]
+        else:
+            prepared[name] = prep
     if prepared:
-        errors, typed = _frictionless(prepared)
-        columns = {name: prep.columns() for name, prep in prepared.items()}
-        passed = {}
+        small = {name: prep for name, prep in prepared.items() if prep.large is None}
+        errors, typed = _frictionless(small, {n for n in prepared if n not in small})
+        columns = _Examples(prepared)
+        passed: dict[str, Records] = {}
         for name, prep in prepared.items():
-            found = _table_issues(layout, prep, errors.get(name, []), columns, limits)
+            if prep.large is not None:
+                table_errors = prep.large.errors
+            else:
+                table_errors = errors.get(name, []) + _references_to_large(
+                    prep, typed.get(name, []), prepared)
+            found = _table_issues(layout, prep, table_errors, columns, limits)
             if name in chosen_names:
                 report.issues.extend(found)
             if not any(i.severity == "error" for i in found):
-                passed[name] = typed.get(name, [])
+                passed[name] = typed.get(name, []) if prep.large is None else []
+        for name in passed:
+            if prepared[name].large is not None:
+                passed[name] = _large_records(prepared[name], prepared, passed)
         for name in passed.keys() & chosen_names:
             report.issues.extend(_consistency(layout, prepared[name], passed[name], passed))
-    if targets is None and layout.descriptor.exists():
+        for name, recs in passed.items():  # the build's later stages use these rows
+            if prepared[name].large is None:
+                load.remember_records(prepared[name].dataset, recs, prepared[name].version)
+    if targets is None and layout.descriptor.exists() and not _descriptor_errors(layout, report):
         if layout.descriptor.read_text(encoding="utf-8") != package.render(layout):
             report.issues.append(Issue("datapackage-stale", layout.relative(layout.descriptor)))
     return report
+
+
+class _Examples(dict):  # type: ignore[type-arg]
+    """Dataset -> column -> cells, for the examples in foreign-key messages; read when asked."""
+
+    def __init__(self, prepared: dict[str, Prepared]) -> None:
+        super().__init__()
+        self.prepared = prepared
+
+    def get(self, name: Any, default: Any = None) -> Any:
+        if name not in self and name in self.prepared:
+            self[name] = self.prepared[name].columns()
+        return super().get(name, default)
+
+
+def _referenced_first(prepared: dict[str, Prepared]) -> list[str]:
+    """The large tables still to read, each after the large tables its foreign keys point to."""
+    waiting = [name for name, prep in prepared.items() if prep.large is LARGE]
+    order: list[str] = []
+    while waiting:
+        for name in waiting:
+            foreign_keys = prepared[name].schema.get("foreignKeys") or []
+            refs = {(fk.get("reference") or {}).get("resource") for fk in foreign_keys}
+            if not any(r in waiting and r != name for r in refs):
+                break
+        else:
+            name = waiting[0]  # a cycle: its foreign keys into the others are not checked
+        waiting.remove(name)
+        order.append(name)
+    return order
+
+
+def _columns(
+    layout: Layout, prep: Prepared, limits: dict[str, int], done: dict[str, Prepared]
+) -> tuple[Prepared | None, list[Issue]]:
+    """A large table through the column engine, or through the row engine when its structure
+    needs explaining (then read whole, as any other table)."""
+    from .checks import columns
+
+    lookups: dict[str, dict[tuple[str, ...], set[tuple[Any, ...]]]] = {}
+    for fk in prep.schema.get("foreignKeys") or []:
+        reference = fk.get("reference") or {}
+        resource = str(reference.get("resource"))
+        target = reference.get("fields")
+        target = [target] if isinstance(target, str) else list(target or [])
+        source = done.get(resource) if resource != prep.dataset.name else None
+        if source is None or source.large is LARGE:
+            continue
+        lookups.setdefault(resource, {})[tuple(target)] = _key_values(source, target)
+    shown = layout.relative(prep.dataset.csv)
+    try:
+        result = columns.read(prep.dataset.csv, shown, prep.schema, limits, lookups, set(consistency.COLUMNS))
+    except (columns.NotPlain, columns.pa.ArrowException):  # the row engine explains it
+        return _read(layout, prep.dataset, prep.schema, prep.meta, [], limits)
+    prep.large = result
+    return prep, []
+
+
+def _key_values(prep: Prepared, fields: list[str]) -> set[tuple[Any, ...]]:
+    """The typed key tuples of a table, read as frictionless reads a lookup table."""
+    if prep.large is not None:
+        from .checks import columns
+
+        return columns.key_values(prep.large, fields)
+    from frictionless import Dialect, Resource, Schema
+
+    schema = {k: v for k, v in prep.schema.items() if k != "foreignKeys"}
+    resource: Any = Resource(prep.text.encode("utf-8"), format="csv", encoding="utf-8",
+                             schema=Schema.from_descriptor(schema),
+                             dialect=Dialect.from_descriptor(package.DIALECT))
+    found = set()
+    with resource:
+        for row in resource.row_stream:
+            cells_ = tuple(row.get(name) for name in fields)
+            if set(cells_) != {None}:
+                found.add(cells_)
+    return found
+
+
+def _references_to_large(prep: Prepared, typed: Records, prepared: dict[str, Prepared]) -> list[Any]:
+    """Foreign keys of a small table into a large one, checked as frictionless would."""
+    found: list[Any] = []
+    for fk in prep.schema.get("foreignKeys") or []:
+        reference = fk.get("reference") or {}
+        resource = str(reference.get("resource"))
+        other = prepared.get(resource)
+        if other is None or other.large is None:
+            continue
+        fields = fk.get("fields") or []
+        fields = [fields] if isinstance(fields, str) else list(fields)
+        target = reference.get("fields") or []
+        target = [target] if isinstance(target, str) else list(target)
+        from .checks import columns  # only here: a large table is there
+
+        known = _key_values(other, target)
+        for row, (rec, cells_) in enumerate(zip(typed, prep.rows[1:], strict=False), start=2):
+            values = tuple(rec.get(f) for f in fields)
+            if set(values) == {None} or values in known:
+                continue
+            found.append(columns.foreign_key_error(cells_, row, fields, list(values), str(resource), target))
+    return found
+
+
+def _large_records(prep: Prepared, prepared: dict[str, Prepared], passed: dict[str, Records]) -> Records:
+    """The records of a large table that consistency checks can need, None for the others."""
+    from .checks import columns
+
+    ids: set[str] = set()
+    for rule in prep.meta.get("consistency") or []:
+        ids.update(str(v) for k, v in rule.items() if k != "type" and isinstance(v, str))
+    for name, other in prepared.items():  # tables whose targets need this one's baselines
+        for fk in other.schema.get("foreignKeys") or []:
+            if (fk.get("reference") or {}).get("resource") != prep.dataset.name or name not in passed:
+                continue
+            if other.large is not None and "indicator_id" in other.large.typed:
+                ids.update(str(v[0]) for v in columns.key_values(other.large, ["indicator_id"]))
+            else:
+                ids.update(str(r.get("indicator_id")) for r in passed[name] if r and r.get("indicator_id"))
+    every_row = "baseline_year" in prep.large.typed
+    return columns.records(prep.large, columns.consistency_rows(prep.large, ids, every_row))
+
+
+def _descriptor_errors(layout: Layout, report: Report) -> bool:
+    """Whether a schema has an error: datapackage.json carries the schemas and cannot be
+    regenerated from a broken one, so it is not called stale on top of that error."""
+    schemas = {layout.relative(d.schema_path) for d in load.discover(layout)}
+    return any(i.severity == "error" and i.path in schemas for i in report.issues)
 
 
 def _table_issues(
@@ -223,7 +417,10 @@ def _table_issues(
 ) -> list[Issue]:
     """Our cell checks plus frictionless' errors, without reporting one cell twice."""
     shown = layout.relative(prep.dataset.csv)
-    ours = cells.check_rows(prep.rows[1:], prep.rows[0], prep.schema, shown, limits["max_cell_chars"])
+    if prep.large is not None:
+        ours = list(prep.large.issues)
+    else:
+        ours = cells.check_rows(prep.rows[1:], prep.rows[0], prep.schema, shown, limits["max_cell_chars"])
     theirs = [tables.convert(e, shown, prep.schema, columns) for e in errors]
     # A cell we explained (1.2万 is a unit, not just a type error) is not reported again.
     explained = {(i.row, i.column_number) for i in ours if i.severity == "error"}
@@ -250,7 +447,8 @@ def _consistency(
     for fk in prep.schema.get("foreignKeys") or []:
         fields = fk.get("fields")
         reference = (fk.get("reference") or {}).get("resource")
-        if fields in ("indicator_id", ["indicator_id"]) and "baseline_year" in (recs[0] if recs else {}):
+        sample = next((r for r in recs if r is not None), {})
+        if fields in ("indicator_id", ["indicator_id"]) and "baseline_year" in sample:
             if reference in records:
                 issues += consistency.check_baselines(recs, records[reference], shown)
     return issues

@@ -19,9 +19,9 @@ from pathlib import Path
 from pipeline.paths import REPO, Layout
 from tests.sitebuild import built_site
 
-COPIED_DIRS = ("pipeline", "datasets", "schemas", "docs", "web")
+COPIED_DIRS = ("pipeline", "datasets", "schemas", "docs", "web", "overrides")
 COPIED_FILES = ("Makefile", "mkdocs.yml", "datapackage.json", "package.json", "package-lock.json",
-                "pyproject.toml", "requirements.lock")
+                "pyproject.toml", "requirements.txt", "LICENSE-data")
 # The install stamps belong to the linked .venv and node_modules: never remade from a copy.
 MAKE = ["make", "--no-print-directory", "-o", ".venv/.installed", "-o", "node_modules/.installed"]
 

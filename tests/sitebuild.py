@@ -2,7 +2,8 @@
 
 Used by test_build.py and test_browser.py: `built_site()` returns the Layout
 of a temporary copy (datasets, schemas, docs, web, mkdocs.yml; node_modules
-linked) whose site/ was built by `pipeline.build.build`. The build runs once
+linked) whose site/ was built by `pipeline.build.build`, with each edition's
+PDF added by `pipeline.pdf` (as `make build` then `make pdf` do in CI). The build runs once
 per session however many tests ask for it.
 
 The site is built for the address the browser tests serve it from
@@ -23,7 +24,7 @@ from pathlib import Path
 from pipeline import build
 from pipeline.paths import REPO, Layout
 
-COPIED = ("datasets", "schemas", "docs", "web")
+COPIED = ("datasets", "schemas", "docs", "web", "overrides")
 
 
 def copy_project(dest: Path) -> Layout:
@@ -31,7 +32,8 @@ def copy_project(dest: Path) -> Layout:
     dest.mkdir(parents=True, exist_ok=True)
     for name in COPIED:
         shutil.copytree(REPO.root / name, dest / name)
-    for name in ("mkdocs.yml", "datapackage.json", "package.json", "package-lock.json"):
+    for name in ("mkdocs.yml", "datapackage.json", "package.json", "package-lock.json",
+                 "LICENSE-data"):
         if (REPO.root / name).exists():
             shutil.copy(REPO.root / name, dest / name)
     (dest / "node_modules").symlink_to(REPO.node_modules)
@@ -62,4 +64,8 @@ def built_site() -> Layout:
             os.environ["SITE_URL"] = before
     if status != 0:
         raise RuntimeError("the site did not build; run `python -m pipeline build` to see why")
+    # As CI does before deploying: each edition's PDF into the built site (make pdf).
+    from pipeline import pdf
+
+    pdf.write(layout, log=lambda *_: None)
     return layout

@@ -240,7 +240,10 @@ def test_published_datapackage_validates_and_points_at_published_files(published
     paths = [r["path"] for r in descriptor["resources"]]
     assert paths == ["kinds.csv", "things.csv"]
     assert all((published / p).exists() for p in paths)
-    assert all(isinstance(r["schema"], dict) for r in descriptor["resources"])
+    # each resource names its Table Schema as a JSON file beside it
+    for resource in descriptor["resources"]:
+        assert resource["schema"] == f"schemas/{resource['name']}.schema.json"
+        assert isinstance(json.loads((published / resource["schema"]).read_text("utf-8")), dict)
     report = validate(str(published / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
 
@@ -278,13 +281,14 @@ def test_zip_holds_every_file_sorted_with_fixed_times(published: Path):
     with zipfile.ZipFile(published / "test-package.zip") as zf:
         names = zf.namelist()
         assert names == sorted(names)
-        expected = sorted(
-            p.name for p in published.iterdir()
-            if p.name not in ("test-package.zip", "SHA256SUMS")
+        on_disk = sorted(
+            p.relative_to(published).as_posix() for p in published.rglob("*")
+            if p.is_file() and p.name not in ("test-package.zip", "SHA256SUMS")
         )
-        assert names == [f"test-package/{n}" for n in expected]
+        # every published data file, plus the README (and the licence when the project has one)
+        assert names == [f"test-package/{n}" for n in sorted([*on_disk, "README.txt"])]
         assert {i.date_time for i in zf.infolist()} == {(2021, 1, 1, 8, 0, 0)}
-        for name in expected:
+        for name in on_disk:
             assert zf.read(f"test-package/{name}") == (published / name).read_bytes()
 
 
@@ -301,8 +305,9 @@ def test_two_builds_are_byte_identical(project: Layout, tmp_path: Path):
     first, second = tmp_path / "one", tmp_path / "two"
     downloads.write(project, first)
     downloads.write(project, second)
-    names = sorted(p.name for p in first.iterdir())
-    assert names == sorted(p.name for p in second.iterdir())
+    names = sorted(p.relative_to(first).as_posix() for p in first.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(second).as_posix() for p in second.rglob("*")
+                           if p.is_file())
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
@@ -319,7 +324,7 @@ def test_changing_one_dataset_leaves_the_others_identical(project: Layout, tmp_p
     after = downloads.render(project)
     assert {k for k in before if before[k] != after[k]} == {
         "things.csv", "things.excel.csv", "things.xlsx", "things.json",
-        "datapackage.json", "test-package.zip", "SHA256SUMS",
+        "datapackage.json", "dcat.jsonld", "test-package.zip", "SHA256SUMS",
     }
 
 

@@ -33,8 +33,12 @@ TEXT_SUFFIXES = {".html", ".js", ".css", ".json", ".xml", ".csv", ".txt", ".svg"
 def two_builds(tmp_path_factory) -> tuple[Layout, Layout]:
     first = built_site()
     copy = repo_with_site(tmp_path_factory.mktemp("again") / "deeper" / "repo", site=False)
-    result = make(copy, env={"SITE_URL": f"http://127.0.0.1:{site_port()}/",
-                             "PYTHONHASHSEED": "12345", "TZ": "America/Los_Angeles"})
+    env = {"SITE_URL": f"http://127.0.0.1:{site_port()}/",
+           "PYTHONHASHSEED": "12345", "TZ": "America/Los_Angeles"}
+    result = make(copy, env=env)
+    assert result.returncode == 0, result.stderr
+    # the shared site has its PDFs too (make pdf, as CI does before deploying)
+    result = make(copy, "pdf", env=env)
     assert result.returncode == 0, result.stderr
     return first, copy
 

@@ -144,8 +144,42 @@ def _text(cell: str, field: dict[str, Any], is_key: bool, where: dict[str, Any])
     return issues
 
 
+# Plainly clean cells, as whole-column tests (checks/columns.py applies them with pyarrow's
+# RE2, so they use explicit character classes only: no \s, \d or \w, whose meaning differs).
+# A cell that fits needs no check_cell: nothing in it is looked at by any rule above. They
+# may say "not clean" too often (such cells simply get the exact look), never too rarely;
+# tests/test_columns.py holds them to that.
+_CLEAN_ASCII = "!-\\x27()*,./0-9;?A-Z\\[\\]^_`a-z|~\"#$%&"  # printable ASCII but < > { } : = + - @ and space
+_CLEAN_WIDE = ("\u3001-\u3003\u3008-\u3011\u3014-\u301b\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e"
+               "\u00b7\u2010-\u2027")  # CJK punctuation and ideographs, full-width forms, dashes, quotes
+_CLEAN_TEXT_CHAR = f"[{_CLEAN_ASCII}{_CLEAN_WIDE}]"
+CLEAN = {
+    "number": r"-?[0-9]+(\.[0-9]+)?",
+    "value": r"[!-~]*",
+    "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",  # 2020/1/2 and 2020年1月2日 get the exact look
+    "key": r"([A-Za-z0-9_./][A-Za-z0-9_./-]*)?",
+    # a first character that is no formula prefix; spaces only between other characters
+    "text": f"({_CLEAN_TEXT_CHAR}(({_CLEAN_TEXT_CHAR}|-)|[ ]+({_CLEAN_TEXT_CHAR}|-))*)?",
+}
+CLEAN_NUMBER_CHARS = 18  # longer plain numbers get the exact look (their digit count is checked)
+
+
+def clean_pattern(kind: str, is_key: bool) -> str:
+    """The anchored whole-cell pattern of cells that need no check_cell, for a field type."""
+    if kind in NUMERIC_TYPES:
+        name = "number"
+    elif kind == "date":
+        name = "date"
+    elif kind in ("boolean", "datetime"):
+        name = "value"
+    else:
+        name = "key" if is_key else "text"
+    return "^" + CLEAN[name] + "$"
+
+
 # Fast paths: most cells are plainly fine, and only the others go through check_cell.
 _CLEAN_VALUE = re.compile(r"[\x21-\x7e]*")
+_CLEAN_DATE = re.compile(CLEAN["date"])
 _SUSPICIOUS_TEXT = re.compile(
     r"^[=+\-@\t\r]|^\s|\s$|[<>]|\{[{%#]|[%}]\}|[\u200b\u200c\u200d\u2060\ufeff\u00ad]|" + JS_LINK.pattern,
     re.IGNORECASE,
@@ -156,6 +190,8 @@ _FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]")
 def _is_clean(kind: str, is_key: bool) -> Callable[[str], bool]:
     if kind in NUMERIC_TYPES:
         return lambda cell: PLAIN_NUMBER.fullmatch(cell) is not None
+    if kind == "date":  # else "2020/1/2" never reached its date-format check
+        return lambda cell: _CLEAN_DATE.fullmatch(cell) is not None
     if kind in ("boolean", "date", "datetime"):
         return lambda cell: _CLEAN_VALUE.fullmatch(cell) is not None
     if is_key:

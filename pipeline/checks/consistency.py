@@ -27,10 +27,26 @@ from ..report import Issue
 COUNT_UNITS = {"家", "个", "项", "件", "所", "名", "场", "期", "条", "人", "位"}
 DEFINITION_COLUMNS = ("name_zh", "name_en", "unit", "unit_en", "area_id")
 
+# Every column a check here reads: a large table keeps these typed (checks/columns.py).
+COLUMNS = ("indicator_id", "year", "value", "value_max", "qualifier", "unit", "derived", "derivation",
+           "target_id", "target_kind", "baseline_year", *DEFINITION_COLUMNS)
+
+# Records of a table, in file order. A large table passes only the rows where a check could
+# find something, as Sparse records (checks/columns.py decides which).
 Records = list[dict[str, Any]]
 
 
+class Sparse(list):  # type: ignore[type-arg]
+    """Some records of a table with their row numbers (the others cannot raise an issue)."""
+
+    def __init__(self, numbered: list[tuple[int, dict[str, Any]]]) -> None:
+        super().__init__(rec for _, rec in numbered)
+        self.rows = [row for row, _ in numbered]
+
+
 def _numbered(records: Records) -> Iterable[tuple[int, dict[str, Any]]]:
+    if isinstance(records, Sparse):
+        return zip(records.rows, records, strict=True)
     return enumerate(records, start=2)  # the header is row 1
 
 
@@ -84,7 +100,8 @@ def check_values(records: Records, path: str) -> list[Issue]:
 
 def check_definitions(records: Records, path: str) -> list[Issue]:
     """An indicator keeps the same names, unit and area in every year."""
-    if not records or "indicator_id" not in records[0] or "year" not in records[0]:
+    sample = next((rec for _, rec in _numbered(records)), None)
+    if sample is None or "indicator_id" not in sample or "year" not in sample:
         return []
     first: dict[str, tuple[int, dict[str, Any]]] = {}
     issues = []
