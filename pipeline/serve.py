@@ -64,6 +64,7 @@ def preview_config(layout: Layout) -> Path:
         f"INHERIT: {json.dumps(layout.mkdocs_config.resolve().as_posix())}",
         f"docs_dir: {json.dumps(layout.generated_docs.resolve().as_posix())}",
         "strict: false",
+        *_custom_dir(layout),
         f"hooks: [{json.dumps(Path(preview_hook.__file__).resolve().as_posix())}]",
         f"watch: [{json.dumps(status_path(layout).resolve().as_posix())}, "
         f"{json.dumps(layout.mkdocs_config.resolve().as_posix())}]",
@@ -72,6 +73,19 @@ def preview_config(layout: Layout) -> Path:
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
     return path
+
+
+def _custom_dir(layout: Layout) -> list[str]:
+    """The theme's custom_dir of mkdocs.yml made absolute (relative paths would otherwise be
+    read from .build/, where the preview configuration lives)."""
+    import re
+
+    text = layout.mkdocs_config.read_text(encoding="utf-8") if layout.mkdocs_config.exists() else ""
+    match = re.search(r"^\s+custom_dir:\s*([^#\s]+)", text, re.M)
+    if not match:
+        return []
+    folder = (layout.root / match.group(1).strip("'\"")).resolve().as_posix()
+    return ["theme:", f"  custom_dir: {json.dumps(folder)}"]
 
 
 def write_status(layout: Layout, problem: str | None) -> None:
