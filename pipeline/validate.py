@@ -440,7 +440,6 @@ def _consistency(
 ) -> list[Issue]:
     shown = layout.relative(prep.dataset.csv)
     issues = consistency.check_values(recs, shown) + consistency.check_definitions(recs, shown)
-    issues += consistency.check_jumps(recs, shown)
     rules = prep.meta.get("consistency") or []
     if rules:
         issues += consistency.check_rules(rules, recs, shown, layout.relative(prep.dataset.meta_path))

@@ -216,7 +216,7 @@ def test_ci_keeps_the_site_and_screenshots_on_pull_requests_and_failures() -> No
 def test_ci_makes_the_pdfs_before_checking_and_deploying() -> None:
     steps = _steps(_load(ROOT / ".github" / "workflows" / "ci.yml")["jobs"]["build"])
     runs = [str(s.get("run", "")) for s in steps]
-    build = next(i for i, r in enumerate(runs) if r.rstrip().endswith("make build"))
+    build = next(i for i, r in enumerate(runs) if re.search(r"(^|\n)make build( FORMAT=github)?$", r.strip()))
     pdf = runs.index("make pdf")
     link = runs.index("make linkcheck")
     upload = next(i for i, s in enumerate(steps) if _uses(s, "upload-pages-artifact"))
