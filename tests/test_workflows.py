@@ -218,7 +218,7 @@ def test_ci_makes_the_pdfs_before_checking_and_deploying() -> None:
     runs = [str(s.get("run", "")) for s in steps]
     build = next(i for i, r in enumerate(runs) if re.search(r"(^|\n)make build( FORMAT=github)?$", r.strip()))
     pdf = runs.index("make pdf")
-    link = runs.index("make linkcheck")
+    link = runs.index("make linkcheck FORMAT=github")
     upload = next(i for i, s in enumerate(steps) if _uses(s, "upload-pages-artifact"))
     assert build < pdf < link < upload
     assert steps[pdf]["env"]["SITE_URL"] == steps[build]["env"]["SITE_URL"]
