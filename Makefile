@@ -47,17 +47,17 @@ pdf-deps:
 validate: $(STAMP)
 	$(PY) -m pipeline validate $(if $(FORMAT),--format $(FORMAT))
 
-## linkcheck: check every link inside the built site/ offline (run make build and make pdf first)
+## linkcheck: check every link inside the built site/ offline (run make build and make pdf first); FORMAT=github in CI
 linkcheck: $(STAMP)
-	$(PY) -m pipeline linkcheck site
+	$(PY) -m pipeline linkcheck site $(if $(FORMAT),--format $(FORMAT))
 
 ## pdf: each published edition as a PDF into the built site/data/, SHA256SUMS updated (after make build)
 pdf: $(STAMP) pdf-deps
 	$(PY) -m pipeline pdf
 
-## build: install, validate, build the site into site/
+## build: install, validate, build the site into site/; FORMAT=github in CI (annotations, summary)
 build: $(STAMP) $(NPM_STAMP)
-	$(PY) -m pipeline build
+	$(PY) -m pipeline build $(if $(FORMAT),--format $(FORMAT))
 
 ## test: install, run every test
 test: $(STAMP) $(NPM_STAMP) browser pdf-deps

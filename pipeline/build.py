@@ -89,14 +89,18 @@ def bundle(layout: Layout, out_docs: Path) -> set[str]:
     return written
 
 
-def draw(layout: Layout, charts: dict[str, charts_stage.Chart]) -> dict[str, str]:
+def draw(layout: Layout, charts: dict[str, charts_stage.Chart], preview: bool = False) -> dict[str, str]:
     """Each chart drawn as SVG for its page (chart_drawings.py)."""
     from . import chart_drawings
 
     try:
         return chart_drawings.page_drawings(layout, charts)
     except chart_drawings.DrawingError as exc:
-        raise BuildError(str(exc)) from exc
+        if not preview:
+            raise BuildError(str(exc)) from exc
+        # the preview runs with Python alone: without Node, the charts' tables stand in
+        print(f"预览：图表不会绘制（{str(exc).splitlines()[0]}），表格和文字照常显示。", file=sys.stderr)
+        return {}
 
 
 def chart_stylesheet(layout: Layout, out_docs: Path) -> set[str]:
@@ -124,7 +128,8 @@ def download_panel(layout: Layout) -> pages.ChartExtra:
     return panel
 
 
-def publish_data(layout: Layout, out_docs: Path, report: object, site: pages.Site) -> set[str]:
+def publish_data(layout: Layout, out_docs: Path, report: object, site: pages.Site,
+                 preview: bool = False) -> set[str]:
     """Downloads under /data/ (chart data and images included), embed pages under /embed/,
     and the catalog pages (downloads.py, chart_exports.py, catalog.py)."""
     from . import catalog, chart_exports, downloads, figures, load, pages
@@ -136,7 +141,11 @@ def publish_data(layout: Layout, out_docs: Path, report: object, site: pages.Sit
         images, embeds = chart_exports.files(layout, site.charts, pkg, url, chart_pages,
                                              site.drawings)
     except chart_exports.ExportError as exc:
-        raise BuildError(str(exc)) from exc
+        if not preview:
+            raise BuildError(str(exc)) from exc
+        # the preview runs with Python alone: without Node or Chromium, no chart images
+        print(f"预览：没有生成图表图片（{str(exc).splitlines()[0]}）", file=sys.stderr)
+        images, embeds = {}, {}
     files = downloads.render(layout, charts=site.charts, chart_pages=chart_pages, extra=images)
     written = downloads.write(layout, out_docs / "data", files)
     written += downloads.write(layout, out_docs, embeds)
@@ -183,8 +192,11 @@ def share(layout: Layout, out_docs: Path, site: pages.Site,
     return written
 
 
-def generate(layout: Layout, log=print) -> pages.Site:  # type: ignore[no-untyped-def]
+def generate(layout: Layout, log=print, preview: bool = False) -> pages.Site:  # type: ignore[no-untyped-def]
     """Everything before MkDocs: validate, figures, charts, downloads, pages, assets.
+
+    `preview` (the live preview) carries on without Node.js and Chromium: charts are then
+    not drawn and have no images, and everything else is as in the build.
 
     Git is asked once for every file's date, each YAML file parsed once (load.read_yaml_once)
     and each table read and typed once, by validation (load.read_records reuses its rows).
@@ -192,10 +204,10 @@ def generate(layout: Layout, log=print) -> pages.Site:  # type: ignore[no-untype
     from . import downloads
 
     with downloads.dates_once():
-        return _generate(layout, log)
+        return _generate(layout, log, preview)
 
 
-def _generate(layout: Layout, log=print) -> pages.Site:  # type: ignore[no-untyped-def]
+def _generate(layout: Layout, log=print, preview: bool = False) -> pages.Site:  # type: ignore[no-untyped-def]
     started = time.perf_counter()
     report = validate(layout)
     from . import charts as charts_stage
@@ -207,15 +219,28 @@ def _generate(layout: Layout, log=print) -> pages.Site:  # type: ignore[no-untyp
     except (figures.FigureError, charts_stage.ChartError) as exc:
         raise BuildError(f"图表或数字有误：{exc}") from exc
     out = layout.generated_docs
-    drawings = draw(layout, charts)
+    drawings = draw(layout, charts, preview)
     try:
         site = pages.write(layout.docs, out, data, charts, source_title(layout),
                            chart_extra=download_panel(layout), drawings=drawings)
     except pages.PageError as exc:
         raise BuildError("页面中的占位符有误，网站没有更新：\n" + "\n".join(exc.problems)) from exc
     keep = set(site.written)
-    generated = (chart_stylesheet(layout, out) | bundle(layout, out)
-                 | publish_data(layout, out, report, site) | share(layout, out, site, charts))
+    generated = chart_stylesheet(layout, out)
+    try:
+        generated |= bundle(layout, out)
+    except BuildError as exc:
+        if not preview:
+            raise
+        print(f"预览：图表不会绘制（{str(exc).splitlines()[0]}），表格和文字照常显示。",
+              file=sys.stderr)
+    generated |= publish_data(layout, out, report, site, preview)
+    try:
+        generated |= share(layout, out, site, charts)
+    except BuildError as exc:
+        if not preview:
+            raise
+        print(f"预览：没有生成分享卡片（{str(exc).splitlines()[0]}）", file=sys.stderr)
     clash = sorted(keep & generated)
     if clash:
         raise BuildError("手写的文件与构建生成的文件同名，生成的文件会覆盖它，网站没有更新 / a "
@@ -284,7 +309,27 @@ def swap(new: Path, site: Path, scratch: Path) -> None:
         shutil.rmtree(old)
 
 
-def build(layout: Layout = REPO, log=print) -> int:  # type: ignore[no-untyped-def]
+FIX_COMMAND = "改正后运行 python -m pipeline build（或 make build）确认。"
+
+
+def github_failure(text: str) -> None:
+    """A failed build in CI: annotations on the page and line that failed, and the job summary."""
+    from .report import PLACE, annotate_failure, step_summary
+
+    for line in annotate_failure(text, "构建失败 / build failed", FIX_COMMAND):
+        print(line)
+    rows = []
+    for line in text.splitlines():
+        match = PLACE.match(line.strip())
+        if match:
+            rows.append(list(match.groups()))
+    if not rows:
+        rows = [["", "", " ".join(text.splitlines()[:6])]]
+    step_summary("## ❌ 网站构建失败 / build failed", ["文件", "行", "问题"], rows,
+                 f"修正方法：{FIX_COMMAND}")
+
+
+def build(layout: Layout = REPO, log=print, fmt: str = "text") -> int:  # type: ignore[no-untyped-def]
     started = time.perf_counter()
     new = layout.build / "site.new"
     try:
@@ -296,6 +341,8 @@ def build(layout: Layout = REPO, log=print) -> int:  # type: ignore[no-untyped-d
     except BuildError as exc:
         print(str(exc), file=sys.stderr)
         print("构建失败：site/ 保持原样，没有改动。", file=sys.stderr)
+        if fmt == "github":
+            github_failure(str(exc))
         return 1
     except BaseException:  # a bug or Ctrl-C: the traceback follows; site/ is still untouched
         print("构建中断：site/ 保持原样，没有改动。", file=sys.stderr)
@@ -309,7 +356,9 @@ def build(layout: Layout = REPO, log=print) -> int:  # type: ignore[no-untyped-d
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.description = "校验数据并构建网站到 site/；任何一步失败都不会改动 site/。"
+    parser.add_argument("--format", choices=["text", "github"], default="text",
+                        help="github：CI 中把失败标注在页面的文件和行上，并写入任务摘要")
 
 
 def main(args: argparse.Namespace) -> int:
-    return build(REPO)
+    return build(REPO, fmt=getattr(args, "format", "text"))

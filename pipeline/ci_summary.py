@@ -66,8 +66,10 @@ def markdown(report: Any, lang: str = "zh") -> str:
             lines.append(f"……另有 {len(issues) - MAX_ROWS} 条，见校验步骤的日志。" if zh
                          else f"… {len(issues) - MAX_ROWS} more in the validate step's log.")
         lines.append("")
-        lines.append("每个错误代码的解释见网站上的“数据更新指南”。" if zh
-                     else "Every code is explained in the staff guide on the site.")
+        lines.append("每个错误代码的解释见网站上的“数据更新指南”。按“怎么改”一列改正后，运行 "
+                     "`python -m pipeline validate`（或 `kjj validate`）确认。" if zh
+                     else "Every code is explained in the staff guide on the site. After the "
+                     "fixes, run `python -m pipeline validate` to check.")
     return "\n".join(lines) + "\n"
 
 

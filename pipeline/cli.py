@@ -30,9 +30,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def parser(chosen: str | None = None) -> argparse.ArgumentParser:
+def parser(chosen: str | None = None, prog: str = "python -m pipeline") -> argparse.ArgumentParser:
     """The argument parser; only the chosen command's module is imported to configure it."""
-    top = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
+    top = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     sub = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (module, help_) in COMMANDS.items():
         command = sub.add_parser(name, help=help_)
@@ -52,13 +52,43 @@ def _configure(module: str, command: argparse.ArgumentParser) -> None:
     configure(command)
 
 
-def main(argv: list[str] | None = None) -> int:
+def entry() -> None:
+    """The `kjj` console script: the same commands as `python -m pipeline`, from any folder
+    of the repository, with the console set to UTF-8 so Chinese shows on Windows too."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(encoding="utf-8", errors="replace")
+            except (ValueError, OSError):
+                pass
+    raise SystemExit(main(prog="kjj"))
+
+
+def main(argv: list[str] | None = None, prog: str = "python -m pipeline") -> int:
     argv = sys.argv[1:] if argv is None else argv
     chosen = next((a for a in argv if not a.startswith("-")), None)
-    args = parser(chosen).parse_args(argv)
+    args = parser(chosen, prog).parse_args(argv)
     try:
         run = importlib.import_module(args._module).main
     except ModuleNotFoundError:
         print(f"command not available: {args.command}", file=sys.stderr)
         return 2
-    return int(run(args))
+    try:
+        return int(run(args))
+    except UnicodeError as exc:
+        # a file in an encoding nobody expected: say which and how to fix, never a traceback
+        detail = getattr(exc, "reason", None) or exc
+        print(f"✗ 文件编码无法识别（{exc.__class__.__name__}: {detail}）。"
+              "请用 Excel “另存为” → “CSV UTF-8（逗号分隔）”，或直接导入 .xlsx 文件。\n"
+              "✗ a file is in an encoding that cannot be read: save it as \"CSV UTF-8\" from Excel "
+              "or import the .xlsx file.", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        from .importer import ImportProblem
+
+        if not isinstance(exc, ImportProblem):
+            raise
+        # a data file that cannot be read (encoding, Excel format): its message, not a traceback
+        print(f"✗ {exc.message()}  [{exc.code}]\n  怎么改：{exc.fix()}", file=sys.stderr)
+        return 1

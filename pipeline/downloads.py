@@ -32,7 +32,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from . import load, package
+from . import csvtext, load, package, workbook
 from .paths import Layout
 
 # Dates shown to readers are in China Standard Time.
@@ -89,6 +89,7 @@ class Info:
     updated: datetime | None
     site_url: str = ""
     fields: list[dict[str, Any]] = field(default_factory=list)
+    choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # dropdown values
 
     @property
     def name(self) -> str:
@@ -248,6 +249,7 @@ def read_info(layout: Layout, dataset: load.Dataset, pkg: dict[str, Any], url: s
         updated=last_updated(layout, [dataset.csv]),
         site_url=url,
         fields=list(schema.get("fields", [])),
+        choices=workbook.choices(layout, schema),
     )
     return info
 
@@ -380,15 +382,8 @@ def excel_csv(info: Info) -> bytes:
 
 
 def _csv_text(table: list[list[str]], line_end: str) -> str:
-    """RFC 4180 text: a cell is quoted when it holds a comma, quote, CR or LF (Python's csv
-    writer leaves a lone CR unquoted when the line end is LF)."""
-    return "".join(",".join(_csv_cell(cell) for cell in row) + line_end for row in table)
-
-
-def _csv_cell(cell: str) -> str:
-    if any(ch in cell for ch in ',"\r\n'):
-        return '"' + cell.replace('"', '""') + '"'
-    return cell
+    """RFC 4180 text from the project's one CSV writer (csvtext.write)."""
+    return csvtext.write(table, line_end)
 
 
 def _field_type(info: Info, name: str) -> str:
@@ -401,67 +396,32 @@ def xlsx_created(updated: datetime | None) -> datetime:
 
 
 def xlsx(info: Info) -> bytes:
-    """Sheets 数据 (Chinese headers with units), 说明 (title, source, license, citation, notes)
-    and 字段 (data dictionary). Strings stay strings; formula-like text gets Excel's quote
-    prefix, so the cell shows and keeps the exact text and is never evaluated."""
-    from xlsxwriter import Workbook
-
+    """Sheets 数据 (Chinese headers with units, field descriptions as comments, dropdowns),
+    说明 (title, source, license, citation, notes, how to fill it in, colour legend), 字段
+    (data dictionary) and 选项 (dropdown values), from the one workbook writer (workbook.py).
+    Strings stay strings; formula-like text gets Excel's quote prefix, so the cell shows and
+    keeps the exact text and is never evaluated."""
     buffer = io.BytesIO()
-    book = Workbook(buffer, {
-        "in_memory": True,
-        "strings_to_formulas": False,
-        "strings_to_urls": False,
-        "strings_to_numbers": False,
-    })
-    book.set_properties({
-        "title": info.title,
-        "subject": info.title_en,
-        "author": str(info.package.get("publisher") or ""),
-        "company": str(info.package.get("publisher") or ""),
-        "comments": citation_gbt(info),
-        "created": xlsx_created(info.updated),
-    })
-    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
-    quoted = book.add_format({"quote_prefix": True})
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
-
-    sheet = book.add_worksheet("数据")
+    writer = workbook.Writer(buffer, title=info.title, created=xlsx_created(info.updated),
+                             properties={
+                                 "subject": info.title_en,
+                                 "author": str(info.package.get("publisher") or ""),
+                                 "company": str(info.package.get("publisher") or ""),
+                                 "comments": citation_gbt(info),
+                             })
     fields = {f["name"]: f for f in info.fields}
-    widths = []
-    for col, name in enumerate(info.header):
-        label = header_label(info, fields.get(name, {"name": name}))
-        sheet.write_string(0, col, label, bold)
-        widths.append(_width(label))
-    for row_number, record in enumerate(info.records, start=1):
-        for col, name in enumerate(info.header):
-            value = record.get(name)
-            if value is None:
-                continue
-            if isinstance(value, bool):
-                sheet.write_boolean(row_number, col, value)
-            elif isinstance(value, int | float):
-                sheet.write_number(row_number, col, value)
-            else:
-                text = str(value)
-                sheet.write_string(row_number, col, text, quoted if formula_like(text) else None)
-            widths[col] = max(widths[col], _width(str(value)))
-    for col, width in enumerate(widths):
-        sheet.set_column(col, col, min(max(width + 2, 8), 60))
-    sheet.freeze_panes(1, 0)
-    if info.header:
-        sheet.autofilter(0, 0, max(len(info.records), 1), len(info.header) - 1)
-
-    about = book.add_worksheet("说明")
-    about.set_column(0, 0, 16)
-    about.set_column(1, 1, 100)
-    for row_number, (key, value) in enumerate(about_rows(info)):
-        about.write_string(row_number, 0, key, bold)
-        about.write_string(row_number, 1, value, quoted if formula_like(value) else wrap)
-
-    dictionary = book.add_worksheet("字段")
+    columns = [fields.get(name, {"name": name}) for name in info.header]
+    writer.data(workbook.Sheet(
+        fields=columns,
+        labels=[header_label(info, f) for f in columns],
+        rows=[[record.get(f["name"]) for f in columns] for record in info.records],
+        choices=info.choices,
+    ))
+    writer.about(about_rows(info), workbook.steps(info.name, f"{info.name}.xlsx"), legend=True)
+    dictionary = writer.book.add_worksheet("字段")
     heads = ["字段", "中文名", "类型", "单位", "约束", "含义", "Description"]
     for col, head in enumerate(heads):
-        dictionary.write_string(0, col, head, bold)
+        dictionary.write_string(0, col, head, writer.bold)
     for row_number, fld in enumerate(info.fields, start=1):
         cells = [
             fld["name"], str(fld.get("title", "")), type_label(fld), field_unit(info, fld),
@@ -469,16 +429,12 @@ def xlsx(info: Info) -> bytes:
             str(fld.get("description_en", "")),
         ]
         for col, text in enumerate(cells):
-            dictionary.write_string(row_number, col, text, quoted if formula_like(text) else wrap)
+            dictionary.write_string(row_number, col, text,
+                                    writer.quoted if formula_like(text) else writer.wrap)
     for col, width in enumerate([18, 16, 10, 12, 30, 60, 60]):
         dictionary.set_column(col, col, width)
-    book.close()
+    writer.close()
     return buffer.getvalue()
-
-
-def _width(text: str) -> int:
-    """Display width: CJK characters take two columns."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 def about_rows(info: Info) -> list[tuple[str, str]]:

@@ -33,7 +33,8 @@ PLACEHOLDERS = {
     "previous": "上年总数", "qualifier": "限定词", "reference_file": "引用的表",
     "reference": "引用", "share_id": "比例指标", "stock": "总数指标", "flow": "净增数",
     "whole": "总体", "char": "字符", "looks_like": "相似的英文字母", "header_row": "表头所在行",
-    "extra": "多余行数", "what": "内容",
+    "extra": "多余行数", "what": "内容", "file": "文件名", "original": "原文", "place": "位置",
+    "problem": "原因", "shown": "显示的值", "title": "中文表头", "factor": "倍数",
 }
 
 

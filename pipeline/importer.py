@@ -29,8 +29,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TextIO
 
+from . import csvtext, load, progress
 from . import limits as limits_
-from . import load, progress
 from .load import Dataset, discover
 from .paths import REPO, Layout
 
@@ -93,11 +93,41 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "en": "row {row} has {cells} cells, the header has {columns} columns",
         "fix": "检查该行是否多了逗号或少填了单元格；在 Excel 中删除表格右侧多余的内容。",
     },
+    "import-sheet-hidden": {
+        "zh": "要导入的工作表“{sheet}”在 Excel 中是隐藏的，没有导入",
+        "en": "the sheet {sheet} is hidden in Excel; nothing was imported",
+        "fix": "在 Excel 中右键工作表标签→“取消隐藏”，确认内容无误后保存再导入；"
+               "或用 --sheet 明确指定要导入的工作表。",
+    },
+    "import-formula-uncached": {
+        "zh": "{file} 工作表“{sheet}”中有 {count} 个公式没有计算结果：{cells}",
+        "en": "{count} formula(s) in {file}, sheet {sheet}, have no computed value: {cells}",
+        "fix": "用 Excel 打开文件，按 F9 重新计算后保存（其他程序生成的表格不会保存公式结果）；"
+               "或把这些单元格“复制”→“选择性粘贴”→“数值”。",
+    },
+    "import-percent-cell": {
+        "zh": "{place}（{title}）是百分比格式，显示为 {shown}，而这一行的单位不是 %",
+        "en": "{place} ({title}) is formatted as a percentage ({shown}) but the row's unit is not %",
+        "fix": "把单元格格式改为“常规”或“数值”，按单位列的单位填写数字；"
+               "确实是百分比时把单位改为 %。",
+    },
+    "import-delete-refused": {
+        "zh": "导入会删除 {count} 行已发布的数据",
+        "en": "the import would delete {count} published row(s)",
+        "fix": "通常是用了旧的表格：重新下载或用 new-year 生成最新的表格再填写。"
+               "确实要删除这些行时，再次运行并加上 --allow-delete。",
+    },
+    "import-jump": {
+        "zh": "{count} 个数字比上一年变化超过 5 倍，请核对",
+        "en": "{count} figure(s) changed more than 5-fold from the year before: check them",
+        "fix": "核对这些数字和单位（常见错误：小数点错位、万元/亿元混用）；"
+               "确认无误后再次运行并加上 --confirm。",
+    },
     "import-reason-unsafe": {
         "zh": "修订原因不能这样写：{reason}",
         "en": "the revision reason cannot be written like this: {reason}",
-        "fix": "用普通文字写修订原因，不要用尖括号 < >、模板符号 {{ }}、以 = + - @ 开头或写链接；"
-               "原因会在数据页面和下载文件中公开。",
+        "fix": "修订原因只写一句普通的话，如 --reason \"据统计公报更正\"：不要用尖括号 < >、模板符号 {{ }}、"
+               "以 = + - @ 开头或写链接；原因会在数据页面和下载文件中公开。",
     },
     "import-too-large": {
         "zh": "文件过大：{what} {size} 字节，超过上限 {limit} 字节",
@@ -125,6 +155,16 @@ NOTES: dict[str, dict[str, str]] = {
     "reordered": {"zh": "列的顺序已按数据字典调整", "en": "columns put in the schema's order"},
     "titles": {"zh": "已把中文列标题换成字段名", "en": "column titles replaced by field names"},
     "booleans": {"zh": "已把 TRUE/FALSE 写成 true/false", "en": "TRUE/FALSE written as true/false"},
+    "percent": {"zh": "{count} 个百分比格式的单元格按显示的百分数读入（如 {example}）",
+                "en": "{count} percent-formatted cell(s) read as the percentage shown ({example})"},
+    "hidden-sheets": {"zh": "注意：工作簿中有隐藏的工作表（{sheets}），没有导入",
+                      "en": "note: hidden sheet(s) {sheets} were not imported"},
+    "hidden-chosen": {"zh": "注意：导入的工作表“{sheet}”在 Excel 中是隐藏的",
+                      "en": "note: the imported sheet {sheet} is hidden in Excel"},
+    "hidden-rows": {"zh": "注意：第 {rows} 行在 Excel 中是隐藏的，也一并导入了",
+                    "en": "note: hidden rows {rows} were imported as well"},
+    "hidden-columns": {"zh": "注意：{columns} 列在 Excel 中是隐藏的，也一并导入了",
+                       "en": "note: hidden columns {columns} were imported as well"},
 }
 
 
@@ -149,13 +189,46 @@ class ImportProblem(Exception):
 
 @dataclass
 class Sheet:
-    """Header and rows as read from the file; XLSX cells keep their Python types."""
+    """Header and rows as read from the file; XLSX cells keep their Python types.
+
+    Positions are kept as the staff member sees them: `row_numbers` are Excel
+    row numbers (blank rows counted) or CSV line numbers, `header_number` is the
+    header's, and `formats` holds each XLSX cell's number format (None for CSV).
+    """
 
     header: list[Any]
     rows: list[list[Any]]
     row_numbers: list[int]  # the sheet's own row number of each row (header is 1)
     encoding: str | None = None  # CSV only: the encoding found
     notes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    formats: list[list[str | None]] | None = None
+    file: str = ""  # the file's name as the staff member saved it
+    sheet: str | None = None  # XLSX: the sheet read
+    header_number: int = 1
+    columns: dict[str, int] = field(default_factory=dict)  # field -> column index, once mapped
+
+    def place(self, row: int | None, column: int | None = None, lang: str = "zh") -> str:
+        """Where a cell is in the file staff opened: workbook, sheet, row and column letter."""
+        zh = lang != "en"
+        parts = [self.file]
+        if self.sheet is not None:
+            parts.append(f"工作表“{self.sheet}”" if zh else f"sheet {self.sheet}")
+        if row is not None:
+            parts.append(f"第 {row} 行" if zh else f"row {row}")
+        if column is not None:
+            letter = column_letter(column)
+            parts.append(f"{letter} 列" if zh else f"column {letter}")
+        return " ".join(parts) if zh else ", ".join(parts)
+
+
+def column_letter(index: int) -> str:
+    """Excel's column letter of a 0-based column index: 0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 # --------------------------------------------------------------------------- reading
@@ -165,8 +238,9 @@ def read_sheet(path: Path, *, sheet: str | None = None, dataset: str | None = No
                encoding: str | None = None, limits: dict[str, int] | None = None) -> Sheet:
     """Read an XLSX or CSV file into a Sheet; raise ImportProblem when it cannot be read.
 
-    Sizes are checked before the file is read: the file itself, and for an XLSX
-    what it unpacks to (from the archive's directory); rows and columns while reading.
+    Sizes are checked before the file is read: the file itself, and for an XLSX what
+    it unpacks to (from the archive's directory) and the sheet's dimensions; a CSV's
+    rows and columns while reading.
     """
     limits = limits or dict(limits_.DEFAULTS)
     if not path.is_file():
@@ -177,14 +251,17 @@ def read_sheet(path: Path, *, sheet: str | None = None, dataset: str | None = No
         if size > limits["max_xlsx_bytes"]:
             raise ImportProblem("import-too-large", what=path.name, size=size,
                                 limit=limits["max_xlsx_bytes"])
-        return _read_xlsx(path, sheet, dataset, limits)
-    if suffix in (".csv", ".txt"):
+        _check_unpacked(path, limits["max_xlsx_uncompressed_bytes"])
+        result = _read_xlsx(path, sheet, dataset, limits)
+    elif suffix in (".csv", ".txt"):
         if size > limits["max_file_bytes"]:
             raise ImportProblem("import-too-large", what=path.name, size=size,
                                 limit=limits["max_file_bytes"])
         result = _read_csv(path.read_bytes(), encoding, limits)
-        return result
-    raise ImportProblem("import-format", suffix=suffix or "（无扩展名）")
+    else:
+        raise ImportProblem("import-format", suffix=suffix or "（无扩展名）")
+    result.file = path.name
+    return result
 
 
 def _check_unpacked(path: Path, limit: int) -> None:
@@ -201,81 +278,119 @@ def _check_unpacked(path: Path, limit: int) -> None:
                             limit=limit)
 
 
-def _bounded_rows(rows: Any, limits: dict[str, int]) -> list[list[Any]]:
-    """Rows of a sheet, refusing more rows or columns than the limits allow (as they come)."""
-    kept: list[list[Any]] = []
-    for row in rows:
-        row = list(row)
-        width = len(row)
-        while width and _blank(row[width - 1]):
-            width -= 1
-        if width > limits["max_columns"]:
-            raise ImportProblem("import-too-many", limit=limits["max_columns"], what="列 / columns")
-        kept.append(row)
-        if len(kept) > limits["max_rows"] + 1:
-            raise ImportProblem("import-too-many", limit=limits["max_rows"], what="行 / rows")
-    return kept
+def _check_extent(rows: int, columns: int, limits: dict[str, int]) -> None:
+    """Refuse a sheet with more rows or columns than the limits allow (a header row and
+    some trailing blank columns are allowed on top)."""
+    if columns > limits["max_columns"] + 50:
+        raise ImportProblem("import-too-many", limit=limits["max_columns"], what="列 / columns")
+    if rows > limits["max_rows"] + 1:
+        raise ImportProblem("import-too-many", limit=limits["max_rows"], what="行 / rows")
+
+
+def _choose_sheet(book: Any, sheet: str | None, dataset: str | None) -> Any:
+    names = book.sheetnames
+    visible = [n for n in names if book[n].sheet_state == "visible"]
+    if sheet is not None:
+        if sheet not in names:
+            raise ImportProblem("import-sheet-missing", sheet=sheet, sheets="、".join(names))
+        return book[sheet]  # named on the command line: read even when hidden
+    for wanted in (dataset, DATA_SHEET):
+        if wanted is not None and wanted in names:
+            if book[wanted].sheet_state != "visible":
+                raise ImportProblem("import-sheet-hidden", sheet=wanted)
+            return book[wanted]
+    if not visible:
+        raise ImportProblem("import-sheet-hidden", sheet=names[0])
+    if names[0] not in visible:
+        raise ImportProblem("import-sheet-hidden", sheet=names[0])
+    return book[names[0]]
 
 
 def _read_xlsx(path: Path, sheet: str | None, dataset: str | None,
-               limits: dict[str, int] | None = None) -> Sheet:
+               limits: dict[str, int]) -> Sheet:
+    """The chosen sheet's cached values, number formats and the formulas Excel never computed."""
+    import warnings
     import zipfile
 
     from openpyxl import load_workbook
 
-    limits = limits or dict(limits_.DEFAULTS)
-    _check_unpacked(path, limits["max_xlsx_uncompressed_bytes"])
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl's notes on data validation and styles
+            values = load_workbook(path, data_only=True)
+            formulas = load_workbook(path, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         reason = str(exc) or type(exc).__name__
         raise ImportProblem("import-xlsx-unreadable", reason=reason) from exc
-    try:
-        names = book.sheetnames
-        if sheet is not None:
-            if sheet not in names:
-                raise ImportProblem("import-sheet-missing", sheet=sheet, sheets="、".join(names))
-            ws = book[sheet]
-        elif dataset is not None and dataset in names:
-            ws = book[dataset]
-        elif DATA_SHEET in names:
-            ws = book[DATA_SHEET]
-        else:
-            ws = book[names[0]]
-        width = limits["max_columns"] + 50  # trailing blank cells are allowed, within reason
-        rows = _bounded_rows(ws.iter_rows(values_only=True, max_col=width), limits)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise ImportProblem("import-xlsx-unreadable", reason=str(exc) or type(exc).__name__) from exc
-    finally:
-        book.close()
-    return _split(rows)
+    ws = _choose_sheet(values, sheet, dataset)
+    _check_extent(ws.max_row or 0, ws.max_column or 0, limits)
+    wf = formulas[ws.title]
+    rows: list[list[Any]] = []
+    formats: list[list[str | None]] = []
+    uncached: list[str] = []
+    hidden_rows: list[int] = []
+    for r, (value_row, formula_row) in enumerate(
+            zip(ws.iter_rows(), wf.iter_rows(), strict=False), start=1):
+        rows.append([c.value for c in value_row])
+        formats.append([c.number_format for c in value_row])
+        for vc, fc in zip(value_row, formula_row, strict=False):
+            if vc.value is None and fc.data_type == "f":
+                uncached.append(f"{fc.coordinate}（{str(fc.value)[:40]}）")
+        if ws.row_dimensions[r].hidden and any(not _blank(c.value) for c in value_row):
+            hidden_rows.append(r)
+    if uncached:
+        shown = "、".join(uncached[:10]) + ("……" if len(uncached) > 10 else "")
+        raise ImportProblem("import-formula-uncached", file=path.name, sheet=ws.title,
+                            cells=shown, count=len(uncached))
+    result = _split(rows, formats)
+    result.sheet = ws.title
+    others = [n for n in values.sheetnames if values[n].sheet_state != "visible" and n != ws.title]
+    if others:
+        result.notes.append(("hidden-sheets", {"sheets": "、".join(others)}))
+    if ws.sheet_state != "visible":
+        result.notes.append(("hidden-chosen", {"sheet": ws.title}))
+    if hidden_rows:
+        result.notes.append(("hidden-rows", {"rows": "、".join(map(str, hidden_rows))}))
+    hidden_columns = sorted({i for dim in ws.column_dimensions.values() if dim.hidden
+                             for i in range(dim.min or 1, (dim.max or dim.min or 1) + 1)
+                             if i <= len(result.header)})
+    if hidden_columns:
+        letters = "、".join(column_letter(i - 1) for i in hidden_columns)
+        result.notes.append(("hidden-columns", {"columns": letters}))
+    return result
 
 
 def detect_encoding(data: bytes) -> str:
-    """utf-8-sig, utf-8 or gb18030, decided by the bytes; raise when none decodes."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    for candidate in ("utf-8", "gb18030"):
-        try:
-            data.decode(candidate)
-        except UnicodeDecodeError:
-            continue
-        return candidate
-    raise ImportProblem("import-encoding")
+    """utf-8-sig, utf-16, utf-8 or gb18030, decided by the bytes; raise when none decodes."""
+    try:
+        return csvtext.detect(data)
+    except csvtext.EncodingError as exc:
+        raise ImportProblem("import-encoding") from exc
 
 
-ENCODING_NAMES = {"utf-8-sig": "UTF-8（带 BOM）", "utf-8": "UTF-8", "gb18030": "GBK/GB18030"}
+ENCODING_NAMES = csvtext.ENCODING_NAMES
 
 
 def _read_csv(data: bytes, encoding: str | None, limits: dict[str, int] | None = None) -> Sheet:
     enc = encoding or detect_encoding(data)
     try:
-        text = data.decode(enc)
-    except (UnicodeDecodeError, LookupError) as exc:
+        text, enc = csvtext.decode(data, enc)
+    except csvtext.EncodingError as exc:
         raise ImportProblem("import-encoding") from exc
-    rows = _bounded_rows(csv.reader(io.StringIO(text, newline=""), strict=False),
-                         limits or dict(limits_.DEFAULTS))
-    result = _split(rows)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    rows: list[list[Any]] = []
+    lines: list[int] = []
+    line = 1
+    limits = limits or dict(limits_.DEFAULTS)
+    for row in reader:
+        width = len(row)
+        while width and _blank(row[width - 1]):
+            width -= 1
+        _check_extent(len(rows) + 1, width, limits)
+        rows.append(row)
+        lines.append(line)  # the line the record starts on, as a text editor counts
+        line = reader.line_num + 1
+    result = _split(rows, None, lines)
     result.encoding = enc
     if enc != "utf-8":
         result.notes.append(("encoding", {"encoding": ENCODING_NAMES.get(enc, enc)}))
@@ -290,14 +405,16 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
-def _split(rows: list[list[Any]]) -> Sheet:
+def _split(rows: list[list[Any]], formats: list[list[str | None]] | None = None,
+           lines: list[int] | None = None) -> Sheet:
     """Header = first non-blank row; drop blank rows and blank trailing columns (Excel's)."""
-    numbered = [(i + 1, r) for i, r in enumerate(rows)]
-    while numbered and all(_blank(v) for v in numbered[0][1]):
+    numbers_of = lines or list(range(1, len(rows) + 1))
+    numbered = [(numbers_of[i], i, r) for i, r in enumerate(rows)]
+    while numbered and all(_blank(v) for v in numbered[0][2]):
         numbered.pop(0)
     if not numbered:
         raise ImportProblem("import-empty")
-    header_number, header = numbered[0]
+    header_number, _, header = numbered[0]
     header = list(header)
     while header and _blank(header[-1]):
         header.pop()
@@ -305,9 +422,10 @@ def _split(rows: list[list[Any]]) -> Sheet:
         raise ImportProblem("import-empty")
     width = len(header)
     kept: list[list[Any]] = []
+    kept_formats: list[list[str | None]] = []
     numbers: list[int] = []
     dropped: list[int] = []
-    for number, row in numbered[1:]:
+    for number, index, row in numbered[1:]:
         if all(_blank(v) for v in row):
             dropped.append(number)
             continue
@@ -316,8 +434,11 @@ def _split(rows: list[list[Any]]) -> Sheet:
         while len(row) > width and _blank(row[-1]):
             row.pop()
         kept.append(row)
+        if formats is not None:
+            kept_formats.append(list(formats[index][: len(row)]))
         numbers.append(number)
-    sheet = Sheet(header, kept, numbers)
+    sheet = Sheet(header, kept, numbers, formats=kept_formats if formats is not None else None,
+                  header_number=header_number)
     # trailing blank lines are what Excel writes; say so only for blank rows inside the table
     inner = [n for n in dropped if numbers and n < numbers[-1]]
     if inner:
@@ -389,6 +510,7 @@ def normalise(sheet: Sheet, schema: dict[str, Any],
     names = [f["name"] for f in fields]
     types = {f["name"]: f.get("type", "string") for f in fields}
     titles = {str(f.get("title", "")).strip(): f["name"] for f in fields if f.get("title")}
+    titles_of = {f["name"]: str(f.get("title") or f["name"]) for f in fields}
     notes: list[tuple[str, dict[str, Any]]] = list(sheet.notes)
 
     header: list[str] = []
@@ -409,8 +531,10 @@ def normalise(sheet: Sheet, schema: dict[str, Any],
         raise ImportProblem("import-header-duplicate", columns="、".join(duplicates))
     missing = [n for n in names if n not in header]
     if missing:
-        raise ImportProblem("import-header-missing", columns="、".join(missing))
-    unknown = [h or "（空列名）" for h in header if h not in names]
+        raise ImportProblem("import-header-missing", columns="、".join(
+            f"{titles_of[n]}（{n}）" if titles_of[n] != n else n for n in missing))
+    unknown = [f"{column_letter(i)} 列“{h}”" if h else f"{column_letter(i)} 列（空列名）"
+               for i, h in enumerate(header) if h not in names]
     if unknown:
         raise ImportProblem("import-header-unknown", columns="、".join(unknown))
     if used_titles:
@@ -419,6 +543,9 @@ def normalise(sheet: Sheet, schema: dict[str, Any],
         notes.append(("reordered", {}))
 
     position = {name: header.index(name) for name in names}
+    sheet.columns = position
+    units = {f["name"]: str(f.get("unit") or "") for f in fields}
+    percent_cells: list[str] = []
     key_fields = _primary_key(schema)
     by_key = {_key(r, key_fields): r for r in (current or [])} if key_fields else {}
     rows: list[list[str]] = []
@@ -431,6 +558,21 @@ def normalise(sheet: Sheet, schema: dict[str, Any],
                                 columns=len(header))
         cells = list(raw) + [None] * (len(header) - len(raw))
         record = {n: _cell_text(cells[position[n]], types[n]) for n in names}
+        if sheet.formats is not None:
+            row_formats = sheet.formats[len(rows)]
+            for n in names:
+                value = cells[position[n]]
+                fmt = row_formats[position[n]] if position[n] < len(row_formats) else None
+                if (types[n] not in ("number", "integer") or not fmt or "%" not in fmt
+                        or isinstance(value, bool) or not isinstance(value, (int, float))):
+                    continue
+                shown = format_number(Decimal(format(value, ".15g")) * 100)
+                unit = (units[n] or record.get("unit", "")).strip()
+                if unit not in ("%", "％"):
+                    raise ImportProblem("import-percent-cell", place=sheet.place(
+                        number, position[n]), title=titles_of.get(n, n), shown=f"{shown}%")
+                record[n] = shown
+                percent_cells.append(f"{column_letter(position[n])}{number}：{value} → {shown}")
         for n in names:
             if types[n] == "boolean" and record[n] in ("TRUE", "FALSE", "True", "False"):
                 record[n] = record[n].lower()
@@ -443,6 +585,8 @@ def normalise(sheet: Sheet, schema: dict[str, Any],
         rows.append([record[n] for n in names])
     if booleans_rewritten:
         notes.append(("booleans", {}))
+    if percent_cells:
+        notes.append(("percent", {"count": len(percent_cells), "example": percent_cells[0]}))
     return rows, [_note(code, details) for code, details in notes]
 
 
@@ -460,20 +604,23 @@ def _key(record: dict[str, str], key_fields: list[str]) -> tuple[str, ...]:
 
 
 def to_csv(names: list[str], rows: list[list[str]]) -> str:
-    """The canonical CSV text: UTF-8 (no BOM when written), LF, minimal quoting."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(names)
-    writer.writerows(rows)
-    return out.getvalue()
+    """The canonical CSV text: UTF-8 (no BOM when written), LF, minimal quoting (csvtext)."""
+    return csvtext.write([names, *rows])
 
 
 def read_current(path: Path) -> list[dict[str, str]]:
-    """The current canonical CSV as text records (empty when the file does not exist)."""
+    """The current canonical CSV as text records (empty when the file does not exist).
+
+    A canonical CSV that was opened and saved as GBK (or with a BOM) is read all
+    the same: importing over it is how such a file gets repaired.
+    """
     if not path.exists():
         return []
-    text = path.read_text(encoding="utf-8-sig")
-    return list(csv.DictReader(io.StringIO(text, newline="")))
+    try:
+        text, _ = csvtext.decode(path.read_bytes())
+    except csvtext.EncodingError as exc:
+        raise ImportProblem("import-encoding") from exc
+    return csvtext.records(text)
 
 
 # --------------------------------------------------------------------------- what changed
@@ -550,14 +697,14 @@ def describe(d: Diff, lang: str = "zh", limit: int = 200) -> str:
 # --------------------------------------------------------------------------- validating
 
 
-def validate_text(layout: Layout, name: str, text: str, lang: str = "zh",
-                  also: dict[str, bytes] | None = None) -> tuple[bool, str]:
-    """Validate the would-be CSV on a temporary copy of the project; (valid, report text).
+def validate_text(layout: Layout, name: str, text: str, lang: str = "zh") -> tuple[bool, str]:
+    """Validate the would-be CSV on a temporary copy of the project; (valid, report text)."""
+    report = validate_report(layout, name, text, lang)
+    return bool(report.valid), report.render("text", lang=lang)
 
-    `also` holds the other datasets the import would write (name -> CSV bytes: the
-    revisions log), validated in the same run, so that nothing is written unless
-    everything that would be written is valid.
-    """
+
+def validate_report(layout: Layout, name: str, text: str, lang: str = "zh") -> Any:
+    """The validation report (report.Report) of the would-be CSV, on a temporary copy."""
     with tempfile.TemporaryDirectory(prefix="import-") as tmp:
         root = Path(tmp)
         shutil.copytree(layout.datasets, root / layout.datasets.name)
@@ -567,13 +714,9 @@ def validate_text(layout: Layout, name: str, text: str, lang: str = "zh",
             shutil.copy2(layout.descriptor, root / layout.descriptor.name)
         copy = Layout(root)
         copy.csv(name).write_bytes(text.encode("utf-8"))
-        for other, data in (also or {}).items():
-            copy.csv(other).write_bytes(data)
         from .validate import run
 
-        targets = [copy.csv(name)] + [copy.csv(other) for other in also or {}]
-        report = run(copy, targets=targets, lang=lang)
-        return bool(report.valid), report.render("text", lang=lang)
+        return run(copy, targets=[copy.csv(name)], lang=lang)
 
 
 def write_all(files: dict[Path, bytes]) -> None:
@@ -602,6 +745,120 @@ def write_all(files: dict[Path, bytes]) -> None:
             temp.unlink(missing_ok=True)
 
 
+def located(report: Any, sheet: Sheet, schema: dict[str, Any], target: str,
+            lang: str = "zh") -> str:
+    """The report with every place given in the file staff opened, then where it will be.
+
+    Row N of the canonical CSV is the (N-1)th data row of the sheet, whose own
+    row number (blank rows counted) and column letter are what Excel shows.
+    """
+    zh = lang != "en"
+    titles = {f["name"]: str(f.get("title") or f["name"]) for f in schema.get("fields", [])}
+    label = {"error": "错误" if zh else "error", "warning": "警告" if zh else "warning"}
+    lines = []
+    for issue in report.sorted_issues():
+        index = issue.row - 2 if issue.row is not None else None
+        if index is not None and 0 <= index < len(sheet.row_numbers):
+            column = sheet.columns.get(issue.column) if issue.column else None
+            place = sheet.place(sheet.row_numbers[index], column, lang)
+            if issue.column:
+                place += f"（{titles.get(issue.column, issue.column)} {issue.column}）"
+            then = (f"写入后为 {target} 第 {issue.row} 行" if zh
+                    else f"{target} line {issue.row} once written")
+        else:
+            place, then = sheet.place(None, None, lang), (
+                f"写入 {target} 时" if zh else f"when written to {target}")
+        lines.append(f"{place}：{label.get(issue.severity, issue.severity)} [{issue.code}] "
+                     f"{issue.text(lang)}")
+        lines.append(f"    {'修改方法' if zh else 'Fix'}：{issue.fix(lang)}")
+        lines.append(f"    （{then}）")
+    errors, warnings = len(report.errors), len(report.warnings)
+    lines.append(f"{errors} 个错误，{warnings} 个警告。" if zh
+                 else f"{errors} error(s), {warnings} warning(s).")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- checks of the import
+
+JUMP_FACTOR = 5
+
+
+@dataclass
+class Jump:
+    key: tuple[str, ...]
+    field: str
+    before_year: str
+    before: str
+    after: str
+    factor: float
+
+
+def year_field(schema: dict[str, Any]) -> str | None:
+    """The primary-key field that is a year (year, plan_year, ...), if any."""
+    types = {f["name"]: f.get("type") for f in schema.get("fields", [])}
+    for name in _primary_key(schema):
+        if (name == "year" or name.endswith("_year")) and types.get(name) in ("integer", "year"):
+            return name
+    return None
+
+
+def jumps(schema: dict[str, Any], records: list[dict[str, str]],
+          touched: set[tuple[str, ...]]) -> list[Jump]:
+    """Figures of the touched rows more than JUMP_FACTOR times, or less than 1/JUMP_FACTOR of,
+    the same series' figure the year before (same unit)."""
+    year = year_field(schema)
+    key_fields = _primary_key(schema)
+    if year is None:
+        return []
+    series = [k for k in key_fields if k != year]
+    numeric = [f["name"] for f in schema.get("fields", [])
+               if f.get("type") in ("number", "integer") and f["name"] not in key_fields]
+    by_series: dict[tuple[str, ...], dict[int, dict[str, str]]] = {}
+    for r in records:
+        if (r.get(year) or "").isdigit():
+            by_series.setdefault(tuple(r.get(k, "") for k in series), {})[int(r[year])] = r
+    found = []
+    for r in records:
+        key = _key(r, key_fields)
+        if key not in touched or not (r.get(year) or "").isdigit():
+            continue
+        years = by_series.get(tuple(r.get(k, "") for k in series), {})
+        earlier = [y for y in years if y < int(r[year])]
+        if not earlier:
+            continue
+        before = years[max(earlier)]
+        if before.get("unit", "") != r.get("unit", ""):
+            continue
+        for name in numeric:
+            try:
+                old, new = float(before.get(name) or "nan"), float(r.get(name) or "nan")
+            except ValueError:
+                continue
+            if not (math.isfinite(old) and math.isfinite(new)) or old == 0 or new == 0:
+                continue
+            factor = abs(new / old)
+            if factor > JUMP_FACTOR or factor < 1 / JUMP_FACTOR:
+                found.append(Jump(key, name, str(max(earlier)), before.get(name, ""),
+                                  r.get(name, ""), factor))
+    return found
+
+
+def git_add_line(layout: Layout, paths: list[Path]) -> str:
+    """The exact `git add` command for the files written, from the current folder."""
+    import os
+    import shlex
+
+    here = Path.cwd()
+    shown = []
+    for path in paths:
+        try:
+            rel = os.path.relpath(path, here)
+        except ValueError:  # another drive on Windows
+            rel = str(path)
+        shown.append(rel.replace(os.sep, "/"))
+    return "git add " + " ".join(shlex.quote(p) for p in shown)
+
+
 # --------------------------------------------------------------------------- the command
 
 
@@ -611,6 +868,7 @@ def find_dataset(layout: Layout, name: str) -> Dataset | None:
 
 def import_file(layout: Layout, path: Path, name: str, *, dry_run: bool = False,
                 sheet: str | None = None, encoding: str | None = None, reason: str | None = None,
+                confirm: bool = False, allow_delete: bool = False, stage: bool = False,
                 lang: str = "zh", out: TextIO | None = None) -> int:
     """Import a sheet into datasets/NAME.csv; exit 0 written or unchanged, 1 refused, 2 usage."""
     out = sys.stdout if out is None else out
@@ -619,16 +877,18 @@ def import_file(layout: Layout, path: Path, name: str, *, dry_run: bool = False,
     def say(text: str) -> None:
         print(text, file=out)
 
-    if reason is not None:
-        from . import revisions
+    def refuse(problem: ImportProblem) -> int:
+        say(f"✗ {problem.message(lang)}  [{problem.code}]")
+        say(f"  怎么改：{problem.fix()}" if zh else f"  fix: {problem.fix()}")
+        say("  没有写入任何文件。" if zh else "  nothing was written.")
+        return 1
 
-        problem_text = revisions.reason_problem(reason)
+    from . import revisions
+
+    if reason is not None:  # refused before anything is read or written
+        problem_text = revisions.reason_problem(reason, lang)
         if problem_text:
-            refusal = ImportProblem("import-reason-unsafe", reason=problem_text)
-            say(f"✗ {refusal.message(lang)}  [{refusal.code}]")
-            say(f"  怎么改：{refusal.fix()}" if zh else f"  fix: {refusal.fix()}")
-            say("  没有写入任何文件。" if zh else "  nothing was written.")
-            return 1
+            return refuse(ImportProblem("import-reason-unsafe", reason=problem_text))
     dataset = find_dataset(layout, name)
     if dataset is None:
         known = "、".join(d.name for d in discover(layout))
@@ -645,6 +905,7 @@ def import_file(layout: Layout, path: Path, name: str, *, dry_run: bool = False,
         schema = dataset.schema()
         current = read_current(dataset.csv)
         rows, notes = normalise(raw, schema, current)
+        published = revisions.published_records(layout, dataset)
     except ImportProblem as problem:
         say(f"✗ {path.name}：{problem.message(lang)}  [{problem.code}]")
         say(f"  怎么改：{problem.fix()}" if zh else f"  fix: {problem.fix()}")
@@ -661,27 +922,60 @@ def import_file(layout: Layout, path: Path, name: str, *, dry_run: bool = False,
     text = to_csv(names, rows)
     new_records = [dict(zip(names, r, strict=True)) for r in rows]
     changes = diff(schema, current, new_records)
-    say(f"{path.name} → {layout.relative(dataset.csv)}")
+    target = layout.relative(dataset.csv)
+    say(f"{path.name} → {target}")
     for note in notes:
         say(f"  · {note}")
     say(describe(changes, lang))
 
     unchanged = dataset.csv.exists() and dataset.csv.read_bytes() == text.encode("utf-8")
-    from . import revisions
-
-    figures = revisions.figure_changes(dataset, schema, changes)
-    # Everything the import would write is validated before anything is written.
-    also: dict[str, bytes] = {}
-    if figures and reason and not unchanged:
-        also[revisions.NAME], _ = revisions.render(layout, figures, reason=reason)
     with progress.step("校验" if zh else "validating"):
-        valid, report = validate_text(layout, name, text, lang, also=also)
-    if not valid:
-        say(report)
+        report = validate_report(layout, name, text, lang)
+    # year-on-year jumps are shown below, with the sheet's places and what --confirm does
+    report.issues = [i for i in report.issues if i.code != "year-on-year-jump"]
+    if not report.valid or report.warnings:
+        say(located(report, raw, schema, target, lang))
+    if not report.valid:
         say("✗ 数据未通过校验，没有写入任何文件。" if zh
             else "✗ the data is invalid; nothing was written.")
         return 1
 
+    # rows readers have seen that this import would take away
+    against_published = diff(schema, published, new_records)
+    key_fields = against_published.key_fields
+    by_key = {_key(r, key_fields): r for r in published}
+    if against_published.removed and not allow_delete:
+        label = "name_zh" if "name_zh" in names else None
+        for key in against_published.removed[:50]:
+            extra = f"（{by_key[key].get(label, '')}）" if label and key in by_key else ""
+            say(f"  - {' / '.join(key)}{extra}")
+        if len(against_published.removed) > 50:
+            say(f"  …（共 {len(against_published.removed)} 行）")
+        return refuse(ImportProblem("import-delete-refused", count=len(against_published.removed)))
+
+    touched = set(changes.added) | {c.key for c in changes.changed}
+    found = jumps(schema, new_records, touched)
+    if found and not confirm:
+        row_of = {_key(r, _primary_key(schema)): i for i, r in enumerate(new_records)}
+        for j in found:
+            index = row_of.get(j.key)
+            place = (raw.place(raw.row_numbers[index], raw.columns.get(j.field), lang)
+                     if index is not None else "")
+            say(f"  ! {place} {' / '.join(j.key)}：{j.field} {j.before}（{j.before_year} 年）→ "
+                f"{j.after}，约 {j.factor:.3g} 倍" if zh else
+                f"  ! {place} {' / '.join(j.key)}: {j.field} {j.before} ({j.before_year}) -> "
+                f"{j.after}, x{j.factor:.3g}")
+        jump = ImportProblem("import-jump", count=len(found))
+        if dry_run:
+            say(f"  注意：{jump.message(lang)}；正式写入时要加 --confirm。" if zh
+                else f"  note: {jump.message(lang)}; writing needs --confirm.")
+        else:
+            return refuse(jump)
+
+    # revisions: figures readers saw (the deployed version) that change, not yet in the log
+    logged = revisions.read(layout)
+    figures = [r for r in revisions.figure_changes(dataset, schema, against_published)
+               if not any(r.same_change(x) for x in logged)]
     if figures and not reason and dry_run:
         say(f"  注意：改动了 {len(figures)} 处已发布的数字，正式写入时要用 --reason 说明原因。"
             if zh else f"  note: {len(figures)} published figure(s) change; "
@@ -701,21 +995,49 @@ def import_file(layout: Layout, path: Path, name: str, *, dry_run: bool = False,
     if dry_run:
         say("✓ 校验通过（试运行，没有写入）。" if zh else "✓ valid (dry run, nothing written).")
         return 0
+    written = [dataset.csv]
+    log_path = layout.csv(revisions.NAME)
+    log_existed = log_path.exists()
+    stale = revisions.superseded(layout, dataset, new_records)
     writes = {dataset.csv: text.encode("utf-8")}
-    log_created = False
-    if also:
-        log_created = not layout.csv(revisions.NAME).exists()
-        writes[layout.csv(revisions.NAME)] = also[revisions.NAME]
-    write_all(writes)
-    if log_created and layout.descriptor.exists():
-        from . import package  # the log became a dataset: datapackage.json lists it from now on
+    log: str | None = None
+    if (figures and reason) or stale:
+        # everything written is validated first: the revisions log too, as published
+        log, _ = revisions.log_text(layout, figures if reason else [], reason=reason or "",
+                                    drop=stale)
+        if log is not None:
+            log_report = validate_report(layout, revisions.NAME, log, lang)
+            if not log_report.valid:
+                say(log_report.render("text", lang))
+                say("✗ 修订记录未通过校验，没有写入任何文件。" if zh
+                    else "✗ the revisions log would be invalid; nothing was written.")
+                return 1
+            writes[log_path] = log.encode("utf-8")
+    write_all(writes)  # all or nothing
+    if (figures and reason) or stale:
+        if log is None:
+            log_path.unlink(missing_ok=True)  # no entry left: a dataset must have rows
+        written.append(log_path)
+        if log_existed != log_path.exists() and layout.descriptor.exists():
+            from . import package  # the log became a dataset (or stopped being one)
 
-        package.write(layout)
-    if also:
-        say(f"  已记入修订记录 {len(figures)} 处" if zh
-            else f"  {len(figures)} revision(s) recorded")
-    target = layout.relative(dataset.csv)
+            package.write(layout)
+            written.append(layout.descriptor)
+        if figures and reason:
+            say(f"  已记入修订记录 {len(figures)} 处" if zh
+                else f"  {len(figures)} revision(s) recorded")
+        if stale:
+            say(f"  已从修订记录中去掉 {len(stale)} 条从未发布过的修订" if zh
+                else f"  {len(stale)} never-deployed revision(s) removed from the log")
     say(f"✓ 已写入 {target}" if zh else f"✓ wrote {target}")
+    add = git_add_line(layout, written)
+    if stage:
+        done = revisions._git(layout, "add", "--", *[layout.relative(p) for p in written])
+        say(("✓ 已暂存（git add）：" if zh else "✓ staged: ") + " ".join(
+            layout.relative(p) for p in written) if done.returncode == 0 else
+            (f"  暂存失败，请自己运行：{add}" if zh else f"  could not stage; run: {add}"))
+    else:
+        say(f"  提交前运行：{add}" if zh else f"  before committing, run: {add}")
     return 0
 
 
@@ -729,9 +1051,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--encoding", choices=["utf-8", "utf-8-sig", "gb18030"],
                         help="CSV 编码（默认自动判断 UTF-8 / GBK）")
     parser.add_argument("--reason", help="修改已发布数字时的修订原因（记入修订记录）")
+    parser.add_argument("--confirm", action="store_true",
+                        help="确认比上一年变化超过 5 倍的数字无误，照常写入")
+    parser.add_argument("--allow-delete", action="store_true",
+                        help="允许删除已发布的行（默认拒绝并列出这些行）")
+    parser.add_argument("--stage", action="store_true",
+                        help="写入后用 git add 暂存写入的文件（默认只显示 git add 命令）")
     parser.add_argument("--lang", choices=["zh", "en"], default="zh")
 
 
 def main(args: argparse.Namespace) -> int:
     return import_file(REPO, args.file, args.dataset, dry_run=args.dry_run, sheet=args.sheet,
-                       encoding=args.encoding, reason=args.reason, lang=args.lang)
+                       encoding=args.encoding, reason=args.reason, confirm=args.confirm,
+                       allow_delete=args.allow_delete, stage=args.stage, lang=args.lang)

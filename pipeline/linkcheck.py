@@ -110,6 +110,38 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.description = "检查构建好的网站中的链接（离线）/ check the built site's links offline"
     parser.add_argument("site", nargs="?", type=Path, default=REPO.site,
                         help="构建好的网站目录（默认 site/）")
+    parser.add_argument("--format", choices=["text", "github"], default="text",
+                        help="github：CI 中把无效链接标注在页面源文件上，并写入任务摘要")
+
+
+FIX_COMMAND = "改正页面中的链接后运行 make build && make linkcheck（python -m pipeline linkcheck）确认。"
+
+
+def source_of(page: str) -> tuple[str | None, int | None]:
+    """The docs/ page a built page comes from (2020/overview/index.html -> docs/2020/overview.md)
+    and the line of its first link, when the page is written by hand; (None, None) otherwise."""
+    rel = page.removeprefix("site/")
+    stem = rel.removesuffix("index.html").rstrip("/") or "index"
+    for candidate in (REPO.docs / f"{stem}.md", REPO.docs / stem / "index.md"):
+        if candidate.is_file():
+            return REPO.relative(candidate), None
+    return None, None
+
+
+def github(broken: list[Broken]) -> None:
+    from .report import annotation, step_summary
+
+    rows = []
+    for b in broken:
+        path, line = source_of(b.page)
+        message = f"{b.page}：链接 {b.link} 无效（{b.reason}）。{FIX_COMMAND}"
+        if path is None:
+            print(f"::error title=无效链接 / broken link::{message}")
+        else:
+            print(annotation("error", path, line, "无效链接 / broken link", message))
+        rows.append([path or b.page, b.link, b.reason])
+    step_summary("## ❌ 网站中有无效链接 / broken links", ["页面", "链接", "原因"], rows,
+                 f"修正方法：{FIX_COMMAND}")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -126,6 +158,8 @@ def main(args: argparse.Namespace) -> int:
     broken, checked, external = check(site, prefix if prefix.endswith("/") else prefix + "/")
     for b in broken:
         print(f"{b.page}: {b.link} — {b.reason}")
+    if broken and getattr(args, "format", "text") == "github":
+        github(broken)
     if external:
         print("外部链接（未访问）/ external hosts (not fetched): " + ", ".join(sorted(external)))
     verdict = "✓" if not broken else "✗"

@@ -424,6 +424,27 @@ CATALOGUE: dict[str, Message] = {
         "去掉开头的符号，或改写文字使其不以 = + - @、Tab 或回车开头。",
         "Remove the leading sign, or reword so the text does not start with = + - @, a tab or a return.",
     ),
+    "mojibake": M(
+        "乱码（UTF-8 被当成 GBK 打开后保存）",
+        "Mojibake (UTF-8 opened as GBK and saved)",
+        "{column} 列的 {value} 是乱码，原文应是“{original}”。这是用 Excel 直接双击打开 UTF-8 的 CSV"
+        "（Excel 按 GBK 读入）再保存造成的。",
+        "{value} in column {column} is mojibake of “{original}”: the UTF-8 CSV was opened in Excel "
+        "as GBK and saved again.",
+        "不要保存这个文件：用 git 恢复原文件（git checkout -- 文件名），或从网站重新下载 .xlsx 修改后用 "
+        "python -m pipeline import 导入；要用 Excel 打开 CSV，请用“数据”→“从文本/CSV”并选 UTF-8。",
+        "Do not keep this file: restore it (git checkout -- FILE) or download the .xlsx from the site, "
+        "edit it and bring it back with python -m pipeline import; in Excel open CSV files through "
+        "Data -> From Text/CSV with UTF-8.",
+    ),
+    "year-on-year-jump": M(
+        "与上一年相比变化超过 5 倍",
+        "More than 5-fold change from the year before",
+        "{key} 的数值 {value} 是 {previous_year} 年（{other}）的 {factor} 倍，请核对。",
+        "{key}: {value} is {factor} times the {previous_year} figure ({other}); please check it.",
+        "核对小数点和单位（常见错误：小数点错位、万元与亿元混用）；数字确实无误时不用改。",
+        "Check the decimal point and the unit (a shifted decimal point, 万 vs 亿); if the figure is right, leave it.",
+    ),
     "markup": M(
         "文本中有尖括号",
         "Angle brackets in text",

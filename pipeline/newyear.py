@@ -122,7 +122,7 @@ def scaffold(layout: Layout, year: int, out: Path | None = None) -> Scaffold:
         rows = read_current(dataset.csv)
         new = _new_rows(name, rows, year)
         path = folder / f"{name}.xlsx"
-        _write_workbook(dataset, rows, new, path)
+        _write_workbook(layout, dataset, rows, new, path, year)
         workbooks.append(Workbook(name, path, new))
     previous, drafts = draft_pages(layout, year, folder / "docs" / str(year))
     checklist = folder / "清单.md"
@@ -203,44 +203,42 @@ def draft_pages(layout: Layout, year: int, out: Path) -> tuple[int | None, list[
     return latest, written
 
 
-def _write_workbook(dataset: Dataset, rows: list[dict[str, str]], new: list[dict[str, str]],
-                    path: Path) -> None:
-    """Current rows, then the new rows with the cells to fill highlighted (XlsxWriter, stable)."""
-    import xlsxwriter
+def _write_workbook(layout: Layout, dataset: Dataset, rows: list[dict[str, str]],
+                    new: list[dict[str, str]], path: Path, year: int) -> None:
+    """Current rows (earlier years protected), then the new rows with the cells to fill
+    coloured; the same layout as the site's XLSX downloads (workbook.py)."""
+    from . import downloads, workbook
 
-    schema = dataset.schema()
-    fields = schema.get("fields", [])
-    names = [f["name"] for f in fields]
+    info = downloads.infos(layout, [dataset])[0]
+    fields = info.fields
     types = {f["name"]: f.get("type", "string") for f in fields}
-    must = set(MUST_FILL.get(dataset.name, ()))
-    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
-                                           "strings_to_formulas": False,
-                                           "strings_to_urls": False})
-    book.set_properties({"created": dt.datetime(2000, 1, 1), "title": dataset.name})
-    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    todo = book.add_format({"bg_color": "#FFF2CC", "border": 1})
-    todo_must = book.add_format({"bg_color": "#FFD966", "border": 1})
-    sheet = book.add_worksheet(dataset.name[:31])
-    titles = {f["name"]: f.get("title", f["name"]) for f in fields}
-    for col, name in enumerate(names):
-        sheet.write_string(0, col, name, head)
-        sheet.write_comment(0, col, f"{titles[name]}：{_description(fields[col])}")
-        sheet.set_column(col, col, 14 if types[name] != "string" else 22)
-    sheet.freeze_panes(1, 0)
-    for r, row in enumerate(rows + new, start=1):
-        is_new = r > len(rows)
-        for col, name in enumerate(names):
-            text = row.get(name, "") or ""
-            fmt = None
-            if is_new and not text:
-                fmt = todo_must if name in must else todo
-            if text and types[name] in ("number", "integer") and _is_number(text):
-                sheet.write_number(r, col, float(text) if "." in text else int(text), fmt)
-            elif text:
-                sheet.write_string(r, col, text, fmt)
-            else:
-                sheet.write_blank(r, col, None, fmt)
-    book.close()
+    year_field = YEAR_FIELD.get(dataset.name)
+    # rows of earlier years first (protected), then this year's and the new ones (open)
+    def earlier(row: dict[str, str]) -> bool:
+        value = row.get(year_field or "", "")
+        return bool(year_field) and value.isdigit() and int(value) < year
+
+    old = [r for r in rows if earlier(r)]
+    open_rows = [r for r in rows if not earlier(r)]
+    ordered = old + open_rows + new
+    writer = workbook.Writer(str(path), title=dataset.name,
+                             created=dt.datetime(2000, 1, 1))
+    writer.data(workbook.Sheet(
+        fields=fields,
+        labels=[downloads.header_label(info, f) for f in fields],
+        rows=[[workbook.typed(r.get(f["name"], "") or "", types[f["name"]]) for f in fields]
+              for r in ordered],
+        choices=info.choices,
+        locked_rows=len(old),
+        must_fill=set(MUST_FILL.get(dataset.name, ())),
+        highlight_from=len(old) + len(open_rows),
+    ))
+    about = [("数据集", f"{info.title}（{dataset.name}）"), ("年份", f"{year} 年的新数据")]
+    if new:
+        about.append(("要填写的行", f"第 {len(old) + len(open_rows) + 2} 行起的 {len(new)} 行"
+                      "（黄色单元格）"))
+    writer.about(about, workbook.steps(dataset.name, path.name), legend=True)
+    writer.close()
 
 
 def _description(f: dict[str, Any]) -> str:
@@ -319,7 +317,8 @@ def checklist_text(layout: Layout, year: int, workbooks: list[Workbook],
     else:
         lines += [f"在 docs/{year}/ 中为 {year} 年的报告写说明文字：文中的数字不要直接打字，"
                   "用数字占位符从数据中取（见“数据更新指南”）。", ""]
-    lines += ["运行 `make serve` 预览，`make build` 做完整检查，最后提交。", "",
+    lines += ["运行 `kjj serve`（或 `make serve`）预览，`make build` 做完整检查；"
+              "提交时照抄导入命令最后显示的 `git add …` 一行（含修订记录和 datapackage.json）。", "",
               f"导入完成后可以删除 {folder} 文件夹。", ""]
     return "\n".join(lines)
 

@@ -11,7 +11,33 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def is_project(folder: Path) -> bool:
+    """A folder holding this kind of project: mkdocs.yml, datasets/ and schemas/."""
+    return ((folder / "mkdocs.yml").is_file() and (folder / "datasets").is_dir()
+            and (folder / "schemas").is_dir())
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The repository the command works on: $KJJ_ROOT, else the nearest folder from the current
+    one upwards that holds the project (so commands work from any subfolder, e.g. updates/2021),
+    else the checkout this package was loaded from."""
+    chosen = os.environ.get("KJJ_ROOT", "").strip()
+    if chosen:
+        return Path(chosen).resolve()
+    try:
+        here = (start or Path.cwd()).resolve()
+    except OSError:  # the current folder was deleted
+        return PACKAGE_ROOT
+    for folder in (here, *here.parents):
+        if is_project(folder):
+            return folder
+    return PACKAGE_ROOT
+
+
+REPO_ROOT = find_root()
 
 CSV_SUFFIX = ".csv"
 SCHEMA_SUFFIX = ".schema.yaml"

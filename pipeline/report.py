@@ -8,6 +8,7 @@ issues and renders them. Checks live elsewhere (validate.py, checks/).
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -170,6 +171,57 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def annotation(severity: str, path: str, line: int | None, title: str, message: str,
+               column: int | None = None) -> str:
+    """One GitHub Actions workflow command: an annotation on a file's line in the pull request."""
+    props = [f"file={_escape_property(path)}"]
+    if line is not None:
+        props.append(f"line={line}")
+    if column is not None:
+        props.append(f"col={column}")
+    props.append(f"title={_escape_property(title)}")
+    return f"::{severity} {','.join(props)}::{_escape_data(message)}"
+
+
+def _summary_cell(value: str) -> str:
+    text = (str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ")
+            .replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;").replace("`", "\\`"))
+    return text or "—"
+
+
+def step_summary(heading: str, head: list[str], rows: list[list[str]], footer: str = "") -> None:
+    """Append a Markdown table to the job summary ($GITHUB_STEP_SUMMARY) when CI provides one."""
+    import os
+
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    lines = [heading.rstrip("\n"), "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(_summary_cell(c) for c in row) + " |" for row in rows]
+    if footer:
+        lines += ["", footer]
+    with open(target, "a", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n\n")
+
+
+PLACE = re.compile(r"^((?:docs|datasets|schemas|web)/[^:\s]+):(\d+): ?(.*)$")
+
+
+def annotate_failure(text: str, title: str, fix: str) -> list[str]:
+    """Annotations for a failure report whose lines may start "docs/PAGE.md:LINE: …": one on
+    each such file and line, else one for the whole step; each ends with the fixing command."""
+    lines = []
+    for line in text.splitlines():
+        match = PLACE.match(line.strip())
+        if match:
+            path, number, message = match.groups()
+            lines.append(annotation("error", path, int(number), title, f"{message} {fix}"))
+    if not lines:
+        body = " ".join(t.strip() for t in text.splitlines()[:6] if t.strip())
+        lines.append(f"::error title={_escape_property(title)}::{_escape_data(body + ' ' + fix)}")
+    return lines
+
+
 def _github(report: Report, lang: str) -> str:
     """GitHub Actions workflow commands: one annotation per issue on the offending line."""
     lines = []
@@ -180,7 +232,9 @@ def _github(report: Report, lang: str) -> str:
         if issue.column_number is not None:
             props.append(f"col={issue.column_number}")
         props.append(f"title={_escape_property(issue.code + ': ' + issue.title(lang))}")
-        body = f"{issue.where(lang)}: {issue.text(lang)} {issue.fix(lang)}"
+        check = (f"改正后运行 python -m pipeline validate {issue.path} 确认。" if lang != "en"
+                 else f"Then run python -m pipeline validate {issue.path} to check.")
+        body = f"{issue.where(lang)}: {issue.text(lang)} {issue.fix(lang)} {check}"
         lines.append(f"::{issue.severity} {','.join(props)}::{_escape_data(body)}")
     lines.append(_summary(report, lang))
     return "\n".join(lines) + "\n"

@@ -25,12 +25,14 @@ import argparse
 import csv
 import datetime as dt
 import io
+import os
 import re
 import subprocess
 import sys
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from . import csvtext
 from .load import Dataset, discover
 from .paths import REPO, Layout
 
@@ -86,66 +88,57 @@ def read(layout: Layout) -> list[Revision]:
     path = layout.csv(NAME)
     if not path.exists():
         return []
-    rows = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline=""))
-    return [Revision(**{k: (r.get(k) or "") for k in FIELDS}) for r in rows]
+    return [Revision(**{k: (r.get(k) or "") for k in FIELDS})
+            for r in _records(_decode(path.read_bytes()))]
 
 
-def reason_problem(reason: str) -> str | None:
-    """Why a revision reason cannot be published as it is (None when it can).
-
-    The reason is shown on the dataset pages and in every download, like any other
-    strict text cell: no markup, template syntax, formula start, script link or
-    hidden character. Returns the problem in Chinese and English.
-    """
-    from .checks import cells
-
-    text = reason.strip()
-    if not text:
-        return "修订原因为空 / the reason is empty"
-    if cells.formula_start(text) is not None:
-        return (f"修订原因以“{text[0]}”开头，会被电子表格当作公式 / the reason starts with "
-                f"{text[0]!r} and would run as a spreadsheet formula")
-    if "<" in text or ">" in text:
-        return "修订原因含有 < 或 >（网页代码）/ the reason has < or > (markup)"
-    if cells.TEMPLATE.search(text):
-        return "修订原因含有 {{ 或 {% 之类的模板语法 / the reason has template syntax such as {{ or {%"
-    if cells.JS_LINK.search(text):
-        return "修订原因含有 javascript: 链接 / the reason has a javascript: link"
-    hidden = cells.HIDDEN_OR_BREAK.search(text) or cells.INVISIBLE.search(text)
-    if hidden:
-        return (f"修订原因含有看不见的字符 {cells.char_name(hidden.group())} / the reason has the "
-                f"hidden character {cells.char_name(hidden.group())}")
-    return None
-
-
-def render(layout: Layout, new: list[Revision], *, reason: str,
-           date: dt.date | None = None) -> tuple[bytes, list[Revision]]:
-    """The log with revisions added (dated today unless given), as canonical CSV bytes,
-    and the revisions added. Nothing is written."""
+def log_text(layout: Layout, new: list[Revision], *, reason: str, date: dt.date | None = None,
+             drop: list[Revision] | None = None) -> tuple[str | None, list[Revision]]:
+    """The log as it would be written (None: no rows left) and the revisions added; nothing is
+    written, so callers validate it first."""
     day = (date or dt.date.today()).isoformat()
-    rows = read(layout)
+    rows = [r for r in read(layout) if r not in (drop or [])]
     added = [Revision(r.dataset, r.key, r.field, r.old_value, r.new_value, day, reason.strip())
              for r in new]
     rows.extend(a for a in added if not any(a.same_change(r) and a.date == r.date for r in rows))
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(FIELDS)
-    writer.writerows([[asdict(r)[k] for k in FIELDS] for r in rows])
-    return out.getvalue().encode("utf-8"), added
+    if not rows:
+        return None, added
+    return csvtext.write([FIELDS, *[[asdict(r)[k] for k in FIELDS] for r in rows]]), added
 
 
 def append(layout: Layout, new: list[Revision], *, reason: str,
-           date: dt.date | None = None) -> list[Revision]:
-    """Add revisions (dated today unless given) to the log; write the canonical CSV."""
-    data, added = render(layout, new, reason=reason, date=date)
-    created = not layout.csv(NAME).exists()
-    layout.csv(NAME).write_bytes(data)
-    if created and layout.descriptor.exists():
-        # the log became a dataset: datapackage.json lists it from now on
+           date: dt.date | None = None, drop: list[Revision] | None = None) -> list[Revision]:
+    """Add revisions (dated today unless given) to the log, without the `drop` entries; write
+    the canonical CSV (or remove the log when nothing is left: a dataset must have rows)."""
+    text, added = log_text(layout, new, reason=reason, date=date, drop=drop)
+    existed = layout.csv(NAME).exists()
+    if text is not None:
+        layout.csv(NAME).write_bytes(text.encode("utf-8"))
+    elif existed:
+        layout.csv(NAME).unlink()
+    if existed != (text is not None) and layout.descriptor.exists():
+        # the log became a dataset (or stopped being one): datapackage.json follows
         from . import package
 
         package.write(layout)
     return added
+
+
+def superseded(layout: Layout, dataset: Dataset, records: list[dict[str, str]]) -> list[Revision]:
+    """Entries of the log that were never deployed and no longer describe what readers will
+    see, because the figure changed again or went back to its published value."""
+    ref = published_ref(layout)
+    if ref is None or dataset.name == NAME:
+        return []
+    done = _git(layout, "show", f"{ref}:{layout.relative(layout.csv(NAME))}")
+    deployed = ([Revision(**{k: (r.get(k) or "") for k in FIELDS})
+                 for r in _records(_decode(done.stdout))] if done.returncode == 0 else [])
+    key = dataset.schema().get("primaryKey") or []
+    key = [key] if isinstance(key, str) else list(key)
+    now = {KEY_SEPARATOR.join(r.get(k, "") for k in key): r for r in records}
+    return [r for r in read(layout)
+            if r.dataset == dataset.name and r not in deployed
+            and (now.get(r.key) or {}).get(r.field) != r.new_value]
 
 
 def for_dataset(layout: Layout, name: str) -> list[dict[str, str]]:
@@ -177,26 +170,72 @@ def markdown(rows: list[dict[str, str]], lang: str = "zh") -> str:
 
 
 def _git(layout: Layout, *args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(["git", "-C", str(layout.root), *args], capture_output=True,
-                          check=False)
+    try:
+        return subprocess.run(["git", "-C", str(layout.root), *args], capture_output=True,
+                              check=False)
+    except OSError:  # no git at all: nothing is known to be published
+        return subprocess.CompletedProcess(["git"], 128, b"", b"")
 
 
-def _at_ref(layout: Layout, ref: str, dataset: Dataset) -> list[dict[str, str]] | None:
-    rel = layout.relative(dataset.csv)
-    done = _git(layout, "show", f"{ref}:{rel}")
-    if done.returncode != 0:
-        return None  # a dataset new since REF has no published figures to revise
-    text = done.stdout.decode("utf-8-sig", errors="replace")
+# Where the deployed data is: CI deploys the default branch, so what readers saw is that
+# branch as the remote has it, or the local default branch when there is no remote.
+PUBLISHED_CANDIDATES = ("refs/remotes/origin/HEAD", "refs/remotes/origin/main",
+                        "refs/remotes/origin/master", "refs/heads/main", "refs/heads/master")
+
+
+def published_ref(layout: Layout) -> str | None:
+    """The git ref of what is deployed: $PUBLISHED_REF, else the default branch; None outside git."""
+    chosen = os.environ.get("PUBLISHED_REF", "").strip()
+    for ref in ([chosen] if chosen else []) + list(PUBLISHED_CANDIDATES):
+        if _git(layout, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode == 0:
+            return ref
+    return None
+
+
+def _records(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
-def unexplained(layout: Layout, base: str) -> list[Revision]:
-    """Figure changes between git BASE and the working tree that the log does not record."""
+def _decode(data: bytes) -> str:
+    try:
+        return csvtext.decode(data)[0]
+    except csvtext.EncodingError:
+        return data.decode("utf-8", errors="replace")
+
+
+def _at_ref(layout: Layout, ref: str, dataset: Dataset) -> list[dict[str, str]] | None:
+    """A dataset's records at git REF (":" for the staged version); None when it is absent."""
+    rel = layout.relative(dataset.csv)
+    done = _git(layout, "show", f"{ref}{rel}" if ref == ":" else f"{ref}:{rel}")
+    if done.returncode != 0:
+        return None  # a dataset new since REF has no published figures to revise
+    return _records(_decode(done.stdout))
+
+
+def published_records(layout: Layout, dataset: Dataset) -> list[dict[str, str]]:
+    """The rows readers have seen. Outside git (nothing says what is deployed) the current
+    file counts as published, which asks for a reason rather than skip one."""
+    from .importer import read_current
+
+    ref = published_ref(layout)
+    if ref is None:
+        return read_current(dataset.csv)
+    return _at_ref(layout, ref, dataset) or []
+
+
+def unexplained(layout: Layout, base: str, staged: bool = False) -> list[Revision]:
+    """Figure changes between git BASE and the working tree (or the staged files) that the
+    log (working tree or staged) does not record."""
     from .importer import diff, read_current
 
     if _git(layout, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}").returncode != 0:
         raise ValueError(f"unknown git revision: {base}")
-    logged = read(layout)
+    if staged:
+        done = _git(layout, "show", f":{layout.relative(layout.csv(NAME))}")
+        logged = ([Revision(**{k: (r.get(k) or "") for k in FIELDS})
+                   for r in _records(_decode(done.stdout))] if done.returncode == 0 else [])
+    else:
+        logged = read(layout)
     missing: list[Revision] = []
     for dataset in discover(layout):
         if dataset.name == NAME:
@@ -204,57 +243,118 @@ def unexplained(layout: Layout, base: str) -> list[Revision]:
         before = _at_ref(layout, base, dataset)
         if before is None:
             continue
+        after = (_at_ref(layout, ":", dataset) or []) if staged else read_current(dataset.csv)
         schema = dataset.schema()
-        changes = figure_changes(dataset, schema, diff(schema, before, read_current(dataset.csv)))
+        changes = figure_changes(dataset, schema, diff(schema, before, after))
         missing.extend(c for c in changes if not any(c.same_change(r) for r in logged))
     return missing
+
+
+REASON_FORBIDDEN = re.compile(r"[<>]|\{\{|\{%|\{#|%\}|\}\}|\[\[|\]\]|javascript:", re.I)
+FORMULA_START = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
+
+
+def reason_problem(reason: str | None, lang: str = "zh") -> str | None:
+    """Why a revision reason cannot be published as given, or None when it can.
+
+    The reason is shown on the dataset page and in the downloads like any strict text
+    cell, so it is plain text: no markup, no template or placeholder syntax, no
+    script link, nothing a spreadsheet would run as a formula (also after leading
+    spaces), no control, bidi or other hidden characters. Its length is the
+    revisions schema's to judge (the log is validated before anything is written).
+    """
+    from .checks import cells
+
+    zh = lang != "en"
+    text = (reason or "").strip()
+    if not text:
+        return "修订原因不能为空" if zh else "the reason is empty"
+    if REASON_FORBIDDEN.search(text):
+        return ("修订原因中不能有 < > 或 {{ }}、{% %}、[[ ]] 这样的标记，"
+                "也不能有 javascript: 链接，请只写文字"
+                if zh else "the reason may not contain markup, template or placeholder syntax, or links")
+    if text.startswith(FORMULA_START) or cells.formula_start(text) is not None:
+        return ("修订原因不能以 = + - @ 开头（表格软件会当作公式）" if zh
+                else "the reason may not start with = + - @ (spreadsheets run it as a formula)")
+    hidden = (cells.HIDDEN_OR_BREAK.search(text) or cells.INVISIBLE.search(text)
+              or next((m for m in [re.search(r"[\x00-\x1f\x7f]", text)] if m), None))
+    if hidden:
+        name = cells.char_name(hidden.group())
+        return (f"修订原因中不能有换行、控制字符或看不见的字符（{name}）" if zh
+                else f"the reason may not contain line breaks, control or hidden characters ({name})")
+    return None
+
+
+def _line_of(layout: Layout, name: str, key: str) -> int | None:
+    """The line of datasets/NAME.csv holding the row with this key (for annotations)."""
+    dataset = next((d for d in discover(layout) if d.name == name), None)
+    if dataset is None or not dataset.csv.exists():
+        return None
+    schema = dataset.schema()
+    fields = schema.get("primaryKey") or []
+    fields = [fields] if isinstance(fields, str) else list(fields)
+    for number, record in enumerate(_records(_decode(dataset.csv.read_bytes())), start=2):
+        if KEY_SEPARATOR.join(record.get(f, "") for f in fields) == key:
+            return number
+    return None
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.description = ("检查或记录已发布数字的修订"
                           " / check or record revisions of published figures")
-    parser.add_argument("--base", default="HEAD",
-                        help="与哪个 git 版本比较（默认 HEAD，即上次提交）")
+    parser.add_argument("--base", default=None,
+                        help="与哪个 git 版本比较（默认：已发布的版本，即默认分支 origin/main 或 main；"
+                        "都没有时为 HEAD）")
+    parser.add_argument("--staged", action="store_true",
+                        help="检查已暂存（git add）的内容，而不是工作区的文件（提交前检查用）")
     parser.add_argument("--record", action="store_true", help="把未记录的修订写入修订记录")
     parser.add_argument("--reason", help="修订原因")
     parser.add_argument("--reason-from-commit", action="store_true",
                         help="用最近一次提交的说明作为修订原因")
+    parser.add_argument("--format", choices=["text", "github"], default="text",
+                        help="github：CI 中在数据文件的行上标注，并写入任务摘要")
     parser.add_argument("--lang", choices=["zh", "en"], default="zh")
 
 
 def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
     zh = args.lang != "en"
-    if args.base == "HEAD" and _git(layout, "rev-parse", "--verify", "--quiet",
-                                    "HEAD").returncode != 0:
+    base = args.base or published_ref(layout) or "HEAD"
+    if base == "HEAD" and _git(layout, "rev-parse", "--verify", "--quiet",
+                               "HEAD").returncode != 0:
         print("还没有任何提交，没有可比较的已发布数字。" if zh else "no commit yet: nothing to compare")
         return 0
-    from .load import DescriptorError
-
+    staged = bool(getattr(args, "staged", False))
     try:
-        missing = unexplained(layout, args.base)
-    except ValueError as exc:  # UnicodeDecodeError (a file not UTF-8) is one too
-        if isinstance(exc, UnicodeDecodeError):
-            print(f"✗ 数据文件不是 UTF-8，无法比较：先运行 python -m pipeline validate 查看并修正 / a data "
-                  f"file is not UTF-8 ({exc.reason}); run python -m pipeline validate", file=sys.stderr)
-            return 1
+        missing = unexplained(layout, base, staged=staged)
+    except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    except (DescriptorError, csv.Error, OSError) as exc:
-        print(f"✗ 无法读取数据：{exc}；先运行 python -m pipeline validate 查看并修正 / cannot read "
-              "the data: run python -m pipeline validate", file=sys.stderr)
-        return 1
     if not missing:
         print("✓ 没有未记录的修订。" if zh else "✓ no unrecorded revisions.")
         return 0
     for r in missing:
         old, new = r.old_value or "（空）", r.new_value or "（空）"
         print(f"  {r.dataset} {r.key}：{r.field} {old} → {new}")
+    base_option = "" if args.base is None else f" --base {args.base}"
+    command = f'python -m pipeline revisions{base_option} --record --reason "修订原因"'
     if not args.record:
-        print(("✗ 以上已发布的数字有修改，但修订记录中没有说明。运行\n"
-               "  python -m pipeline revisions --record --reason \"修订原因\"\n"
-               "把它们记入 datasets/revisions.csv（原因会在数据页面上公开）。") if zh else
-              "✗ these published figures changed without an entry in the revisions log; run\n"
-              "  python -m pipeline revisions --record --reason \"why\"")
+        log = layout.relative(layout.csv(NAME))
+        if staged:
+            print(("✗ 已暂存的数据改动了已发布的数字，但暂存的修订记录中没有说明。\n"
+                   f"  若已记录过，把修订记录也暂存：git add {log} datapackage.json\n"
+                   f"  若还没记录，先运行：{command}") if zh else
+                  "✗ the staged data changes published figures the staged revisions log does "
+                  f"not explain.\n  stage the log: git add {log} datapackage.json\n"
+                  f"  or record them first: {command}")
+        else:
+            print(("✗ 以上已发布的数字有修改，但修订记录中没有说明。运行\n"
+                   f"  {command}\n"
+                   f"把它们记入 {log}（原因会在数据页面上公开），再提交 {log} 和 datapackage.json。")
+                  if zh else
+                  "✗ these published figures changed without an entry in the revisions log; run\n"
+                  f"  {command}")
+        if getattr(args, "format", "text") == "github":
+            _annotate(layout, missing, command, zh)
         return 1
     reason = args.reason
     if not reason and args.reason_from_commit:
@@ -263,13 +363,44 @@ def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
     if not reason:
         print("✗ 请用 --reason 说明修订原因。" if zh else "✗ give the reason with --reason.")
         return 2
-    problem = reason_problem(reason)
+    problem = reason_problem(reason, args.lang)
     if problem:
-        print(f"✗ {problem}；没有写入任何文件。\n  怎么改：用普通文字写修订原因，不要用 < > {{{{ }}}}、"
-              "公式符号开头或链接。" if zh else f"✗ {problem}; nothing was written.\n  fix: write "
-              "the reason in plain words, without < > {{ }}, a leading formula sign or links.")
+        print(f"✗ {problem}；没有写入任何文件。" if zh else f"✗ {problem}; nothing was written.")
+        return 2
+    # a revision records a value readers will see: the data it records must be valid
+    from .validate import run
+
+    changed = sorted({r.dataset for r in missing})
+    report = run(layout, targets=[layout.csv(name) for name in changed], lang=args.lang)
+    if not report.valid:
+        sys.stdout.write(report.render("text", args.lang))
+        print("✗ 数据未通过校验：先按上面的提示改正，再记录修订；没有写入任何文件。" if zh
+              else "✗ the data is invalid: fix it first, then record; nothing was written.")
         return 1
     added = append(layout, missing, reason=reason)
     print(f"✓ 已记入 {len(added)} 处修订：{layout.relative(layout.csv(NAME))}" if zh
           else f"✓ recorded {len(added)} revision(s) in {layout.relative(layout.csv(NAME))}")
+    print((f"  提交时一并加入：git add {layout.relative(layout.csv(NAME))} datapackage.json")
+          if zh else f"  commit it too: git add {layout.relative(layout.csv(NAME))} datapackage.json")
     return 0
+
+
+def _annotate(layout: Layout, missing: list[Revision], command: str, zh: bool) -> None:
+    """GitHub annotations on the changed lines, and the same list in the job summary."""
+    from .report import annotation, step_summary
+
+    rows = []
+    for r in missing:
+        path = layout.relative(layout.csv(r.dataset))
+        line = _line_of(layout, r.dataset, r.key)
+        text = (f"{r.key}：{r.field} {r.old_value or '（空）'} → {r.new_value or '（空）'}，"
+                f"修订记录中没有说明。运行 {command}" if zh else
+                f"{r.key}: {r.field} {r.old_value} -> {r.new_value} is not in the revisions log. "
+                f"Run {command}")
+        print(annotation("error", path, line, "revision-unrecorded", text))
+        rows.append([path, str(line or ""), r.key, r.field, r.old_value, r.new_value])
+    step_summary(("## ❌ 已发布的数字有修改但没有记录原因\n\n" if zh else
+                  "## ❌ Published figures changed without a recorded reason\n\n"),
+                 ["文件", "行", "记录", "字段", "原值", "新值"] if zh else
+                 ["File", "Line", "Record", "Field", "Old", "New"], rows,
+                 (f"修正方法：运行 `{command}`，再提交修订记录。" if zh else f"Fix: run `{command}`."))

@@ -6,12 +6,16 @@ own preview server on the generated pages, which reloads the browser. What
 does not: building site/ (build.py) or any stage's work.
 
 When a save makes the data invalid or a placeholder unknown, the problems
-are printed and the preview keeps showing the last good pages.
+are printed, the preview keeps showing the last good pages, and every page in
+the browser shows an overlay with the messages (preview_hook.py) until a save
+fixes them. The preview needs Python only: without Node.js or Chromium the
+charts are not drawn, everything else is shown.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import subprocess
 import sys
@@ -42,13 +46,78 @@ def snapshot(layout: Layout) -> dict[str, tuple[float, int]]:
     return state
 
 
+def status_path(layout: Layout) -> Path:
+    from .preview_hook import STATUS
+
+    return layout.build / STATUS
+
+
+def preview_config(layout: Layout) -> Path:
+    """.build/mkdocs-preview.yml: mkdocs.yml plus the overlay hook, not strict, watching the
+    status file (JSON is YAML, so every path is written as a JSON string, Windows too)."""
+    from . import preview_hook
+
+    path = layout.build / "mkdocs-preview.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [
+        "# The live preview's configuration, written by `serve`: mkdocs.yml plus the overlay hook.",
+        f"INHERIT: {json.dumps(layout.mkdocs_config.resolve().as_posix())}",
+        f"docs_dir: {json.dumps(layout.generated_docs.resolve().as_posix())}",
+        "strict: false",
+        *_custom_dir(layout),
+        f"hooks: [{json.dumps(Path(preview_hook.__file__).resolve().as_posix())}]",
+        f"watch: [{json.dumps(status_path(layout).resolve().as_posix())}, "
+        f"{json.dumps(layout.mkdocs_config.resolve().as_posix())}]",
+    ]
+    text = "\n".join(lines) + "\n"
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _custom_dir(layout: Layout) -> list[str]:
+    """The theme's custom_dir of mkdocs.yml made absolute (relative paths would otherwise be
+    read from .build/, where the preview configuration lives)."""
+    import re
+
+    text = layout.mkdocs_config.read_text(encoding="utf-8") if layout.mkdocs_config.exists() else ""
+    match = re.search(r"^\s+custom_dir:\s*([^#\s]+)", text, re.M)
+    if not match:
+        return []
+    folder = (layout.root / match.group(1).strip("'\"")).resolve().as_posix()
+    return ["theme:", f"  custom_dir: {json.dumps(folder)}"]
+
+
+def write_status(layout: Layout, problem: str | None) -> None:
+    """Tell the page (through the hook) whether the last save could be shown."""
+    status: dict[str, object] = {"ok": True}
+    if problem is not None:
+        lines: list[str] = []
+        for line in problem.splitlines():
+            if not line.strip():
+                continue
+            if line[:1].isspace() and len(lines) > 1:  # "    修改方法: …" belongs to the line above
+                lines[-1] += "\n" + line.strip()
+            else:
+                lines.append(line)
+        title, messages = (lines[0], lines[1:]) if lines else ("保存的文件有错误", [])
+        status = {"ok": False, "title": title, "messages": messages[:100]}
+    text = json.dumps(status, ensure_ascii=False, indent=1) + "\n"
+    path = status_path(layout)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
 def regenerate(layout: Layout) -> bool:
     try:
-        build.generate(layout)
+        build.generate(layout, preview=True)
     except build.BuildError as exc:
         print(str(exc), file=sys.stderr)
         print("预览仍显示上一次成功生成的页面；修正后保存即可刷新。", file=sys.stderr)
+        write_status(layout, str(exc))
         return False
+    write_status(layout, None)
     return True
 
 
@@ -57,11 +126,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
-    if not regenerate(layout):
-        return 1
+    had_pages = (layout.generated_docs / "index.md").exists()
+    if not regenerate(layout) and not had_pages:
+        return 1  # nothing to show at all: the messages above say what to fix
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", args.addr,
-         "--config-file", str(layout.mkdocs_config)],
+         "--config-file", str(preview_config(layout))],
         cwd=layout.root, env=build.mkdocs_env(layout),
     )
     print(f"预览地址：http://{args.addr}/ （按 Ctrl+C 停止）")

@@ -192,7 +192,7 @@ def test_formula_like_xlsx_cells_keep_text_and_get_quote_prefix(project: Layout)
 def test_xlsx_about_sheet_has_title_source_license_citation_notes(project: Layout):
     (info,) = [i for i in downloads.infos(project) if i.name == "things"]
     book = openpyxl.load_workbook(io.BytesIO(downloads.xlsx(info)))
-    assert book.sheetnames == ["数据", "说明", "字段"]
+    assert book.sheetnames == ["数据", "说明", "字段", "选项"]
     about = {r[0]: r[1] for r in book["说明"].iter_rows(values_only=True)}
     assert about["标题"] == info.title
     assert about["Title"] == info.title_en

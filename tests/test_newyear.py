@@ -25,20 +25,26 @@ def edition(tmp_path: Path) -> Layout:
     return Layout(root)
 
 
+def _codes(ws: openpyxl.worksheet.worksheet.Worksheet) -> list[str]:
+    """The field code of each header cell, from its comment (the header shows Chinese titles)."""
+    return [c.comment.text.splitlines()[0].removeprefix("字段 ") for c in ws[1] if c.value]
+
+
 def _sheet_rows(path: Path) -> list[dict[str, object]]:
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    rows = [list(r) for r in book.active.iter_rows(values_only=True)]
-    book.close()
-    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    book = openpyxl.load_workbook(path, data_only=True)
+    ws = book.active
+    header = _codes(ws)
+    rows = [list(r)[: len(header)] for r in ws.iter_rows(min_row=2, values_only=True)]
+    return [dict(zip(header, r, strict=True)) for r in rows if any(v is not None for v in r)]
 
 
 def _fill(path: Path, values: dict[str, object], where: tuple[str, object]) -> None:
     """Fill the empty cells named in `values` on the rows where column where[0] == where[1]."""
     book = openpyxl.load_workbook(path)
     ws = book.active
-    header = [c.value for c in ws[1]]
+    header = _codes(ws)
     for row in ws.iter_rows(min_row=2):
-        record = {h: c for h, c in zip(header, row, strict=True)}
+        record = {h: c for h, c in zip(header, row, strict=False)}
         if record[where[0]].value != where[1]:
             continue
         for name, value in values.items():

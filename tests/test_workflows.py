@@ -123,7 +123,8 @@ def test_ci_runs_every_check_and_deploys_only_after_all_of_them() -> None:
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
     assert any(u.startswith("actions/deploy-pages@") for u in deploy["steps"][0].values())
     build_steps = jobs["build"]["steps"]
-    make_build = next(s for s in build_steps if str(s.get("run", "")).rstrip().endswith("make build"))
+    make_build = next(s for s in build_steps
+                      if re.search(r"(^|\n)make build( |$)", str(s.get("run", "")).strip()))
     assert make_build["env"]["SITE_URL"].startswith("https://"), "links need the live address"
     upload = next(i for i, s in enumerate(build_steps)
                   if str(s.get("uses", "")).startswith("actions/upload-pages-artifact@"))
@@ -215,9 +216,9 @@ def test_ci_keeps_the_site_and_screenshots_on_pull_requests_and_failures() -> No
 def test_ci_makes_the_pdfs_before_checking_and_deploying() -> None:
     steps = _steps(_load(ROOT / ".github" / "workflows" / "ci.yml")["jobs"]["build"])
     runs = [str(s.get("run", "")) for s in steps]
-    build = next(i for i, r in enumerate(runs) if r.rstrip().endswith("make build"))
+    build = next(i for i, r in enumerate(runs) if re.search(r"(^|\n)make build( FORMAT=github)?$", r.strip()))
     pdf = runs.index("make pdf")
-    link = runs.index("make linkcheck")
+    link = runs.index("make linkcheck FORMAT=github")
     upload = next(i for i, s in enumerate(steps) if _uses(s, "upload-pages-artifact"))
     assert build < pdf < link < upload
     assert steps[pdf]["env"]["SITE_URL"] == steps[build]["env"]["SITE_URL"]

@@ -6,7 +6,8 @@ MAX_NUMBER_DIGITS digits. Everything else is explained when it can be: units
 (1.2万, 12%, 49.3亿元), thousands separators, scientific notation, full-width
 or other non-ASCII digits, a plus sign, a bare decimal point, underscores,
 NaN and Infinity. Code cells: full-width characters, spaces and look-alike
-letters (a Cyrillic "а" in an id). Text cells: spreadsheet formulas (also
+letters (a Cyrillic "а" in an id). Text cells: mojibake (UTF-8 read as GBK
+and saved again), spreadsheet formulas (also
 after leading spaces or line breaks), markup, template syntax, javascript:
 links, invisible and control characters, surrounding spaces.
 
@@ -226,6 +227,9 @@ def formula_start(cell: str) -> str | None:
 
 def _text(cell: str, field: dict[str, Any], is_key: bool, where: dict[str, Any]) -> list[Issue]:
     issues = []
+    original = mojibake(cell)
+    if original is not None:
+        issues.append(_issue("mojibake", cell, where, original=original))
     free = field.get("textPolicy") == "free"
     soft = WARNING if free else ERROR
     prefix = formula_start(cell)
@@ -308,8 +312,36 @@ def _is_clean(kind: str, is_key: bool) -> Callable[[str], bool]:
         return lambda cell: _CLEAN_VALUE.fullmatch(cell) is not None
     if is_key:
         return lambda cell: (not _SUSPICIOUS_TEXT.search(cell) and not _FULLWIDTH.search(cell)
-                             and not LOOKALIKE.search(cell))
-    return lambda cell: not _SUSPICIOUS_TEXT.search(cell)
+                             and not LOOKALIKE.search(cell) and (cell.isascii() or mojibake(cell) is None))
+    return lambda cell: not _SUSPICIOUS_TEXT.search(cell) and (cell.isascii() or mojibake(cell) is None)
+
+
+# Mojibake: UTF-8 text opened as GBK (Excel on Chinese Windows opening a UTF-8 CSV without BOM)
+# and saved. Every Chinese character became one and a half GBK characters: 顶层设计 -> 椤跺眰璁捐.
+# Encoding such text back to GBK gives the original UTF-8 bytes, which decode to real Chinese;
+# genuine Chinese text encoded to GBK almost never forms valid UTF-8 sequences.
+_CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f\ufffd?]+")
+
+
+def mojibake(text: str) -> str | None:
+    """The text as it was before UTF-8 was misread as GBK, or None when it does not look so."""
+    if text.isascii():
+        return None
+    good = bad = 0
+    repaired = text
+    for run in _NON_ASCII_RUN.findall(text):
+        try:
+            raw = run.encode("gb18030")
+        except UnicodeEncodeError:
+            continue
+        fixed = raw.decode("utf-8", errors="replace")
+        good += len(_CJK.findall(fixed))
+        bad += fixed.count("\ufffd")
+        repaired = repaired.replace(run, fixed.replace("\ufffd", "?"), 1)
+    if good >= 1 and good >= 2 * bad and repaired != text:
+        return repaired
+    return None
 
 
 def check_rows(

@@ -8,7 +8,10 @@ Generic rules apply wherever a table has the columns they need:
 - counts (units such as 家, 个, 项) are not negative (not necessarily whole:
   2.36 件 per 10,000 people is a rate counted in 件);
 - indicator_id + year: an indicator keeps its names, unit and area every year;
-- target_kind + indicator_id + baseline_year: a measured target has a baseline.
+- target_kind + indicator_id + baseline_year: a measured target has a baseline;
+- indicator_id + year + value: a figure more than JUMP_FACTOR times (or less than
+  1/JUMP_FACTOR of) the indicator's figure the year before, in the same unit, is a
+  warning (542.3 where 54.23 was meant); the importer refuses it without --confirm.
 Rules declared under `consistency:` in a dataset's metadata compare figures:
 - stock-flow: stock[year] = stock[year-1] + flow[year];
 - share: share[year] = part[year] / whole[year] * 100 (within rounding).
@@ -120,6 +123,35 @@ def check_definitions(records: Records, path: str) -> list[Issue]:
                         params={"key": key, "other": other.get(column), "other_row": other_row},
                     )
                 )
+    return issues
+
+
+JUMP_FACTOR = 5
+
+
+def check_jumps(records: Records, path: str) -> list[Issue]:
+    """Warn where an indicator's value changes more than JUMP_FACTOR-fold from the year before."""
+    if not records or not {"indicator_id", "year", "value"} <= set(records[0]):
+        return []
+    known = {(rec["indicator_id"], rec["year"]): rec for rec in records}
+    issues = []
+    for row, rec in _numbered(records):
+        year, value = rec.get("year"), rec.get("value")
+        if not isinstance(year, int) or not isinstance(value, int | float) or not value:
+            continue
+        earlier = [y for (i, y) in known if i == rec["indicator_id"] and y < year]
+        if not earlier:
+            continue
+        before = known[(rec["indicator_id"], max(earlier))]
+        old = before.get("value")
+        if not isinstance(old, int | float) or not old or before.get("unit") != rec.get("unit"):
+            continue
+        factor = abs(value / old)
+        if factor > JUMP_FACTOR or factor < 1 / JUMP_FACTOR:
+            issues.append(Issue("year-on-year-jump", path, row=row, column="value", value=value,
+                                severity="warning",
+                                params={"key": rec["indicator_id"], "previous_year": max(earlier),
+                                        "other": old, "factor": f"{factor:.3g}"}))
     return issues
 
 
