@@ -1,4 +1,4 @@
-"""The error-code tables of the staff guide (docs/guide/index.md), made from the catalogues.
+"""The error-code tables of the staff guide (docs/guide/codes.md), made from the catalogues.
 
 Every code a staff member can meet, with what it means and how to fix it,
 comes from one place: validation codes from messages.CATALOGUE, import codes
@@ -39,7 +39,7 @@ PLACEHOLDERS = {
 
 
 def guide_path() -> Path:
-    return REPO.docs / "guide" / "index.md"
+    return REPO.docs / "guide" / "codes.md"
 
 
 def _readable(template: str) -> str:

@@ -47,10 +47,11 @@ def test_the_guide_is_in_the_navigation() -> None:
     config = (REPO.root / "mkdocs.yml").read_text(encoding="utf-8")
     nav = yaml.safe_load(config.split("\nnav:\n", 1)[1].join(["nav:\n", ""]))["nav"]
     assert {"数据更新指南": "guide/index.md"} in nav
+    assert {"提示代码一览": guide.guide_path().relative_to(REPO.docs).as_posix()} in nav
 
 
 def test_the_guide_covers_the_whole_loop() -> None:
-    text = guide.guide_path().read_text(encoding="utf-8")
+    text = (REPO.docs / "guide" / "index.md").read_text(encoding="utf-8")
     for needle in ("python -m pipeline import", "--dry-run", "make serve", "git commit",
                    "python -m pipeline new-year", "--reason", "python -m pipeline revisions",
                    "pre-commit install", "make build"):
