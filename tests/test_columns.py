@@ -114,6 +114,19 @@ def _big_table(rows: int, seed: int, project: Layout | None = None) -> str:
     return "".join(lines)
 
 
+def test_mojibake_is_found_by_both_engines(project: Layout, monkeypatch):
+    """UTF-8 misread as GBK is all ideographs: it passes every character-class test, so the
+    column engine must look at each such distinct value as the row engine does."""
+    text = project.csv("figures").read_text(encoding="utf-8")
+    garbled = "示例企业数量".encode().decode("gb18030", errors="replace")
+    project.csv("figures").write_text(text.replace("示例企业数量", garbled, 1), encoding="utf-8")
+    by_rows = _findings(project, "rows")
+    by_columns = _findings(project, "columns")
+    assert "mojibake" in {f[4] for f in by_rows}
+    assert by_columns == by_rows
+    assert _engine_used(project, "figures", monkeypatch) == "columns"
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_many_blocks_with_mistakes_in_several(project: Layout, monkeypatch, seed: int):
     project.csv("figures").write_text(_big_table(6000, seed, project), encoding="utf-8")

@@ -152,6 +152,18 @@ class Column:
                 self.cache[cell] = known
         return known
 
+    def _mojibake(self, values: pa.Array, not_clean: pa.Array) -> pa.Array:
+        """Clean-looking non-ASCII values that are UTF-8 misread as GBK (椤跺眰璁捐 is all
+        ideographs, so no character class can tell it): one test per distinct value."""
+        candidates = pc.fill_null(pc.and_(pc.invert(not_clean), pc.invert(pc.string_is_ascii(values))),
+                                  False)
+        mask = np.zeros(len(values), dtype=bool)
+        for position in np.flatnonzero(candidates.to_numpy(zero_copy_only=False)):
+            cell = values[int(position)].as_py()
+            if cell is not None and cells.mojibake(cell) is not None:
+                mask[position] = True
+        return pa.array(mask)
+
     def suspect(self, values: pa.Array) -> tuple[np.ndarray, pa.Array | None]:
         """(mask of cells needing the exact look, typed values of the others or None)."""
         n = len(values)
@@ -165,6 +177,8 @@ class Column:
         # our cell checks: anything not plainly clean
         not_clean = pc.invert(pc.match_substring_regex(values, self.clean))
         flag = pc.or_(flag, pc.and_(not_clean, pc.invert(empty)))
+        if self.kind not in cells.NUMERIC_TYPES:
+            flag = pc.or_(flag, self._mojibake(values, not_clean))
         if self.constraints.get("required"):
             flag = pc.or_(flag, missing)
         typed: pa.Array | None = None
