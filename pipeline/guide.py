@@ -62,13 +62,13 @@ def error_tables() -> str:
     from .importer import PROBLEMS
     from .messages import CATALOGUE
 
-    lines = ["### 导入表格时的提示", "",
+    lines = ["## 导入表格时的提示", "",
              "运行 `python -m pipeline import` 时，表格无法读取或转换会显示下面的代码，"
              "此时不会写入任何文件。", "",
              "| 代码 | 提示 | 怎么改 |", "|---|---|---|"]
     for code, entry in PROBLEMS.items():
         lines.append(f"| `{code}` | {_cell(_readable(entry['zh']))} | {_cell(entry['fix'])} |")
-    lines += ["", "### 校验数据时的提示", "",
+    lines += ["", "## 校验数据时的提示", "",
               "校验（`make validate`、导入、提交前检查和 CI）发现的问题。"
               "提示中会写明文件、行号和列名，〈值〉处是表格里的实际内容。", "",
               "| 代码 | 问题 | 说明 | 怎么改 |", "|---|---|---|---|"]

@@ -405,7 +405,7 @@ def test_a_never_deployed_figure_is_fixed_without_a_reason(deployed: Layout, tmp
     code, out = run_import(deployed, path)
     assert code == 1 and "--reason" in out
     code, out = run_import(deployed, path, reason="<b>更正</b>")
-    assert code == 1 and "[import-reason-invalid]" in out
+    assert code == 1 and "[import-reason-unsafe]" in out
     assert not deployed.csv("revisions").exists()
     code, out = run_import(deployed, path, reason="据统计公报更正")
     assert code == 0, out
@@ -482,12 +482,14 @@ def test_record_refuses_to_log_an_invalid_value(deployed: Layout) -> None:
 
 def test_the_revisions_log_is_validated_before_anything_is_written(edition: Layout,
                                                                    tmp_path: Path) -> None:
-    """A reason the log would not accept (an invisible character) writes neither file."""
+    """A reason the log's schema would not accept (over its 300 characters) writes neither file.
+    (A reason with an invisible character is refused before anything is read: see
+    test_importer.py.)"""
     path = tmp_path / "indicators.xlsx"
     excel_sheet(edition, path, change={("sample-spending", "value"): 12.9})
     before = edition.csv("indicators").read_bytes()
-    code, out = run_import(edition, path, reason="据公报\u200b更正")
+    code, out = run_import(edition, path, reason="据统计公报更正" * 50)
     assert code == 1
-    assert "invisible-character" in out and "没有写入任何文件" in out
+    assert "revisions.csv" in out and "max-length" in out and "没有写入任何文件" in out
     assert edition.csv("indicators").read_bytes() == before
     assert not edition.csv("revisions").exists()
