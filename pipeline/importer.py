@@ -33,6 +33,7 @@ from . import csvtext, load, progress
 from . import limits as limits_
 from .load import Dataset, discover
 from .paths import REPO, Layout
+from .workbook import column_letter
 
 # Problem codes of the importer, with the message (zh, en) and the fix. The
 # staff guide lists them; tests check every code raised here is listed.
@@ -219,16 +220,6 @@ class Sheet:
             letter = column_letter(column)
             parts.append(f"{letter} 列" if zh else f"column {letter}")
         return " ".join(parts) if zh else ", ".join(parts)
-
-
-def column_letter(index: int) -> str:
-    """Excel's column letter of a 0-based column index: 0 -> A, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 # --------------------------------------------------------------------------- reading

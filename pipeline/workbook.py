@@ -203,7 +203,7 @@ class Writer:
         titles = {f["name"]: str(f.get("title") or f["name"]) for f in sheet.fields}
         self._options = [(f"{titles[n]}（{n}）", values) for n, values in listed]
         for i, (name, values) in enumerate(listed):
-            letter = _letter(i * 2)
+            letter = column_letter(i * 2)
             column = names.index(name)
             ws.data_validation(1, column, last, column, {
                 "validate": "list",
@@ -288,7 +288,8 @@ def _width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def _letter(index: int) -> str:
+def column_letter(index: int) -> str:
+    """Excel's column letter of a 0-based column index: 0 -> A, 26 -> AA."""
     letters = ""
     index += 1
     while index:
