@@ -7,7 +7,7 @@ from those SVGs by resvg with the Noto Sans SC font from npm (chart_png.mjs),
 again without a browser; the standalone embed page /embed/ID/ that an
 iframe shows; and the HTML of a chart's download panel (data, image, embed
 snippet, permalink). What does not: the chart options themselves
-(charts.py), the chart data files (downloads.py), the report pages
+(charts.py), the chart data files (formats.py), the report pages
 (pages.py).
 
 Images and embed pages are pure functions of the chart and the package
@@ -27,14 +27,13 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from . import urls
 from .paths import Layout
 
 WIDTH = 800
 TITLE_SPACE = 72
 FOOTER_SPACE = 56
 SCALE = 2  # PNG pixels per SVG pixel
-CHART_DIR = "data/charts"
-EMBED_DIR = "embed"
 # Single quotes only: ECharts' SVG output puts this inside a double-quoted style attribute.
 # Noto Sans SC first: the font the PNGs are drawn with (FONT_FILES, from npm).
 FONT = (
@@ -232,31 +231,8 @@ def _rasterise(layout: Layout, missing: dict[str, tuple[bytes, Path]]) -> dict[s
 # --------------------------------------------------------------------------- links
 
 
-def urls(chart_id: str, site_url: str = "", page: str = "") -> dict[str, str]:
-    """Site paths (or absolute URLs when the site URL is known) of everything about a chart."""
-    base = site_url.rstrip("/") if site_url else ""
-    result = {
-        "csv": f"{base}/{CHART_DIR}/{chart_id}.csv",
-        "excel": f"{base}/{CHART_DIR}/{chart_id}.excel.csv",
-        "xlsx": f"{base}/{CHART_DIR}/{chart_id}.xlsx",
-        "png": f"{base}/{CHART_DIR}/{chart_id}.png",
-        "svg": f"{base}/{CHART_DIR}/{chart_id}.svg",
-        "embed": f"{base}/{EMBED_DIR}/{chart_id}/",
-    }
-    if page:
-        result["permalink"] = f"{base}/{page}#chart-{chart_id}"
-    return result
-
-
-def page_path(rel: str) -> str:
-    """Site path of a Markdown page with directory URLs: a/b.md -> a/b/, a/index.md -> a/."""
-    if rel.endswith("index.md"):
-        return rel[: -len("index.md")]
-    return rel[: -len(".md")] + "/" if rel.endswith(".md") else rel
-
-
 def embed_snippet(chart: Any, site_url: str = "") -> str:
-    src = urls(chart.id, site_url)["embed"]
+    src = urls.chart_urls(chart.id, site_url)["embed"]
     height = image_height(chart) + 40
     return (
         f'<iframe src="{esc(src)}" title="{esc(chart.title)}" width="100%" height="{height}" '
@@ -276,21 +252,21 @@ def panel(chart: Any, to_root: str, site_url: str = "", page: str = "") -> str:
         attr = " download" if download else ""
         return f'<a href="{esc(to_root + path)}"{attr}>{esc(label)}</a>'
 
-    permalink = urls(cid, site_url, page).get("permalink", "")
+    permalink = urls.chart_urls(cid, site_url, page).get("permalink", "")
     own = (to_root + page + f"#chart-{cid}") if page else ""
     parts = [
         f'<div class="chart-tools" id="chart-{esc(cid)}-tools">',
         "<p><strong>下载数据</strong>：",
         " · ".join([
-            link(f"{CHART_DIR}/{cid}.csv", "CSV"),
-            link(f"{CHART_DIR}/{cid}.excel.csv", "Excel 版 CSV"),
-            link(f"{CHART_DIR}/{cid}.xlsx", "XLSX"),
+            link(urls.data_path(urls.chart_file(cid, ".csv")), "CSV"),
+            link(urls.data_path(urls.chart_file(cid, ".excel.csv")), "Excel 版 CSV"),
+            link(urls.data_path(urls.chart_file(cid, ".xlsx")), "XLSX"),
         ]),
         "<br><strong>下载图片</strong>：",
-        " · ".join([link(f"{CHART_DIR}/{cid}.png", "PNG"),
-                    link(f"{CHART_DIR}/{cid}.svg", "SVG")]),
+        " · ".join([link(urls.data_path(urls.chart_file(cid, ".png")), "PNG"),
+                    link(urls.data_path(urls.chart_file(cid, ".svg")), "SVG")]),
         "<br><strong>单独查看</strong>：",
-        link(f"{EMBED_DIR}/{cid}/", "嵌入页", download=False),
+        link(f"{urls.EMBED_DIR}/{cid}/", "嵌入页", download=False),
     ]
     if own:
         parts += [" · <strong>永久链接</strong>：",
@@ -319,6 +295,7 @@ def embed_page(chart: Any, pkg: dict[str, Any], site_url: str = "", page: str = 
             else f'style="height:{int(chart.height)}px"')
     cid = f"chart-{chart.id}"
     root = "../../"
+    data_csv = urls.data_path(urls.chart_file(chart.id, ".csv"))
     lic = pkg.get("license") or {}
     lic_link = (f'<a href="{esc(lic["path"])}" target="_blank" rel="license noopener">'
                 f'{esc(license_name(pkg))}</a>') if lic.get("path") else esc(license_name(pkg))
@@ -330,7 +307,7 @@ def embed_page(chart: Any, pkg: dict[str, Any], site_url: str = "", page: str = 
         + "".join(f"<td>{esc(cell)}</td>" for cell in row[1:]) + "</tr>"
         for row in chart.rows
     )
-    canonical = urls(chart.id, site_url, page).get("permalink", "") if site_url else ""
+    canonical = urls.chart_urls(chart.id, site_url, page).get("permalink", "") if site_url else ""
     return f"""<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -365,7 +342,7 @@ aria-label="{esc(chart.description)}" {size}>{drawing}</div>
 </details>
 <figcaption class="chart__source">{esc(chart.source)} · 数据许可：{lic_link} · \
 <a href="{esc(target)}" target="_blank" rel="noopener">{publisher} 开放数据</a> · \
-<a href="{esc(root + CHART_DIR + '/' + chart.id + '.csv')}" target="_blank">下载数据</a></figcaption>
+<a href="{esc(root + data_csv)}" target="_blank">下载数据</a></figcaption>
 </figure>
 </main>
 <script src="{root}assets/javascripts/site.js" defer></script>
@@ -386,7 +363,7 @@ def files(
     images = {f"charts/{cid}.svg": data for cid, data in svg.items()}
     images.update({f"charts/{cid}.png": data for cid, data in png.items()})
     embeds = {
-        f"{EMBED_DIR}/{cid}/index.html": embed_page(
+        f"{urls.EMBED_DIR}/{cid}/index.html": embed_page(
             charts[cid], pkg, site_url, chart_pages.get(cid, ""),
             drawings.get(cid, "")).encode("utf-8")
         for cid in sorted(charts)

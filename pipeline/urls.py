@@ -1,0 +1,85 @@
+"""The one URL helper: how a site path becomes a link.
+
+What belongs here: where things live on the site (the data folder, chart
+files, embed pages), the URL of a Markdown page with directory URLs, of a
+dataset page and of a chart's files, links relative from one page to another,
+and absolute links when the site's address is known. What does not: reading
+the site's address (siteconfig.py) or writing links into pages (pages.py,
+catalog.py, chart_exports.py). Imports nothing of the package, so every stage
+and template can use it.
+
+A "site path" has no leading slash: "data/indicators/", "data/charts/x.png";
+"" is the site's root.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+DATA_DIR = "data"  # every published file is under /data/
+CHART_DIR = "charts"  # each chart's numbers and images, inside DATA_DIR
+EMBED_DIR = "embed"  # each chart's embeddable page: /embed/ID/
+
+
+def page_path(rel: str) -> str:
+    """Site path of a Markdown page with directory URLs: a/b.md -> a/b/, a/index.md -> a/,
+    index.md -> "" (other paths are returned as they are)."""
+    if rel == "index.md" or rel.endswith("/index.md"):
+        return rel[: -len("index.md")]
+    return rel[: -len(".md")] + "/" if rel.endswith(".md") else rel
+
+
+def relative(from_path: str, to_path: str) -> str:
+    """A link from the page at site path `from_path` to `to_path`, relative, so it works under
+    any base URL: relative("2020/", "data/") == "../data/"."""
+    base = from_path or "."
+    target = to_path or "."
+    rel = posixpath.relpath(target, base)
+    if rel == ".":
+        return "./"
+    return rel + "/" if to_path.endswith("/") or not to_path else rel
+
+
+def absolute(site_url: str, path: str) -> str:
+    """A site path as others must write it: with the site's address when known, else from the
+    root ("/data/")."""
+    return f"{site_url.rstrip('/')}/{path}" if site_url else f"/{path}"
+
+
+def link(site_url: str, path: str, page: str) -> str:
+    """A site path as linked from the page at site path `page` (a folder URL such as
+    "data/indicators/"): absolute when the site's address is known, else relative."""
+    if site_url:
+        return absolute(site_url, path)
+    rel = posixpath.relpath(path, page.rstrip("/") or ".")
+    return rel + "/" if path.endswith("/") and rel != "." else ("./" if rel == "." else rel)
+
+
+def data_path(rel: str) -> str:
+    """Site path of a published file, from its path inside the data folder."""
+    return f"{DATA_DIR}/{rel}"
+
+
+def dataset_url(site_url: str, name: str) -> str:
+    """The dataset's page: absolute when the site's address is known, else from the root."""
+    return absolute(site_url, f"{DATA_DIR}/{name}/")
+
+
+def chart_file(chart_id: str, suffix: str) -> str:
+    """Path of one of a chart's files inside the data folder: charts/ID.csv, charts/ID.png..."""
+    return f"{CHART_DIR}/{chart_id}{suffix}"
+
+
+def chart_urls(chart_id: str, site_url: str = "", page: str = "") -> dict[str, str]:
+    """Site paths (or absolute URLs when the site's address is known) of everything about a
+    chart; `page` is the site path of the page showing it (for the permalink)."""
+    base = site_url.rstrip("/") if site_url else ""
+    result = {
+        key: f"{base}/{data_path(chart_file(chart_id, suffix))}"
+        for key, suffix in (("csv", ".csv"), ("excel", ".excel.csv"), ("xlsx", ".xlsx"),
+                            ("png", ".png"), ("svg", ".svg"))
+    }
+    result["embed"] = f"{base}/{EMBED_DIR}/{chart_id}/"
+    if page:
+        result["permalink"] = f"{base}/{page}#chart-{chart_id}"
+    return result
