@@ -29,7 +29,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import csvtext, load, progress, revision_log
+from . import csvtext, git, load, progress, revision_log
 from . import limits as limits_
 from .changes import describe, diff, primary_key, read_rows, row_key
 from .load import Dataset, discover
@@ -941,7 +941,7 @@ def import_file(layout: Layout, path: Path, name: str, *, dry_run: bool = False,
     say(f"✓ 已写入 {target}" if zh else f"✓ wrote {target}")
     add = git_add_line(layout, written)
     if stage:
-        done = revisions._git(layout, "add", "--", *[layout.relative(p) for p in written])
+        done = git.process(str(layout.root), "add", "--", *[layout.relative(p) for p in written])
         say(("✓ 已暂存（git add）：" if zh else "✓ staged: ") + " ".join(
             layout.relative(p) for p in written) if done.returncode == 0 else
             (f"  暂存失败，请自己运行：{add}" if zh else f"  could not stage; run: {add}"))
