@@ -29,7 +29,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import csvtext, git, load, progress, revision_log
+from . import csvtext, git, load, numbers, progress, revision_log
 from . import limits as limits_
 from .changes import describe, diff, primary_key, read_rows, row_key
 from .load import Dataset, discover
@@ -387,7 +387,7 @@ def _read_csv(data: bytes, encoding: str | None, limits: dict[str, int] | None =
     if enc != "utf-8":
         result.notes.append(("encoding", {"encoding": ENCODING_NAMES.get(enc, enc)}))
     if len(result.header) == 1 and isinstance(result.header[0], str):
-        for delimiter in ("\t", ";", "，"):
+        for delimiter in csvtext.OTHER_DELIMITERS:
             if delimiter in result.header[0]:
                 raise ImportProblem("import-delimiter", delimiter=delimiter)
     return result
@@ -443,16 +443,9 @@ def _split(rows: list[list[Any]], formats: list[list[str | None]] | None = None,
 
 
 def format_number(value: int | float | Decimal) -> str:
-    """A number as the canonical CSV writes it: 1 not 1.0, 0.3 not 0.30000000000000004."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    number = Decimal(format(value, ".15g")) if isinstance(value, float) else value
-    text = format(number.normalize(), "f")
-    return "0" if text in ("-0", "") else text
+    """A number as the canonical CSV writes it: 1 not 1.0, 0.3 not 0.30000000000000004
+    (numbers.text with the 15 digits a spreadsheet shows)."""
+    return numbers.text(value, significant=15)
 
 
 def _cell_text(value: Any, field_type: str) -> str:
