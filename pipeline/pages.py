@@ -38,7 +38,6 @@ covers (`area:`), which is where its cards link to.
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -437,12 +436,11 @@ def expand(page: Page, site: ReportPages) -> tuple[str, list[str]]:
 def chart_links(site: ReportPages, from_rel: str) -> dict[str, list[dict[str, str]]]:
     """Dataset name -> the charts drawn from it, with a Markdown link from `from_rel`."""
     result: dict[str, list[dict[str, str]]] = {}
-    base = posixpath.dirname(from_rel)
     for chart_id, chart in site.charts.items():
         page = site.chart_pages.get(chart_id)
         entry = {"id": chart_id, "title": chart.title}
         if page is not None:
-            entry["link"] = posixpath.relpath(page.rel, base or ".") + f"#{chart.dom_id}"
+            entry["link"] = urls.source_link(from_rel, page.rel, chart.dom_id)
         result.setdefault(chart.dataset, []).append(entry)
     return result
 

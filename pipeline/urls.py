@@ -40,6 +40,14 @@ def relative(from_path: str, to_path: str) -> str:
     return rel + "/" if to_path.endswith("/") or not to_path else rel
 
 
+def source_link(from_rel: str, to_rel: str, anchor: str = "") -> str:
+    """A Markdown link from one source page to another, as files of docs/ ("2020/a.md" to
+    "data/index.md" is "../data/index.md"): every engine resolves such links itself."""
+    base = posixpath.dirname(from_rel)
+    link = posixpath.relpath(to_rel, base or ".")
+    return f"{link}#{anchor}" if anchor else link
+
+
 def absolute(site_url: str, path: str) -> str:
     """A site path as others must write it: with the site's address when known, else from the
     root ("/data/")."""
