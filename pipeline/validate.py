@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from . import limits as limits_
-from . import load, package
+from . import editions, load, package
 from .checks import cells, consistency, descriptors, files, project, tables
 from .paths import META_SCHEMA, REPO, Layout
 from .report import Issue, Report
@@ -284,8 +284,11 @@ def run(
         for name in passed:
             if prepared[name].large is not None:
                 passed[name] = _large_records(prepared[name], prepared, passed)
+        editions_ = editions.read(layout)
         for name in passed.keys() & chosen_names:
-            report.issues.extend(_consistency(layout, prepared[name], passed[name], passed))
+            report.issues.extend(_consistency(layout, prepared[name], passed[name], passed, editions_))
+        if targets is None:
+            report.issues.extend(_edition_issues(editions_, prepared, passed))
         for name, recs in passed.items():  # the build's later stages use these rows
             if prepared[name].large is None:
                 load.remember_records(prepared[name].dataset, recs, prepared[name].version)
@@ -454,11 +457,26 @@ def _table_issues(
     return [i for i in ours if i.row not in broken] + theirs
 
 
+def _edition_issues(
+    found: list[editions.Edition], prepared: dict[str, Prepared], passed: dict[str, Records]
+) -> list[Issue]:
+    """The editions' front matter, its `sources` checked against datasets/sources.csv when it passed."""
+    if "sources" in passed and prepared["sources"].large is None:
+        ids: set[str] | None = {str(r.get("source_id")) for r in passed["sources"] if r}
+    else:
+        ids = None
+    return editions.check(found, ids)
+
+
 def _consistency(
-    layout: Layout, prep: Prepared, recs: list[dict[str, Any]], records: dict[str, list[dict[str, Any]]]
+    layout: Layout, prep: Prepared, recs: list[dict[str, Any]], records: dict[str, list[dict[str, Any]]],
+    editions_: list[editions.Edition] | None = None,
 ) -> list[Issue]:
     shown = layout.relative(prep.dataset.csv)
     issues = consistency.check_values(recs, shown) + consistency.check_definitions(recs, shown)
+    year_column = editions.year_column(prep.schema)
+    if editions_ and year_column:
+        issues += consistency.check_edition_sources(recs, shown, editions_, year_column)
     rules = prep.meta.get("consistency") or []
     if rules:
         issues += consistency.check_rules(rules, recs, shown, layout.relative(prep.dataset.meta_path))
