@@ -211,7 +211,7 @@ def _generate(layout: Layout, log=print, preview: bool = False) -> pages.Site:  
     started = time.perf_counter()
     report = validate(layout)
     from . import charts as charts_stage
-    from . import figures, pages
+    from . import editions, figures, pages
 
     try:
         data = figures.load_figures(layout)
@@ -222,7 +222,8 @@ def _generate(layout: Layout, log=print, preview: bool = False) -> pages.Site:  
     drawings = draw(layout, charts, preview)
     try:
         site = pages.write(layout.docs, out, data, charts, source_title(layout),
-                           chart_extra=download_panel(layout), drawings=drawings)
+                           chart_extra=download_panel(layout), drawings=drawings,
+                           sources=editions.source_titles(layout))
     except pages.PageError as exc:
         raise BuildError("页面中的占位符有误，网站没有更新：\n" + "\n".join(exc.problems)) from exc
     keep = set(site.written)

@@ -32,7 +32,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from . import csvtext, load, package, workbook
+from . import csvtext, editions, load, package, workbook
 from .paths import Layout
 
 # Dates shown to readers are in China Standard Time.
@@ -90,6 +90,7 @@ class Info:
     site_url: str = ""
     fields: list[dict[str, Any]] = field(default_factory=list)
     choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # dropdown values
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)  # source_id -> sources.csv row
 
     @property
     def name(self) -> str:
@@ -250,6 +251,7 @@ def read_info(layout: Layout, dataset: load.Dataset, pkg: dict[str, Any], url: s
         site_url=url,
         fields=list(schema.get("fields", [])),
         choices=workbook.choices(layout, schema),
+        sources=editions.source_rows(layout),
     )
     return info
 
@@ -310,6 +312,14 @@ def license_(info: Info) -> dict[str, Any]:
 
 
 def source_title(info: Info, lang: str = "zh") -> str:
+    """The documents the dataset's rows name (source_id, titles from datasets/sources.csv),
+    else the package's first source."""
+    key = "title_en" if lang == "en" else "title"
+    named = list(dict.fromkeys(str(r.get("source_id")) for r in info.records if r.get("source_id")))
+    titles = [str(info.sources[i].get(key) or info.sources[i].get("title") or "")
+              for i in named if i in info.sources]
+    if titles:
+        return "；".join(titles)
     sources = info.package.get("sources") or []
     if not sources:
         return ""
@@ -827,8 +837,16 @@ CHART_DIR = "charts"
 CHART_SUFFIXES = (".csv", ".excel.csv", ".xlsx")
 
 
+YEAR_HEADER = "年份"
+# Columns of a chart download after category and series; the year goes first when the
+# categories are not years themselves. 原文表述 is the source's wording, or 推算：METHOD.
+CHART_VALUE_COLUMNS = ["数值", "上限", "限定词", "单位", "原文表述"]
+
+
 def chart_table(chart: Any) -> tuple[list[str], list[list[Any]]]:
-    """The numbers a chart draws, one row per mark: category, series, value, unit, wording.
+    """The numbers a chart draws, one row per mark: category, series, year (a whole number),
+    value, upper end, qualifier, the row's own unit and the wording (推算 and its method for
+    a derived value, never a wording the source does not have).
 
     Read from the chart's own ECharts option, so the download is exactly what is drawn.
     """
@@ -837,18 +855,29 @@ def chart_table(chart: Any) -> tuple[list[str], list[list[Any]]]:
     axis: dict[str, Any] = next((a for a in axes if a.get("type") == "category"), {})
     categories = list(axis.get("data") or [])
     first = chart.columns[0] if getattr(chart, "columns", None) else "类别"
-    header = [str(first), "系列", "数值", "单位", "原文表述"]
+    by_year = str(first) == YEAR_HEADER  # the categories are years: the first column is the year
+    header = [str(first), "系列", *([] if by_year else [YEAR_HEADER]), *CHART_VALUE_COLUMNS]
     rows: list[list[Any]] = []
     for series in option.get("series") or []:
         for category, item in zip(categories, series.get("data") or [], strict=False):
             if item is None:
                 continue
-            value = item.get("value") if isinstance(item, dict) else item
+            item = item if isinstance(item, dict) else {"value": item}
+            value = item.get("value")
             if value is None:
                 continue
-            text = item.get("text", "") if isinstance(item, dict) else ""
-            rows.append([str(category), str(series.get("name", "")), value, str(chart.unit),
-                         str(text)])
+            year = item.get("year")
+            year = year if isinstance(year, int) and not isinstance(year, bool) else None
+            wording = str(item.get("text", ""))
+            if item.get("derivation"):
+                wording = f"推算：{item['derivation']}"
+            rest = [value, item.get("value_max"), str(item.get("qualifier") or ""),
+                    str(item.get("unit") or chart.unit), wording]
+            if by_year:
+                rows.append([year if year is not None else str(category),
+                             str(series.get("name", "")), *rest])
+            else:
+                rows.append([str(category), str(series.get("name", "")), year, *rest])
     return header, rows
 
 
@@ -886,11 +915,12 @@ def chart_files(
     from xlsxwriter import Workbook
 
     header, rows = chart_table(chart)
-    text_rows = [[_number_text(c) for c in row] for row in rows]
+    text_rows = [["" if c is None else _number_text(c) for c in row] for row in rows]
     base = f"{CHART_DIR}/{chart.id}"
     excel_rows = [
-        ["'" + c if i != 2 and formula_like(c) else c for i, c in enumerate(row)]
-        for row in text_rows
+        ["'" + c if isinstance(raw, str) and formula_like(c) else c
+         for raw, c in zip(row, text_row, strict=True)]
+        for row, text_row in zip(rows, text_rows, strict=True)
     ]
     files = {
         f"{base}.csv": _csv_text([header, *text_rows], "\n").encode("utf-8"),
@@ -913,13 +943,15 @@ def chart_files(
         sheet.write_string(0, col, head, bold)
     for r, row in enumerate(rows, start=1):
         for col, cell in enumerate(row):
+            if cell is None:
+                continue  # an empty cell (no upper end, no year), not the text "None"
             if isinstance(cell, int | float) and not isinstance(cell, bool):
                 sheet.write_number(r, col, cell)
             else:
                 sheet.write_string(r, col, str(cell), quoted if formula_like(str(cell)) else None)
     sheet.set_column(0, 1, 24)
-    sheet.set_column(2, 3, 12)
-    sheet.set_column(4, 4, 16)
+    sheet.set_column(2, len(header) - 2, 10)
+    sheet.set_column(len(header) - 1, len(header) - 1, 40)
     about = book.add_worksheet("说明")
     about.set_column(0, 0, 12)
     about.set_column(1, 1, 100)

@@ -146,6 +146,8 @@ class Figure:
     derived: bool
     source_section: str
     note: str | None
+    derivation: str = ""
+    source_id: str = ""
 
     @property
     def ref(self) -> str:
@@ -188,6 +190,7 @@ class Target:
     unit: str
     source_section: str
     note: str | None
+    source_id: str = ""
 
     @property
     def text(self) -> str:
@@ -377,7 +380,8 @@ def from_records(
             value_max=row.get("value_max"), qualifier=_text(row.get("qualifier")),
             unit=row["unit"], unit_en=row.get("unit_en") or "",
             derived=bool(row.get("derived")), source_section=row.get("source_section") or "",
-            note=_text(row.get("note")),
+            note=_text(row.get("note")), derivation=row.get("derivation") or "",
+            source_id=row.get("source_id") or "",
         )
         figs[(fig.indicator_id, fig.year)] = fig
     return Figures(
@@ -393,6 +397,7 @@ def from_records(
                 name=r["name_zh"], kind=r["target_kind"], value=r["value"],
                 value_max=r.get("value_max"), qualifier=_text(r.get("qualifier")), unit=r["unit"],
                 source_section=r.get("source_section") or "", note=_text(r.get("note")),
+                source_id=r.get("source_id") or "",
             )
             for r in targets
         ],

@@ -16,7 +16,9 @@ Directives, written in the Markdown of docs/:
     [[target:high-tech-total]]    a plan target as written: 240家
     [[count:tasks@2020]]          how many tasks (categories, targets) a plan has: 26
     [[edition:latest]]            the latest edition's year: 2020
-    [[source:title]]              the title of the source report
+    [[source:title]]              the title(s) of the edition's documents (its index.md
+                                  `sources:`, titles from datasets/sources.csv)
+    [[source:kjj-2020]]           the title of one document of datasets/sources.csv
     [[link:latest]]               a link to the latest edition's report
     [[chart:high-tech-enterprises]]   a chart with title, unit, description, table, source
     [[cards:2020]] [[cards:latest]]   headline indicator cards of an edition
@@ -186,6 +188,23 @@ class Site:
     written: set[str] = field(default_factory=set)  # files of the generated tree, relative
     chart_extra: ChartExtra | None = None
     drawings: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)  # source_id -> title
+
+    def source(self, arg: str, page: Page) -> str:
+        """[[source:title]]: the titles of the documents the page's edition (else the latest)
+        lists in its index.md `sources:`, joined as 》《 for the text's 《》; [[source:ID]]:
+        that document's title. Without a sources table: the package's source title."""
+        if arg != "title":
+            if arg not in self.sources:
+                raise figs.FigureError(f"未知的来源 {arg!r}（可用：title、{'、'.join(self.sources)}；"
+                                       "来源文件登记在 datasets/sources.csv）")
+            return self.sources[arg]
+        editions = self.editions()
+        year = page.edition if page.edition is not None else (editions[-1] if editions else None)
+        listed = self.edition_index(year).meta.get("sources") if year is not None else None
+        ids = [str(s) for s in listed] if isinstance(listed, list) else []
+        titles = [self.sources[i] for i in ids if i in self.sources]
+        return "》《".join(titles) or self.source_title
 
     def editions(self) -> list[int]:
         return sorted({p.edition for p in self.pages if p.edition is not None})
@@ -248,9 +267,7 @@ def inline(kind: str, arg: str, page: Page, site: Site) -> str:
     if kind == "edition":
         return str(site.edition(arg, page))
     if kind == "source":
-        if arg != "title":
-            raise figs.FigureError(f"未知的 source 名称 {arg!r}（可用：title）")
-        return md(site.source_title)
+        return md(site.source(arg, page))
     if kind == "link":
         year = site.edition(arg, page)
         index = site.edition_index(year)
@@ -528,6 +545,7 @@ def chart_links(site: Site, from_rel: str) -> dict[str, list[dict[str, str]]]:
 def write(
     docs: Path, out: Path, data: figs.Figures, charts: dict[str, Chart], source_title: str,
     chart_extra: ChartExtra | None = None, drawings: dict[str, str] | None = None,
+    sources: dict[str, str] | None = None,
 ) -> Site:
     """Expand every page of `docs` into `out` (other files copied as they are).
 
@@ -537,7 +555,7 @@ def write(
     """
     pages = read_pages(docs)
     site = Site(data, charts, pages, source_title, chart_extra=chart_extra,
-                drawings=drawings or {})
+                drawings=drawings or {}, sources=sources or {})
     results: dict[str, str] = {}
     problems: list[str] = []
     for page in pages:
