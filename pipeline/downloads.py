@@ -943,8 +943,8 @@ def chart_files(
         sheet.write_string(0, col, head, bold)
     for r, row in enumerate(rows, start=1):
         for col, cell in enumerate(row):
-            if cell is None:
-                continue  # an empty cell (no upper end, no year), not the text "None"
+            if cell is None or cell == "":
+                continue  # an empty cell (no upper end, no qualifier), not "None" or ""
             if isinstance(cell, int | float) and not isinstance(cell, bool):
                 sheet.write_number(r, col, cell)
             else:

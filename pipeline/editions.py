@@ -83,7 +83,7 @@ def read(layout: Layout) -> list[Edition]:
     A front matter that is not valid YAML is reported by checks/project.py; here it reads
     as an empty one (a draft without sources).
     """
-    found = []
+    found: list[Edition] = []
     if not layout.docs.is_dir():
         return found
     for folder in sorted(layout.docs.iterdir()):

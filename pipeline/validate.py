@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import limits as limits_
 from . import editions, load, package
+from . import limits as limits_
 from .checks import cells, consistency, descriptors, files, project, tables
 from .paths import META_SCHEMA, REPO, Layout
 from .report import Issue, Report

@@ -86,7 +86,8 @@ SYNTHETIC_2021 = [
     "Net increase in high-tech enterprises,41,,,家,enterprises,false,,test-2021,一、工作情况,",
 ]
 # the made-up document those rows come from
-SYNTHETIC_SOURCE = ["test-2021,测试用文件（非真实报告）,Test document (not a real report),测试机构,,,仅供测试"]
+SYNTHETIC_SOURCE = ["test-2021,测试用文件（非真实报告）,Test document (not a real report),"
+                    "测试机构,,,仅供测试"]
 
 
 def test_next_year_is_new_rows_not_new_files_or_columns(repo_copy: Layout):

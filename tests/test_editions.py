@@ -18,7 +18,8 @@ import pytest
 from pipeline import editions, validate
 from pipeline.paths import REPO, Layout
 
-EDITION_2021 = "---\ntitle: 测试\nstatus: published\npublished: 2022-03-15\nnext: 2023-03\nsources: [{src}]\n---\n# 测试\n"
+EDITION_2021 = ("---\ntitle: 测试\nstatus: published\npublished: 2022-03-15\nnext: 2023-03\n"
+                "sources: [{src}]\n---\n# 测试\n")
 TEST_SOURCE = "test-2021,测试用文件（非真实报告）,Test document (not a real report),测试机构,,,仅供测试\n"
 
 

@@ -105,7 +105,8 @@ def test_scaffold_validates_after_staff_fill_it(edition: Layout) -> None:
     report = run(edition)
     assert report.valid, report.render("text")
     text = edition.csv("indicators").read_text(encoding="utf-8")
-    assert "sample-firms,2021,alpha,示例企业,Sample firms,135,,,家,enterprises,false,,sample-2020,示例章节," in text
+    assert ("sample-firms,2021,alpha,示例企业,Sample firms,135,,,家,enterprises,false,,sample-2020,示例章节,"
+            in text)
     assert "sample-share,2021,alpha,示例比例,Sample share,0.35," in text
     assert "sample-firms-total,2021,,sample-firms,2021," in edition.csv("plan-targets").read_text(
         encoding="utf-8")

@@ -179,7 +179,8 @@ def test_thousands_separator_format_is_a_plain_number(edition: Layout, tmp_path:
     path = tmp_path / "indicators.xlsx"
     extra = [{"indicator_id": "sample-firms", "year": "2021", "area_id": "alpha",
               "name_zh": "示例企业", "name_en": "Sample firms", "value": "1234", "unit": "家",
-              "unit_en": "enterprises", "derived": "false", "source_id": "sample-2020", "source_section": "示例章节"}]
+              "unit_en": "enterprises", "derived": "false", "source_id": "sample-2020",
+              "source_section": "示例章节"}]
     book = excel_sheet(edition, path, extra=extra)
     ws = book.active
     ws.cell(ws.max_row, 6).number_format = "#,##0"
