@@ -311,20 +311,24 @@ def license_(info: Info) -> dict[str, Any]:
     return dict(info.package.get("license") or {})
 
 
-def source_title(info: Info, lang: str = "zh") -> str:
-    """The documents the dataset's rows name (source_id, titles from datasets/sources.csv),
-    else the package's first source."""
+def source_titles(info: Info, lang: str = "zh") -> list[str]:
+    """The titles of the documents the dataset's rows name (source_id, titles from
+    datasets/sources.csv) in order of first use, else the package's first source."""
     key = "title_en" if lang == "en" else "title"
     named = list(dict.fromkeys(str(r.get("source_id")) for r in info.records if r.get("source_id")))
     titles = [str(info.sources[i].get(key) or info.sources[i].get("title") or "")
               for i in named if i in info.sources]
     if titles:
-        return "；".join(titles)
+        return titles
     sources = info.package.get("sources") or []
     if not sources:
-        return ""
-    key = "title_en" if lang == "en" else "title"
-    return str(sources[0].get(key) or sources[0].get("title") or "")
+        return []
+    return [str(sources[0].get(key) or sources[0].get("title") or "")]
+
+
+def source_title(info: Info, lang: str = "zh") -> str:
+    """source_titles as one text, "；" between documents."""
+    return "；".join(source_titles(info, lang))
 
 
 def citation_gbt(info: Info) -> str:

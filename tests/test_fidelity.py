@@ -207,3 +207,18 @@ def test_the_problems_page_claims_no_more_than_the_source():
         assert claim not in text, claim
     for problem in ("引进难", "转化落地难", "自主创新研发难"):
         assert problem in text
+
+
+def test_the_catalog_names_each_document_of_a_dataset_in_its_own_brackets():
+    from pipeline import catalog
+
+    info = next(i for i in downloads.infos(REPO) if i.name == "indicators")
+    info.records = [{**info.records[0], "source_id": "a"}, {**info.records[1], "source_id": "b"}]
+    info.sources = {"a": {"title": "甲文件"}, "b": {"title": "乙文件"}}
+    page = catalog.dataset_page(catalog.Context(REPO, [info], downloads.dataset_files(info)), info)
+    assert "《甲文件》、《乙文件》" in page
+
+
+def test_the_package_sources_are_registered_in_the_sources_dataset():
+    titles = set(editions.source_titles(REPO).values())
+    assert titles and {s["title"] for s in PKG["sources"]} <= titles
