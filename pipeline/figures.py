@@ -35,11 +35,13 @@ MET = "met"
 NOT_MET = "not-met"
 NO_ACTUAL = "no-actual"
 UNTRACKED = "untracked"
+OTHER_MEASURE = "other-measure"
 STATUS_LABELS = {
     MET: "已完成",
     NOT_MET: "未完成",
     NO_ACTUAL: "尚无实际数据",
     UNTRACKED: "暂无可对照的统计指标",
+    OTHER_MEASURE: "口径不同，不作判断",
 }
 
 
@@ -191,6 +193,13 @@ class Target:
     source_section: str
     note: str | None
     source_id: str = ""
+    target_year: int | None = None  # the year the target is for; None: the year after the baseline
+    baseline_measure: str = ""  # what the baseline figure measures, when not the target's measure
+
+    @property
+    def year_for(self) -> int:
+        """The year whose actual figure the target is judged by."""
+        return self.target_year if self.target_year is not None else self.baseline_year + 1
 
     @property
     def text(self) -> str:
@@ -322,7 +331,9 @@ class Figures:
 
     # -- targets against actuals -------------------------------------------
     def target_status(self, target: Target) -> TargetStatus:
-        """Judge a target: baseline at baseline_year, actual in the first later year.
+        """Judge a target: baseline at baseline_year, actual in the year the target is for
+        (target_year, else the year after the baseline). A baseline of another measure than
+        the target's (baseline_measure) gets no status: OTHER_MEASURE, with both figures.
 
         level and count: actual >= target; increase: actual - baseline >= target;
         growth-rate: (actual / baseline - 1) * 100 >= target. The lower end counts
@@ -332,8 +343,9 @@ class Figures:
             return TargetStatus(target, None, None, UNTRACKED)
         series = self.series(target.indicator_id)
         baseline = next((f for f in series if f.year == target.baseline_year), None)
-        later = [f for f in series if f.year > target.baseline_year]
-        actual = later[0] if later else None
+        actual = next((f for f in series if f.year == target.year_for), None)
+        if target.baseline_measure:
+            return TargetStatus(target, baseline, actual, OTHER_MEASURE)
         if actual is None:
             return TargetStatus(target, baseline, None, NO_ACTUAL)
         if target.kind in ("level", "count"):
@@ -397,7 +409,8 @@ def from_records(
                 name=r["name_zh"], kind=r["target_kind"], value=r["value"],
                 value_max=r.get("value_max"), qualifier=_text(r.get("qualifier")), unit=r["unit"],
                 source_section=r.get("source_section") or "", note=_text(r.get("note")),
-                source_id=r.get("source_id") or "",
+                source_id=r.get("source_id") or "", target_year=r.get("target_year"),
+                baseline_measure=r.get("baseline_measure") or "",
             )
             for r in targets
         ],

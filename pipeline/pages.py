@@ -398,6 +398,8 @@ def targets_block(year: int, page: Page, site: Site, tasks_here: bool) -> str:
         baseline = (
             f"{esc(status.baseline.text)}（{status.baseline.year}年）" if status.baseline else "—"
         )
+        if target.baseline_measure:  # the baseline measures something else: say what
+            baseline += f"<br>（{esc(target.baseline_measure)}，与目标口径不同）"
         if status.actual:
             actual = f"{esc(status.actual.text)}（{status.actual.year}年）"
         elif status.status == figs.UNTRACKED:
