@@ -468,6 +468,17 @@ def _edition_issues(
     return editions.check(found, ids)
 
 
+def _year_and_source(prep: Prepared, recs: Records, year_column: str) -> Records:
+    """Every row's year and source_id: a large table passes only some rows as records, so its
+    two typed columns are read whole (a few bytes a row)."""
+    if prep.large is None or year_column not in prep.large.typed or "source_id" not in prep.large.typed:
+        return recs
+    years = prep.large.typed[year_column].to_pylist()
+    ids = prep.large.typed["source_id"].to_pylist()
+    return consistency.Sparse([(n + 2, {year_column: int(y) if isinstance(y, float) else y, "source_id": s})
+                               for n, (y, s) in enumerate(zip(years, ids, strict=True))])
+
+
 def _consistency(
     layout: Layout, prep: Prepared, recs: list[dict[str, Any]], records: dict[str, list[dict[str, Any]]],
     editions_: list[editions.Edition] | None = None,
@@ -475,8 +486,9 @@ def _consistency(
     shown = layout.relative(prep.dataset.csv)
     issues = consistency.check_values(recs, shown) + consistency.check_definitions(recs, shown)
     year_column = editions.year_column(prep.schema)
-    if editions_ and year_column:
-        issues += consistency.check_edition_sources(recs, shown, editions_, year_column)
+    if editions_ and year_column and any(ed.is_published for ed in editions_):
+        issues += consistency.check_edition_sources(_year_and_source(prep, recs, year_column), shown,
+                                                    editions_, year_column)
     rules = prep.meta.get("consistency") or []
     if rules:
         issues += consistency.check_rules(rules, recs, shown, layout.relative(prep.dataset.meta_path))

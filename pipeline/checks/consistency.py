@@ -29,7 +29,7 @@ DEFINITION_COLUMNS = ("name_zh", "name_en", "unit", "unit_en", "area_id")
 
 # Every column a check here reads: a large table keeps these typed (checks/columns.py).
 COLUMNS = ("indicator_id", "year", "value", "value_max", "qualifier", "unit", "derived", "derivation",
-           "target_id", "target_kind", "baseline_year", *DEFINITION_COLUMNS)
+           "target_id", "target_kind", "baseline_year", "plan_year", "source_id", *DEFINITION_COLUMNS)
 
 # Records of a table, in file order. A large table passes only the rows where a check could
 # find something, as Sparse records (checks/columns.py decides which).
