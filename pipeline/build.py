@@ -203,7 +203,7 @@ def _generate(layout: Layout, log=print, preview: bool = False) -> pages.ReportP
         raise BuildError(f"图表或数字有误：{exc}") from exc
     try:
         charts = charts_stage.build_all(layout, project.figures, project.source_title,
-                                        project.records())
+                                        project.records(), project.source_titles)
     except (model.FigureError, charts_stage.ChartError) as exc:
         raise BuildError(f"图表或数字有误：{exc}") from exc
     out = layout.generated_docs
@@ -211,7 +211,8 @@ def _generate(layout: Layout, log=print, preview: bool = False) -> pages.ReportP
     published = publish_data(layout, out, project, charts, drawings, preview)
     try:
         site = pages.write(layout.docs, out, project.figures, charts, project.source_title,
-                           downloads=published, drawings=drawings, docs_pages=project.pages)
+                           downloads=published, drawings=drawings, docs_pages=project.pages,
+                           sources=project.source_titles)
     except pages.PageError as exc:
         raise BuildError("页面中的占位符有误，网站没有更新：\n" + "\n".join(exc.problems)) from exc
     keep = set(site.written)

@@ -639,14 +639,13 @@ def dataset_page(ctx: CatalogData, info: DatasetContent) -> str:
     out.append(esc(desc) + "\n\n")
     _valid, words = ctx.status(info)
     sections = (info.meta.get("source") or {}).get("sections") or []
-    source = datasets.source_title(info)
+    source = "、".join(f"《{esc(t)}》" for t in datasets.source_titles(info))
     out.append(table(["项目", "内容"], [
         ["年份", esc(datasets.years_text(info)) or "—"],
         ["行数", str(len(info.records))],
         ["更新日期", info.updated_date() or "—"],
         ["发布机构", esc(ctx.package.get("publisher", ""))],
-        ["来源", "《" + esc(source) + "》" + ("：" + "；".join(esc(s) for s in sections)
-                                             if sections else "")],
+        ["来源", source + ("：" + "；".join(esc(s) for s in sections) if sections else "")],
         ["许可", license_link(ctx)],
         ["校验", esc(words)],
     ]))

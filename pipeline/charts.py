@@ -19,7 +19,12 @@ A spec (YAML, one item of `charts:`):
       series: name_zh                  # optional: one series per value of this field
       horizontal: false                # optional: categories down the side (long names)
       description: 一句话说明图表要点     # optional; the numbers are added from the data
-      source: ...                      # optional; default: report title + rows' sections
+      source: ...                      # optional; default: each row's document
+                                       # (source_id -> datasets/sources.csv) + sections
+
+A derived value (derived: true) is never shown as the source's wording: its label,
+table cell and tooltip say 推算, the source line gives its method, and the data item
+carries the method for the chart downloads.
 
 A `target` chart (in plan-targets.meta.yml) shows one target against the
 indicator it is measured by: `target: high-tech-total`.
@@ -32,7 +37,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from typing import Any
 
 from pyecharts import options as opts
@@ -199,9 +206,43 @@ def _category(row: dict[str, Any], x: str) -> str:
     return f"{value}年" if x in YEAR_FIELDS else str(value)
 
 
-def source_line(source_title: str, sections: list[str]) -> str:
-    unique = list(dict.fromkeys(s for s in sections if s))
-    return f"来源：{source_title}" + (f"（{'；'.join(unique)}）" if unique else "")
+DERIVED = "推算"
+
+
+def source_line(
+    source_title: str, sections: list[str], source_ids: list[str] | None = None,
+    titles: Mapping[str, str] | None = None,
+) -> str:
+    """来源：TITLE（sections）, one title per document the rows name (`source_ids`, parallel
+    to `sections`, looked up in `titles`); `source_title` for rows without a known one."""
+    groups: dict[str, list[str]] = {}
+    for source_id, section in zip_longest(source_ids or [], sections):
+        title = (titles or {}).get(source_id or "") or source_title
+        found = groups.setdefault(title, [])
+        if section and section not in found:
+            found.append(section)
+    if not groups:
+        groups[source_title] = []
+    return "来源：" + "；".join(
+        title + (f"（{'；'.join(secs)}）" if secs else "") for title, secs in groups.items())
+
+
+def derived_note(derivations: list[tuple[str, str]]) -> str:
+    """"。推算值：2019年：METHOD" for the derived marks of a chart (what, how), else ""."""
+    unique = list(dict.fromkeys(f"{what}：{how}" if how else what for what, how in derivations))
+    return f"。{DERIVED}值：{'；'.join(unique)}" if unique else ""
+
+
+def _extra(row: dict[str, Any], unit: str) -> dict[str, Any]:
+    """What a data item carries for the downloads besides value and wording."""
+    year = row.get("year", row.get("plan_year"))
+    return {
+        "year": year if isinstance(year, int) and not isinstance(year, bool) else None,
+        "value_max": row.get("value_max"),
+        "qualifier": row.get("qualifier") or "",
+        "unit": row.get("unit") or unit,
+        "derivation": (row.get("derivation") or DERIVED) if row.get("derived") else "",
+    }
 
 
 # -- building ----------------------------------------------------------------
@@ -246,19 +287,28 @@ def _finish(chart: Bar | Line, spec: dict[str, Any], unit: str, legend: bool) ->
     return option
 
 
-def _items(values: list[tuple[int | float | None, str, str]]) -> list[Any]:
-    """Data items carrying the source's wording: the label on the mark and the tooltip text."""
+def _items(values: list[tuple[int | float | None, str, str]],
+           extras: list[dict[str, Any] | None] | None = None) -> list[Any]:
+    """Data items carrying the source's wording: the label on the mark and the tooltip text,
+    plus (`extras`) year, upper end, qualifier, unit and derivation for the downloads."""
     items: list[Any] = []
-    for value, label, text in values:
+    for (value, label, text), extra in zip_longest(values, extras or []):
         if value is None:
             items.append(None)
         else:
-            items.append({"value": value, "text": text, "label": {"formatter": label}})
+            items.append({"value": value, "text": text, "label": {"formatter": label},
+                          **(extra or {})})
     return items
 
 
+def _marked(text: str, row: dict[str, Any] | None) -> str:
+    """A value's words, with （推算） when the value is derived."""
+    return f"{text}（{DERIVED}）" if row and row.get("derived") else text
+
+
 def build_xy(
-    spec: dict[str, Any], rows: list[dict[str, Any]], source_title: str, dataset: str
+    spec: dict[str, Any], rows: list[dict[str, Any]], source_title: str, dataset: str,
+    titles: Mapping[str, str] | None = None,
 ) -> Chart:
     """bar and line: x categories, y numbers, optionally one series per `series` value."""
     x, y, unit = spec["x"], spec["y"], str(spec["unit"])
@@ -292,40 +342,52 @@ def build_xy(
     chart: Bar | Line = (Bar if kind == "bar" else Line)(init_opts=_init(spec, ""))
     chart.add_xaxis(categories)
     symbols = ["circle", "rect", "triangle", "diamond", "pin", "arrow"]
+    derivations: list[tuple[str, str]] = []
     for n, name in enumerate(series_names):
         values = []
+        extras: list[dict[str, Any] | None] = []
         for cat in categories:
             cell = cells.get((name, cat))
             values.append(
-                (cell[y], label_text(cell, y), value_text(cell, y, unit)) if cell else (None, "", "")
+                (cell[y], _marked(label_text(cell, y), cell), _marked(value_text(cell, y, unit), cell))
+                if cell else (None, "", "")
             )
+            extras.append(_extra(cell, unit) if cell else None)
+            if cell and cell.get("derived"):
+                derivations.append((cat + ("" if len(series_names) == 1 else name),
+                                    str(cell.get("derivation") or "")))
         label_opts = opts.LabelOpts(is_show=True, position="right" if spec.get("horizontal")
                                     else "top")
         if kind == "bar":
-            chart.add_yaxis(name, _items(values), label_opts=label_opts)  # type: ignore[union-attr]
+            chart.add_yaxis(name, _items(values, extras), label_opts=label_opts)  # type: ignore[union-attr]
         else:
             chart.add_yaxis(  # type: ignore[call-arg]
-                name, _items(values), label_opts=label_opts, symbol=symbols[n % len(symbols)],
+                name, _items(values, extras), label_opts=label_opts, symbol=symbols[n % len(symbols)],
                 symbol_size=10, is_connect_nones=False,
             )
     option = _finish(chart, spec, unit, legend=len(series_names) > 1)
 
     columns = [_column_title(x)] + series_names
     table = [
-        [cat] + [value_text(cells[(n, cat)], y, unit) if (n, cat) in cells else "—"
-                 for n in series_names]
+        [cat] + [_marked(value_text(cells[(n, cat)], y, unit), cells[(n, cat)])
+                 if (n, cat) in cells else "—" for n in series_names]
         for cat in categories
     ]
     spoken = "；".join(
-        f"{cat}{'' if len(series_names) == 1 else name}{value_text(cells[(name, cat)], y, unit)}"
+        f"{cat}{'' if len(series_names) == 1 else name}"
+        f"{_marked(value_text(cells[(name, cat)], y, unit), cells[(name, cat)])}"
         for name in series_names for cat in categories if (name, cat) in cells
     )
     full = f"{KIND_WORDS[kind]}：{spec['title']}。" + (f"{description}。" if description else "")
     full = full.replace("。。", "。") + f"数据：{spoken}。"
+    note = derived_note(derivations)
+    if note:
+        full += note[1:] + "。"
     option["aria"]["label"]["description"] = full
-    source = spec.get("source") or source_line(
-        source_title, [str(r.get("source_section") or "") for r in selected]
-    )
+    source = (spec.get("source") or source_line(
+        source_title, [str(r.get("source_section") or "") for r in selected],
+        [str(r.get("source_id") or "") for r in selected], titles,
+    )) + note
     years = sorted({r["year"] for r in selected if isinstance(r.get("year"), int)})
     return Chart(
         id=spec["id"], dataset=dataset, kind=kind, title=spec["title"], unit=unit, source=source,
@@ -335,7 +397,8 @@ def build_xy(
 
 
 def build_target(
-    spec: dict[str, Any], data: figs.Figures, source_title: str, dataset: str
+    spec: dict[str, Any], data: figs.Figures, source_title: str, dataset: str,
+    titles: Mapping[str, str] | None = None,
 ) -> Chart:
     """One target against its indicator: every year's value, then the level to reach."""
     try:
@@ -355,35 +418,50 @@ def build_target(
     unit = series[-1].unit
     actual_name, target_name = "实际", "目标"
     categories = [f"{f.year}年" for f in series] + [f"{target.plan_year}年计划目标"]
-    actual_values = [(f.value, label_text(_row(f), "value"), f.text) for f in series]
+    actual_rows = [_fig_row(f) for f in series]
+    actual_values = [(f.value, _marked(label_text(r, "value"), r), _marked(f.text, r))
+                     for f, r in zip(series, actual_rows, strict=True)]
     target_text = figs.format_value(threshold, None, target.qualifier, unit)
+    # An increase target names no level: the level drawn is baseline + increase, worked out here.
+    goal_row: dict[str, Any] = {"value": threshold, "qualifier": target.qualifier, "unit": unit,
+                                "plan_year": target.plan_year, "derived": False}
+    note = ""
+    if target.kind == "increase" and status.baseline is not None:
+        note = f"{status.baseline.year}年的{status.baseline.text}加上计划{target.goal}"
+        goal_row.update(derived=True, derivation=note + (f"（{target.note}）" if target.note else ""))
     goal_values: list[tuple[int | float | None, str, str]] = [(None, "", "")] * len(series)
-    goal_values.append((threshold, label_text({"value": threshold,
-                                               "qualifier": target.qualifier}, "value"),
-                        target_text))
+    goal_values.append((threshold, _marked(label_text(goal_row, "value"), goal_row),
+                        _marked(target_text, goal_row)))
     chart = Bar(init_opts=_init(spec, ""))
     chart.add_xaxis(categories)
     label_opts = opts.LabelOpts(is_show=True, position="top")
-    chart.add_yaxis(actual_name, _items(actual_values + [(None, "", "")]), label_opts=label_opts,
-                    stack="one")
-    chart.add_yaxis(target_name, _items(goal_values), label_opts=label_opts, stack="one")
+    chart.add_yaxis(actual_name, _items(actual_values + [(None, "", "")],
+                                        [_extra(r, unit) for r in actual_rows]),
+                    label_opts=label_opts, stack="one")
+    chart.add_yaxis(target_name, _items(goal_values, [None] * len(series) + [_extra(goal_row, unit)]),
+                    label_opts=label_opts, stack="one")
     option = _finish(chart, spec, unit, legend=True)
-    rows = [[f"{f.year}年", f.text, "—"] for f in series]
-    rows.append([f"{target.plan_year}年计划目标", "—", target_text])
-    note = ""
-    if target.kind == "increase" and status.baseline is not None:
-        note = f"（{status.baseline.year}年的{status.baseline.text}再{target.goal}）"
+    rows = [[f"{f.year}年", _marked(f.text, r), "—"] for f, r in zip(series, actual_rows, strict=True)]
+    rows.append([f"{target.plan_year}年计划目标", "—", _marked(target_text, goal_row)])
+    derivations = [(f"{f.year}年", f.derivation) for f, r in zip(series, actual_rows, strict=True)
+                   if r["derived"]]
+    if goal_row["derived"]:
+        derivations.append((f"{target.plan_year}年计划目标{target_text}", str(goal_row["derivation"])))
+    derived = derived_note(derivations)
     description = (
         f"{KIND_WORDS['target']}：{spec['title']}。"
         + (f"{spec['description']}。" if spec.get("description") else "")
-        + "数据：" + "；".join(f"{f.year}年{f.text}" for f in series)
-        + f"；计划目标{target_text}{note}。完成情况：{status.label}。"
+        + "数据：" + "；".join(f"{f.year}年{_marked(f.text, r)}"
+                              for f, r in zip(series, actual_rows, strict=True))
+        + f"；计划目标{_marked(target_text, goal_row)}。完成情况：{status.label}"
+        + derived + "。"
     ).replace("。。", "。")
     option["aria"]["label"]["description"] = description
     sections = [f.source_section for f in series] + [target.source_section]
+    ids = [f.source_id for f in series] + [target.source_id]
     return Chart(
         id=spec["id"], dataset=dataset, kind="target", title=spec["title"], unit=unit,
-        source=spec.get("source") or source_line(source_title, sections),
+        source=(spec.get("source") or source_line(source_title, sections, ids, titles)) + derived,
         description=description, option=option, columns=["年份", actual_name, target_name],
         rows=rows, height=_height(spec, len(categories), 2), years=[f.year for f in series],
     )
@@ -391,6 +469,11 @@ def build_target(
 
 def _row(fig: figs.Figure) -> dict[str, Any]:
     return {"value": fig.value, "value_max": fig.value_max, "qualifier": fig.qualifier}
+
+
+def _fig_row(fig: figs.Figure) -> dict[str, Any]:
+    return {**_row(fig), "year": fig.year, "unit": fig.unit, "derived": fig.derived,
+            "derivation": fig.derivation}
 
 
 COLUMN_TITLES = {"year": "年份", "name_zh": "指标", "plan_year": "计划年份"}
@@ -418,22 +501,27 @@ def _height(spec: dict[str, Any], categories: int, series: int) -> int:
 
 
 def build_all(layout: Layout, data: figs.Figures, source_title: str,
-              records: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Chart]:
+              records: dict[str, list[dict[str, Any]]] | None = None,
+              titles: dict[str, str] | None = None) -> dict[str, Chart]:
     """Every chart of every dataset, by id (stable order: dataset name, then declared order).
 
     `records` holds the typed records of the datasets by name (the model's); a dataset not
-    among them is read from its file."""
+    among them is read from its file. `titles`: source_id -> document title (the model's;
+    read from datasets/sources.csv when not given)."""
+    from .editions import source_titles
+
     built: dict[str, Chart] = {}
     records = dict(records or {})
     _LIMITS.update(limits_.of(load.package_meta(layout)))
+    titles = source_titles(layout) if titles is None else titles
     for dataset, spec in specs(layout):
         try:
             if spec["type"] == "target":
-                chart = build_target(spec, data, source_title, dataset.name)
+                chart = build_target(spec, data, source_title, dataset.name, titles)
             else:
                 if dataset.name not in records:
                     records[dataset.name] = load.read_records(dataset)
-                chart = build_xy(spec, records[dataset.name], source_title, dataset.name)
+                chart = build_xy(spec, records[dataset.name], source_title, dataset.name, titles)
         except (ChartError, figs.FigureError) as exc:
             raise ChartError(f"{layout.relative(dataset.meta_path)}：{exc}") from exc
         built[chart.id] = chart

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from . import git, load, siteconfig, urls, workbook
+from . import editions, git, load, siteconfig, urls, workbook
 from .paths import Layout
 
 # Dates shown to readers are in China Standard Time.
@@ -57,6 +57,7 @@ class DatasetContent:
     site_url: str = ""
     fields: list[dict[str, Any]] = field(default_factory=list)
     choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # dropdown values
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)  # source_id -> sources.csv row
 
     @property
     def name(self) -> str:
@@ -89,9 +90,11 @@ def read_table(dataset: load.Dataset) -> Table:
 
 def read(layout: Layout, dataset: load.Dataset, pkg: dict[str, Any], url: str,
          table: Table | None = None,
-         tables: dict[str, Table] | None = None) -> DatasetContent:
+         tables: dict[str, Table] | None = None,
+         sources: dict[str, dict[str, Any]] | None = None) -> DatasetContent:
     """One dataset's content, from `table` (what validation read) or from its file.
-    `tables` holds the other tables, for the values of foreign keys."""
+    `tables` holds the other tables, for the values of foreign keys; `sources` the rows of
+    datasets/sources.csv by source_id (read from the file when not given)."""
     table = table or read_table(dataset)
     schema = dataset.schema()
     known = tables or {}
@@ -108,6 +111,7 @@ def read(layout: Layout, dataset: load.Dataset, pkg: dict[str, Any], url: str,
         fields=list(schema.get("fields", [])),
         choices=workbook.choices(layout, schema, {n: t.text_records for n, t in known.items()}),
         raw=table.raw,
+        sources=editions.source_rows(layout) if sources is None else sources,
     )
 
 
@@ -118,11 +122,16 @@ def read_all(layout: Layout, datasets: list[load.Dataset] | None = None,
     pkg = load.package_meta(layout)
     url = siteconfig.site_url(layout)
     known = tables or {}
+    if editions.SOURCES in known:
+        sources = {str(r["source_id"]): r for r in known[editions.SOURCES].records
+                   if r.get("source_id")}
+    else:
+        sources = editions.source_rows(layout)
     result = []
     for dataset in load.discover(layout) if datasets is None else datasets:
         if not NAME_PATTERN.fullmatch(dataset.name):
             raise ValueError(f"dataset name not usable in a URL: {dataset.name!r}")
-        result.append(read(layout, dataset, pkg, url, known.get(dataset.name), known))
+        result.append(read(layout, dataset, pkg, url, known.get(dataset.name), known, sources))
     return result
 
 
@@ -169,12 +178,24 @@ def license_(info: DatasetContent) -> dict[str, Any]:
     return dict(info.package.get("license") or {})
 
 
-def source_title(info: DatasetContent, lang: str = "zh") -> str:
+def source_titles(info: DatasetContent, lang: str = "zh") -> list[str]:
+    """The titles of the documents the dataset's rows name (source_id, titles from
+    datasets/sources.csv) in order of first use, else the package's first source."""
+    key = "title_en" if lang == "en" else "title"
+    named = list(dict.fromkeys(str(r.get("source_id")) for r in info.records if r.get("source_id")))
+    titles = [str(info.sources[i].get(key) or info.sources[i].get("title") or "")
+              for i in named if i in info.sources]
+    if titles:
+        return titles
     sources = info.package.get("sources") or []
     if not sources:
-        return ""
-    key = "title_en" if lang == "en" else "title"
-    return str(sources[0].get(key) or sources[0].get("title") or "")
+        return []
+    return [str(sources[0].get(key) or sources[0].get("title") or "")]
+
+
+def source_title(info: DatasetContent, lang: str = "zh") -> str:
+    """source_titles as one text, "；" between documents."""
+    return "；".join(source_titles(info, lang))
 
 
 _CJK = r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]"

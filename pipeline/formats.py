@@ -536,8 +536,16 @@ def dataset_files(info: DatasetContent) -> dict[str, bytes]:
 CHART_SUFFIXES = (".csv", ".excel.csv", ".xlsx")
 
 
+YEAR_HEADER = "年份"
+# Columns of a chart download after category and series; the year goes first when the
+# categories are not years themselves. 原文表述 is the source's wording, or 推算：METHOD.
+CHART_VALUE_COLUMNS = ["数值", "上限", "限定词", "单位", "原文表述"]
+
+
 def chart_table(chart: Any) -> tuple[list[str], list[list[Any]]]:
-    """The numbers a chart draws, one row per mark: category, series, value, unit, wording.
+    """The numbers a chart draws, one row per mark: category, series, year (a whole number),
+    value, upper end, qualifier, the row's own unit and the wording (推算 and its method for
+    a derived value, never a wording the source does not have).
 
     Read from the chart's own ECharts option, so the download is exactly what is drawn.
     """
@@ -546,18 +554,29 @@ def chart_table(chart: Any) -> tuple[list[str], list[list[Any]]]:
     axis: dict[str, Any] = next((a for a in axes if a.get("type") == "category"), {})
     categories = list(axis.get("data") or [])
     first = chart.columns[0] if getattr(chart, "columns", None) else "类别"
-    header = [str(first), "系列", "数值", "单位", "原文表述"]
+    by_year = str(first) == YEAR_HEADER  # the categories are years: the first column is the year
+    header = [str(first), "系列", *([] if by_year else [YEAR_HEADER]), *CHART_VALUE_COLUMNS]
     rows: list[list[Any]] = []
     for series in option.get("series") or []:
         for category, item in zip(categories, series.get("data") or [], strict=False):
             if item is None:
                 continue
-            value = item.get("value") if isinstance(item, dict) else item
+            item = item if isinstance(item, dict) else {"value": item}
+            value = item.get("value")
             if value is None:
                 continue
-            text = item.get("text", "") if isinstance(item, dict) else ""
-            rows.append([str(category), str(series.get("name", "")), value, str(chart.unit),
-                         str(text)])
+            year = item.get("year")
+            year = year if isinstance(year, int) and not isinstance(year, bool) else None
+            wording = str(item.get("text", ""))
+            if item.get("derivation"):
+                wording = f"推算：{item['derivation']}"
+            rest = [value, item.get("value_max"), str(item.get("qualifier") or ""),
+                    str(item.get("unit") or chart.unit), wording]
+            if by_year:
+                rows.append([year if year is not None else str(category),
+                             str(series.get("name", "")), *rest])
+            else:
+                rows.append([str(category), str(series.get("name", "")), year, *rest])
     return header, rows
 
 
@@ -585,11 +604,12 @@ def chart_files(
     `page` is the site path of the page showing the chart (for the about sheet).
     """
     header, rows = chart_table(chart)
-    text_rows = [[numbers.text(c) for c in row] for row in rows]
+    text_rows = [["" if c is None else numbers.text(c) for c in row] for row in rows]
     base = f"{urls.CHART_DIR}/{chart.id}"
     excel_rows = [
-        ["'" + c if i != 2 and workbook.formula_like(c) else c for i, c in enumerate(row)]
-        for row in text_rows
+        ["'" + c if isinstance(raw, str) and workbook.formula_like(c) else c
+         for raw, c in zip(row, text_row, strict=True)]
+        for row, text_row in zip(rows, text_rows, strict=True)
     ]
     files = {
         f"{base}.csv": _csv_text([header, *text_rows], "\n").encode("utf-8"),
@@ -598,7 +618,8 @@ def chart_files(
     buffer = io.BytesIO()
     writer = workbook.Writer(buffer, title=str(chart.title), created=xlsx_created(updated),
                              properties={"author": str(pkg.get("publisher") or "")})
-    writer.table(workbook.DATA_SHEET, header, rows, widths=[24, 24, 12, 12, 16])
+    writer.table(workbook.DATA_SHEET, header, rows,
+                 widths=[24, 24, *[10] * (len(header) - 3), 40])
     writer.about(chart_about(chart, pkg, url, page), [], legend=False)
     writer.close()
     files[f"{base}.xlsx"] = buffer.getvalue()

@@ -848,6 +848,67 @@ CATALOGUE: dict[str, Message] = {
         '再次运行并加上 --reason "修订原因"，原因会记入修订记录并在数据页面上公开。',
         'Run again with --reason "why"; the reason is recorded in the revisions log and shown on the dataset page.',
     ),
+    # --- editions: docs/YEAR/index.md front matter and the sources rows name ---------------
+    "edition-status": M(
+        "报告期状态有误",
+        "Edition status invalid",
+        "status 应为 draft（草稿）或 published（已发布），现在是 {value}。",
+        "status must be draft or published, not {value}.",
+        "在 {page} 开头的 front matter 中写 status: draft 或 status: published。",
+        "Write status: draft or status: published in the front matter of {page}.",
+    ),
+    "edition-published-missing": M(
+        "已发布的报告期缺少发布日期",
+        "Published edition without a publication date",
+        "{year}年这一期标为已发布（status: published），但没有 published 日期。",
+        "The {year} edition is published (status: published) but has no published date.",
+        "在 {page} 的 front matter 中写上发布日期，例如 published: 2021-03-15。",
+        "Add the publication date to the front matter of {page}, e.g. published: 2021-03-15.",
+    ),
+    "edition-date": M(
+        "报告期日期格式有误",
+        "Edition date malformed",
+        "{key} 应为 {expected}，现在是 {value}。",
+        "{key} must be {expected}, not {value}.",
+        "按 {expected} 的格式改写 {page} 中的 {key}，例如 {example}。",
+        "Write {key} in {page} as {expected}, e.g. {example}.",
+    ),
+    "edition-sources": M(
+        "报告期的来源文件列表有误",
+        "Edition sources list invalid",
+        "sources 应为来源代码的列表，例如 [kjj-2020]；现在是 {value}。",
+        "sources must be a list of source codes such as [kjj-2020], not {value}.",
+        "在 {page} 的 front matter 中写 sources: [来源代码]；来源代码见 datasets/sources.csv 的 source_id 列。",
+        "Write sources: [SOURCE_ID] in the front matter of {page}; the codes are the source_id column of "
+        "datasets/sources.csv.",
+    ),
+    "edition-sources-missing": M(
+        "已发布的报告期没有来源文件",
+        "Published edition without a source document",
+        "{year}年这一期标为已发布，但 front matter 没有列出任何来源文件（sources）。",
+        "The {year} edition is published but its front matter lists no source document (sources).",
+        "先把来源文件加到 datasets/sources.csv，再在 {page} 的 front matter 中写 sources: [来源代码]。",
+        "Add the document to datasets/sources.csv, then write sources: [SOURCE_ID] in the front matter "
+        "of {page}.",
+    ),
+    "edition-source-unknown": M(
+        "报告期列出的来源文件不存在",
+        "Edition names an unknown source document",
+        "sources 中的 {value} 不在 datasets/sources.csv 里。",
+        "{value} in sources is not in datasets/sources.csv.",
+        "在 datasets/sources.csv 中加一行 source_id 为 {value} 的来源文件，或改正 {page} 中的拼写。",
+        "Add a row with source_id {value} to datasets/sources.csv, or correct the spelling in {page}.",
+    ),
+    "edition-source-mismatch": M(
+        "数字的来源文件不属于它所在的报告期",
+        "Figure attributed to a document its edition does not use",
+        "这一行属于{year}年这一期（已发布），但 source_id 为 {value}，不在该期 {page} 的 sources（{allowed}）中。",
+        "This row belongs to the published {year} edition, but its source_id {value} is not among that "
+        "edition's sources in {page} ({allowed}).",
+        "把 source_id 改为这一数字真正出自的文件；若它确实出自 {value}，把 {value} 加到 {page} 的 sources 中。",
+        "Set source_id to the document the figure really comes from; if it does come from {value}, add "
+        "{value} to the sources in {page}.",
+    ),
 }
 
 IMPORT_PREFIX = "import-"  # the codes the importer raises (ImportProblem)

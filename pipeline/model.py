@@ -45,11 +45,13 @@ MET = "met"
 NOT_MET = "not-met"
 NO_ACTUAL = "no-actual"
 UNTRACKED = "untracked"
+OTHER_MEASURE = "other-measure"
 STATUS_LABELS = {
     MET: "已完成",
     NOT_MET: "未完成",
     NO_ACTUAL: "尚无实际数据",
     UNTRACKED: "暂无可对照的统计指标",
+    OTHER_MEASURE: "口径不同，不作判断",
 }
 
 
@@ -144,6 +146,8 @@ class Figure:
     derived: bool
     source_section: str
     note: str | None
+    derivation: str = ""
+    source_id: str = ""
 
     @property
     def ref(self) -> str:
@@ -186,6 +190,14 @@ class Target:
     unit: str
     source_section: str
     note: str | None
+    source_id: str = ""
+    target_year: int | None = None  # the year the target is for; None: the year after the baseline
+    baseline_measure: str = ""  # what the baseline figure measures, when not the target's measure
+
+    @property
+    def year_for(self) -> int:
+        """The year whose actual figure the target is judged by."""
+        return self.target_year if self.target_year is not None else self.baseline_year + 1
 
     @property
     def text(self) -> str:
@@ -317,7 +329,9 @@ class Figures:
 
     # -- targets against actuals -------------------------------------------
     def target_status(self, target: Target) -> TargetStatus:
-        """Judge a target: baseline at baseline_year, actual in the first later year.
+        """Judge a target: baseline at baseline_year, actual in the year the target is for
+        (target_year, else the year after the baseline). A baseline of another measure than
+        the target's (baseline_measure) gets no status: OTHER_MEASURE, with both figures.
 
         level and count: actual >= target; increase: actual - baseline >= target;
         growth-rate: (actual / baseline - 1) * 100 >= target. The lower end counts
@@ -327,8 +341,9 @@ class Figures:
             return TargetStatus(target, None, None, UNTRACKED)
         series = self.series(target.indicator_id)
         baseline = next((f for f in series if f.year == target.baseline_year), None)
-        later = [f for f in series if f.year > target.baseline_year]
-        actual = later[0] if later else None
+        actual = next((f for f in series if f.year == target.year_for), None)
+        if target.baseline_measure:
+            return TargetStatus(target, baseline, actual, OTHER_MEASURE)
         if actual is None:
             return TargetStatus(target, baseline, None, NO_ACTUAL)
         if target.kind in ("level", "count"):
@@ -375,7 +390,8 @@ def from_records(
             value_max=row.get("value_max"), qualifier=_text(row.get("qualifier")),
             unit=row["unit"], unit_en=row.get("unit_en") or "",
             derived=bool(row.get("derived")), source_section=row.get("source_section") or "",
-            note=_text(row.get("note")),
+            note=_text(row.get("note")), derivation=row.get("derivation") or "",
+            source_id=row.get("source_id") or "",
         )
         figs[(fig.indicator_id, fig.year)] = fig
     return Figures(
@@ -391,6 +407,8 @@ def from_records(
                 name=r["name_zh"], kind=r["target_kind"], value=r["value"],
                 value_max=r.get("value_max"), qualifier=_text(r.get("qualifier")), unit=r["unit"],
                 source_section=r.get("source_section") or "", note=_text(r.get("note")),
+                source_id=r.get("source_id") or "", target_year=r.get("target_year"),
+                baseline_measure=r.get("baseline_measure") or "",
             )
             for r in targets
         ],
@@ -430,6 +448,7 @@ class Project:
     site_url: str  # the site's public address ("" when unknown: links are relative)
     site_name: str
     source_title: str  # the title of the report the data comes from
+    source_titles: dict[str, str]  # source_id -> title of datasets/sources.csv
     datasets: list[DatasetContent]  # every dataset: files, metadata, rows, records, dates
     figures: Figures  # indicators, areas, plan targets, tasks and categories
     pages: list[Page]  # the hand-written pages of docs/ (front matter read)
@@ -473,6 +492,8 @@ def build_project(layout: Layout, findings: Findings,
         site_url=siteconfig.site_url(layout),
         site_name=siteconfig.site_name(layout),
         source_title=source_title(package),
+        source_titles={i: str(r.get("title") or "") for i, r in (
+            contents[0].sources if contents else {}).items()},
         datasets=contents,
         figures=from_records(*(by_name[n].records for n in (
             INDICATORS, AREAS, TARGETS, TASKS, CATEGORIES))),

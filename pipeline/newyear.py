@@ -50,8 +50,9 @@ YEAR_FIELD = {INDICATORS: "year", PLAN_TARGETS: "plan_year", PLAN_CATEGORIES: "p
               PLAN_TASKS: "plan_year"}
 DEFAULTS = {INDICATORS: {"derived": "false"}}
 # cells staff must fill in every new row (the rest of the empty cells are optional)
-MUST_FILL = {INDICATORS: ("value", "source_section"),
-             PLAN_TARGETS: ("baseline_year", "value", "source_section")}
+# source_id is never carried over: a new year's figure comes from the new year's document.
+MUST_FILL = {INDICATORS: ("value", "source_id", "source_section"),
+             PLAN_TARGETS: ("baseline_year", "value", "source_id", "source_section")}
 
 
 @dataclass
@@ -260,7 +261,10 @@ def checklist_text(layout: Layout, year: int, workbooks: list[Workbook],
     lines = [f"# {year} 年数据更新清单", "",
              f"本文件夹由 `python -m pipeline new-year {year}` 生成。"
              "表格中浅黄色的单元格需要填写（深黄色为必填），白色部分是现有数据，一般不要改动。"
-             "所有数字必须来自正式发布的报告，不确定的不要填。", ""]
+             "所有数字必须来自正式发布的报告，不确定的不要填。", "",
+             "先把新报告登记到 datasets/sources.csv（每份文件一行，source_id 如 "
+             f"kjj-{year}），下面每行的 source_id 都填这个代码；"
+             f"docs/{year}/index.md 的 sources 也要列出它。", ""]
     step = 1
     for wb in workbooks:
         name = wb.dataset
@@ -269,7 +273,7 @@ def checklist_text(layout: Layout, year: int, workbooks: list[Workbook],
         if name == INDICATORS:
             lines.append(
                 f"新增了 {len(wb.new_rows)} 行 {year} 年的指标，每行填写数值 value、"
-                "出处 source_section；原文是区间时填上限 value_max，"
+                "来源文件 source_id、出处 source_section；原文是区间时填上限 value_max，"
                 "原文带“多”“以上”“不少于”时填 qualifier；"
                 "数字是推算出来的，把 derived 改为 true 并在 derivation 写明算法。"
                 "报告中没有的指标整行删除；报告里新出现的指标在末尾加行"
@@ -280,7 +284,7 @@ def checklist_text(layout: Layout, year: int, workbooks: list[Workbook],
             lines.append(
                 f"按 {year} 年工作计划的预期目标填写："
                 f"新增的 {len(wb.new_rows)} 行沿用了上一年的目标，"
-                "每行填写 baseline_year、value、source_section，对应任务填 task_id；"
+                "每行填写 baseline_year、value、source_id、source_section，对应任务填 task_id；"
                 "新计划没有的目标整行删除，新目标在末尾加行。")
             lines += [f"- [ ] {r['target_id']}：{r['name_zh']}" for r in wb.new_rows]
         elif name == PLAN_CATEGORIES:

@@ -16,7 +16,9 @@ Directives, written in the Markdown of docs/:
     [[target:high-tech-total]]    a plan target as written: 240家
     [[count:tasks@2020]]          how many tasks (categories, targets) a plan has: 26
     [[edition:latest]]            the latest edition's year: 2020
-    [[source:title]]              the title of the source report
+    [[source:title]]              the title(s) of the edition's documents (its index.md
+                                  `sources:`, titles from datasets/sources.csv)
+    [[source:kjj-2020]]           the title of one document of datasets/sources.csv
     [[link:latest]]               a link to the latest edition's report
     [[chart:high-tech-enterprises]]   a chart with title, unit, description, table, source
     [[cards:2020]] [[cards:latest]]   headline indicator cards of an edition
@@ -99,6 +101,23 @@ class ReportPages:
     written: set[str] = field(default_factory=set)  # files of the generated tree, relative
     downloads: Published | None = None  # what the downloads stage wrote (the charts' panels)
     drawings: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)  # source_id -> title
+
+    def source(self, arg: str, page: Page) -> str:
+        """[[source:title]]: the titles of the documents the page's edition (else the latest)
+        lists in its index.md `sources:`, joined as 》《 for the text's 《》; [[source:ID]]:
+        that document's title. Without a sources table: the package's source title."""
+        if arg != "title":
+            if arg not in self.sources:
+                raise figs.FigureError(f"未知的来源 {arg!r}（可用：title、{'、'.join(self.sources)}；"
+                                       "来源文件登记在 datasets/sources.csv）")
+            return self.sources[arg]
+        editions = self.editions()
+        year = page.edition if page.edition is not None else (editions[-1] if editions else None)
+        listed = self.edition_index(year).meta.get("sources") if year is not None else None
+        ids = [str(s) for s in listed] if isinstance(listed, list) else []
+        titles = [self.sources[i] for i in ids if i in self.sources]
+        return "》《".join(titles) or self.source_title
 
     def editions(self) -> list[int]:
         return sorted({p.edition for p in self.pages if p.edition is not None})
@@ -161,9 +180,7 @@ def inline(kind: str, arg: str, page: Page, site: ReportPages) -> str:
     if kind == "edition":
         return str(site.edition(arg, page))
     if kind == "source":
-        if arg != "title":
-            raise figs.FigureError(f"未知的 source 名称 {arg!r}（可用：title）")
-        return md(site.source_title)
+        return md(site.source(arg, page))
     if kind == "link":
         year = site.edition(arg, page)
         index = site.edition_index(year)
@@ -293,6 +310,8 @@ def targets_block(year: int, page: Page, site: ReportPages, tasks_here: bool) ->
         baseline = (
             f"{esc(status.baseline.text)}（{status.baseline.year}年）" if status.baseline else "—"
         )
+        if target.baseline_measure:  # the baseline measures something else: say what
+            baseline += f"<br>（{esc(target.baseline_measure)}，与目标口径不同）"
         if status.actual:
             actual = f"{esc(status.actual.text)}（{status.actual.year}年）"
         elif status.status == figs.UNTRACKED:
@@ -448,7 +467,7 @@ def chart_links(site: ReportPages, from_rel: str) -> dict[str, list[dict[str, st
 def write(
     docs: Path, out: Path, data: figs.Figures, charts: dict[str, Chart], source_title: str,
     downloads: Published | None = None, drawings: dict[str, str] | None = None,
-    docs_pages: list[Page] | None = None,
+    docs_pages: list[Page] | None = None, sources: dict[str, str] | None = None,
 ) -> ReportPages:
     """Expand every page of `docs` into `out` (other files copied as they are).
 
@@ -458,7 +477,7 @@ def write(
     """
     pages = read_pages(docs) if docs_pages is None else docs_pages
     site = ReportPages(data, charts, pages, source_title, downloads=downloads,
-                drawings=drawings or {})
+                       drawings=drawings or {}, sources=sources or {})
     results: dict[str, str] = {}
     problems: list[str] = []
     for page in pages:

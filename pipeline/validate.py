@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import datasets, load, package
+from . import datasets, editions, load, package
 from . import limits as limits_
 from .checks import cells, consistency, descriptors, files, project, tables
 from .findings import Findings, Issue
@@ -306,8 +306,11 @@ def _run(
         for name in passed:
             if prepared[name].large is not None:
                 passed[name] = _large_records(prepared[name], prepared, passed)
+        editions_ = editions.read(layout)
         for name in passed.keys() & chosen_names:
-            report.issues.extend(_consistency(layout, prepared[name], passed[name], passed))
+            report.issues.extend(_consistency(layout, prepared[name], passed[name], passed, editions_))
+        if targets is None:
+            report.issues.extend(_edition_issues(editions_, prepared, passed))
         for name, recs in passed.items():  # the build's later stages use these rows
             if prepared[name].large is None:
                 load.remember_records(prepared[name].dataset, recs, prepared[name].version)
@@ -477,11 +480,38 @@ def _table_issues(
     return [i for i in ours if i.row not in broken] + theirs
 
 
+def _edition_issues(
+    found: list[editions.Edition], prepared: dict[str, ParsedTable], passed: dict[str, Records]
+) -> list[Issue]:
+    """The editions' front matter, its `sources` checked against datasets/sources.csv when it passed."""
+    if "sources" in passed and prepared["sources"].large is None:
+        ids: set[str] | None = {str(r.get("source_id")) for r in passed["sources"] if r}
+    else:
+        ids = None
+    return editions.check(found, ids)
+
+
+def _year_and_source(prep: ParsedTable, recs: Records, year_column: str) -> Records:
+    """Every row's year and source_id: a large table passes only some rows as records, so its
+    two typed columns are read whole (a few bytes a row)."""
+    if prep.large is None or year_column not in prep.large.typed or "source_id" not in prep.large.typed:
+        return recs
+    years = prep.large.typed[year_column].to_pylist()
+    ids = prep.large.typed["source_id"].to_pylist()
+    return consistency.Sparse([(n + 2, {year_column: int(y) if isinstance(y, float) else y, "source_id": s})
+                               for n, (y, s) in enumerate(zip(years, ids, strict=True))])
+
+
 def _consistency(
-    layout: Layout, prep: ParsedTable, recs: list[dict[str, Any]], records: dict[str, list[dict[str, Any]]]
+    layout: Layout, prep: ParsedTable, recs: list[dict[str, Any]], records: dict[str, list[dict[str, Any]]],
+    editions_: list[editions.Edition] | None = None,
 ) -> list[Issue]:
     shown = layout.relative(prep.dataset.csv)
     issues = consistency.check_values(recs, shown) + consistency.check_definitions(recs, shown)
+    year_column = editions.year_column(prep.schema)
+    if editions_ and year_column and any(ed.is_published for ed in editions_):
+        issues += consistency.check_edition_sources(_year_and_source(prep, recs, year_column), shown,
+                                                    editions_, year_column)
     rules = prep.meta.get("consistency") or []
     if rules:
         issues += consistency.check_rules(rules, recs, shown, layout.relative(prep.dataset.meta_path))

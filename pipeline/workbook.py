@@ -236,6 +236,8 @@ class Writer:
             ws.write_string(0, col, head, self.bold)
         for r, row in enumerate(rows, start=1):
             for col, cell in enumerate(row):
+                if cell is None or cell == "":
+                    continue  # an empty cell (no upper end, no qualifier), not "None" or ""
                 if isinstance(cell, int | float) and not isinstance(cell, bool):
                     ws.write_number(r, col, cell)
                 else:

@@ -74,24 +74,24 @@ def real_charts() -> dict[str, Any]:
 
 def test_chart_table_is_what_the_chart_draws():
     header, rows = formats.chart_table(FakeChart())
-    assert header == ["年份", "系列", "数值", "单位", "原文表述"]
-    assert rows == [["2019年", "样例 <b>", 142, "家", "142家"],
-                    ["=2020年", "样例 <b>", 30.5, "家", "30多家"]]
+    assert header == ["年份", "系列", "数值", "上限", "限定词", "单位", "原文表述"]
+    assert rows == [["2019年", "样例 <b>", 142, None, "", "家", "142家"],
+                    ["=2020年", "样例 <b>", 30.5, None, "", "家", "30多家"]]
 
 
 def test_chart_data_files_read_back_and_neutralise_formulas():
     files = formats.chart_files(FakeChart(), PKG, "", "2020/a/")
     assert set(files) == {f"charts/sample-chart{s}" for s in formats.CHART_SUFFIXES}
     plain = list(csv.reader(io.StringIO(files["charts/sample-chart.csv"].decode("utf-8"))))
-    assert plain[1:] == [["2019年", "样例 <b>", "142", "家", "142家"],
-                         ["=2020年", "样例 <b>", "30.5", "家", "30多家"]]
+    assert plain[1:] == [["2019年", "样例 <b>", "142", "", "", "家", "142家"],
+                         ["=2020年", "样例 <b>", "30.5", "", "", "家", "30多家"]]
     excel = files["charts/sample-chart.excel.csv"]
     assert excel.startswith(b"\xef\xbb\xbf") and b"\r\n" in excel
     rows = list(csv.reader(io.StringIO(excel.decode("utf-8-sig"))))
     assert rows[2][0] == "'=2020年"
     book = openpyxl.load_workbook(io.BytesIO(files["charts/sample-chart.xlsx"]))
     data = list(book["数据"].iter_rows(values_only=True))
-    assert data[1] == ("2019年", "样例 <b>", 142, "家", "142家")
+    assert data[1] == ("2019年", "样例 <b>", 142, None, None, "家", "142家")
     assert data[2][0] == "=2020年" and data[2][2] == 30.5
     assert book["数据"]["A3"].data_type == "s" and book["数据"]["A3"].quotePrefix
     about = dict(book["说明"].iter_rows(values_only=True))
@@ -111,10 +111,13 @@ def test_repository_charts_have_data_downloads_in_sums_and_zip():
             assert f"  charts/{cid}{suffix}\n" in sums
         text = files[f"charts/{cid}.csv"].decode("utf-8")
         rows = list(csv.DictReader(io.StringIO(text)))
-        assert rows and all(r["单位"] == chart.unit for r in rows)
-        # every value shown in the chart's own table appears as the source's wording
-        shown = {cell for row in chart.rows for cell in row[1:] if cell != "—"}
-        assert shown == {r["原文表述"] for r in rows}
+        # each row's own unit: the chart's unit, or one of the units it lists
+        assert rows and all(r["单位"] and r["单位"] in chart.unit for r in rows)
+        # every value shown in the chart's own table appears as the source's wording, except
+        # a derived one, whose wording is 推算 and its method
+        shown = {cell for row in chart.rows for cell in row[1:]
+                 if cell != "—" and not cell.endswith("（推算）")}
+        assert shown == {r["原文表述"] for r in rows if not r["原文表述"].startswith("推算：")}
     assert downloads.all_files(REPO, charts=built) == files
 
 

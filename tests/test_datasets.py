@@ -81,13 +81,17 @@ def _append(layout: Layout, name: str, rows: list[str]) -> None:
 SYNTHETIC_2021 = [
     # made-up figures for a synthetic next year, in a temporary copy only
     "high-tech-enterprises,2021,innovation-entities,高新技术企业数量,High-tech enterprises,"
-    "250,,,家,enterprises,false,,一、工作情况,",
+    "250,,,家,enterprises,false,,test-2021,一、工作情况,",
     "high-tech-net-increase,2021,innovation-entities,高新技术企业净增数,"
-    "Net increase in high-tech enterprises,41,,,家,enterprises,false,,一、工作情况,",
+    "Net increase in high-tech enterprises,41,,,家,enterprises,false,,test-2021,一、工作情况,",
 ]
+# the made-up document those rows come from
+SYNTHETIC_SOURCE = ["test-2021,测试用文件（非真实报告）,Test document (not a real report),"
+                    "测试机构,,,仅供测试"]
 
 
 def test_next_year_is_new_rows_not_new_files_or_columns(repo_copy: Layout):
+    _append(repo_copy, "sources", SYNTHETIC_SOURCE)
     header_before = repo_copy.csv("indicators").read_text(encoding="utf-8").splitlines()[0]
     _append(repo_copy, "indicators", SYNTHETIC_2021)
     report = run(repo_copy)
@@ -99,12 +103,14 @@ def test_next_year_is_new_rows_not_new_files_or_columns(repo_copy: Layout):
 
 
 def test_next_year_totals_are_checked_against_net_increase(repo_copy: Layout):
+    _append(repo_copy, "sources", SYNTHETIC_SOURCE)
     rows = [SYNTHETIC_2021[0].replace(",250,", ",260,"), SYNTHETIC_2021[1]]
     _append(repo_copy, "indicators", rows)
     assert run(repo_copy).flatten(["row", "code"]) == [[45, "stock-flow-mismatch"]]
 
 
 def test_next_year_indicator_must_keep_its_unit(repo_copy: Layout):
+    _append(repo_copy, "sources", SYNTHETIC_SOURCE)
     _append(repo_copy, "indicators", [SYNTHETIC_2021[0].replace(",家,", ",个,")])
     assert run(repo_copy).flatten(["row", "column", "code"]) == [[45, "unit", "inconsistent-definition"]]
 

@@ -67,6 +67,7 @@ def test_scaffold_carries_over_what_is_known_and_invents_no_figure(edition: Layo
         assert (after["unit"], after["name_zh"]) == (before["unit"], before["name_zh"])
         assert after["value"] is None and after["value_max"] is None
         assert after["qualifier"] is None and after["source_section"] is None
+        assert before["source_id"] == "sample-2020" and after["source_id"] is None  # never carried
     targets = _sheet_rows(result.folder / "plan-targets.xlsx")
     assert [(r["target_id"], r["plan_year"], r["value"]) for r in targets] == [
         ("sample-firms-total", 2020, 150), ("sample-firms-total", 2021, None)]
@@ -85,7 +86,8 @@ def test_scaffold_validates_after_staff_fill_it(edition: Layout) -> None:
     folder = result.folder
     made_up = {"sample-spending": 13.5, "sample-firms": 135, "sample-share": 0.35}
     _fill(folder / "indicators.xlsx",
-          {"value": lambda r: made_up[r["indicator_id"].value], "source_section": "示例章节"},
+          {"value": lambda r: made_up[r["indicator_id"].value], "source_id": "sample-2020",
+           "source_section": "示例章节"},
           ("year", 2021))
     for path, row in ((folder / "plan-categories.xlsx", ["2021-C1", 2021, 1, "新类别", "New"]),
                       (folder / "plan-tasks.xlsx",
@@ -94,7 +96,7 @@ def test_scaffold_validates_after_staff_fill_it(edition: Layout) -> None:
         book.active.append(row)
         book.save(path)
     _fill(folder / "plan-targets.xlsx",
-          {"baseline_year": 2021, "value": 160, "source_section": "示例章节"},
+          {"baseline_year": 2021, "value": 160, "source_id": "sample-2020", "source_section": "示例章节"},
           ("plan_year", 2021))
     for name in ("indicators", "plan-categories", "plan-tasks", "plan-targets"):
         out = io.StringIO()
@@ -103,7 +105,8 @@ def test_scaffold_validates_after_staff_fill_it(edition: Layout) -> None:
     report = run(edition)
     assert report.valid, report.formatted("text")
     text = edition.csv("indicators").read_text(encoding="utf-8")
-    assert "sample-firms,2021,alpha,示例企业,Sample firms,135,,,家,enterprises,false,,示例章节," in text
+    assert ("sample-firms,2021,alpha,示例企业,Sample firms,135,,,家,enterprises,false,,sample-2020,示例章节,"
+            in text)
     assert "sample-share,2021,alpha,示例比例,Sample share,0.35," in text
     assert "sample-firms-total,2021,,sample-firms,2021," in edition.csv("plan-targets").read_text(
         encoding="utf-8")

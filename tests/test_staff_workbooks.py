@@ -179,7 +179,8 @@ def test_thousands_separator_format_is_a_plain_number(edition: Layout, tmp_path:
     path = tmp_path / "indicators.xlsx"
     extra = [{"indicator_id": "sample-firms", "year": "2021", "area_id": "alpha",
               "name_zh": "示例企业", "name_en": "Sample firms", "value": "1234", "unit": "家",
-              "unit_en": "enterprises", "derived": "false", "source_section": "示例章节"}]
+              "unit_en": "enterprises", "derived": "false", "source_id": "sample-2020",
+              "source_section": "示例章节"}]
     book = excel_sheet(edition, path, extra=extra)
     ws = book.active
     ws.cell(ws.max_row, 6).number_format = "#,##0"
@@ -196,7 +197,7 @@ def test_a_tenfold_jump_is_a_warning_that_needs_confirm(edition: Layout, tmp_pat
     extra = [{"indicator_id": "sample-spending", "year": "2021", "area_id": "overall",
               "name_zh": "示例投入", "name_en": "Sample spending", "value": "125.3",
               "unit": "亿元", "unit_en": "100 million yuan", "derived": "false",
-              "source_section": "示例章节"}]
+              "source_id": "sample-2020", "source_section": "示例章节"}]
     excel_sheet(edition, path, extra=extra)
     before = edition.csv("indicators").read_bytes()
     code, out = run_import(edition, path)
@@ -385,7 +386,7 @@ def test_a_never_deployed_figure_is_fixed_without_a_reason(deployed: Layout, tmp
     extra = [{"indicator_id": "sample-spending", "year": "2021", "area_id": "overall",
               "name_zh": "示例投入", "name_en": "Sample spending", "value": "13.1",
               "unit": "亿元", "unit_en": "100 million yuan", "derived": "false",
-              "source_section": "示例章节"}]
+              "source_id": "sample-2020", "source_section": "示例章节"}]
     excel_sheet(deployed, path, extra=extra)
     code, out = run_import(deployed, path)
     assert code == 0, out

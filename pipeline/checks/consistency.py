@@ -29,7 +29,7 @@ DEFINITION_COLUMNS = ("name_zh", "name_en", "unit", "unit_en", "area_id")
 
 # Every column a check here reads: a large table keeps these typed (checks/columns.py).
 COLUMNS = ("indicator_id", "year", "value", "value_max", "qualifier", "unit", "derived", "derivation",
-           "target_id", "target_kind", "baseline_year", *DEFINITION_COLUMNS)
+           "target_id", "target_kind", "baseline_year", "plan_year", "source_id", *DEFINITION_COLUMNS)
 
 # Records of a table, in file order. A large table passes only the rows where a check could
 # find something, as Sparse records (checks/columns.py decides which).
@@ -271,4 +271,30 @@ def check_rules(rules: list[dict[str, Any]], records: Records, path: str, meta_p
             issues.extend(Issue("rule-invalid", meta_path, value=u) for u in unknown)
             continue
         issues.extend(run(rule, known, path))
+    return issues
+
+
+def check_edition_sources(records: Records, path: str, editions: list[Any], year_column: str) -> list[Issue]:
+    """A row of a published edition names one of that edition's source documents.
+
+    `editions` are editions.Edition (oldest first); a row belongs to the edition of its
+    `year_column` (or the first one after that year). A later edition's sources are allowed
+    too: a later report may restate or revise an earlier year's figure. So a 2021 row can
+    never be attributed to the 2020 report, while a 2020 figure corrected by the 2021 report
+    can name it.
+    """
+    issues = []
+    for row, rec in _numbered(records):
+        source = rec.get("source_id")
+        year = rec.get(year_column)
+        if not source or not isinstance(year, int) or isinstance(year, bool):
+            continue
+        own = next((ed for ed in editions if ed.year >= year), None)
+        if own is None or not own.is_published:
+            continue
+        allowed = [s for ed in editions if ed.year >= own.year and ed.is_published for s in ed.sources]
+        if source not in allowed:
+            issues.append(Issue("edition-source-mismatch", path, row=row, column="source_id", value=source,
+                                params={"year": own.year, "page": own.page,
+                                        "allowed": "、".join(dict.fromkeys(own.sources)) or "—"}))
     return issues
