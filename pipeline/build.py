@@ -117,13 +117,12 @@ def posix_dir(rel: str) -> str:
 
 def download_panel(layout: Layout) -> pages.ChartExtra:
     """Each chart's downloads (data, image, embed) under it on the report pages."""
-    from . import chart_exports, downloads, pages
+    from . import chart_exports, downloads
 
     url = downloads.site_url(layout)
 
-    def panel(chart: charts_stage.Chart, page: pages.Page) -> str:
-        to_root = pages.relative_url(page, "")
-        return chart_exports.panel(chart, to_root, url, chart_exports.page_path(page.rel))
+    def panel(chart: charts_stage.Chart, page: pages.Page) -> dict[str, object]:
+        return chart_exports.panel(chart, page.rel, url)
 
     return panel
 
