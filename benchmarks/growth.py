@@ -81,7 +81,7 @@ def make_project(where: Path, editions: int, datasets: int, rows: int) -> Layout
             out.write(header)
             out.write("".join(ROW.format(d=d, i=i // 10, year=2011 + i % 10, value=i % 997)
                               for i in range(rows)))
-    layout.descriptor.write_text(package.render(layout), encoding="utf-8")
+    layout.descriptor.write_text(package.datapackage_json(layout), encoding="utf-8")
     return layout
 
 

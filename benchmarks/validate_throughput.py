@@ -68,7 +68,7 @@ def make_project(rows: int, where: Path) -> Layout:
                 for i in range(start, min(rows, start + step))))
         if rows == 0:
             out.write(header)
-    layout.descriptor.write_text(package.render(layout), encoding="utf-8")
+    layout.descriptor.write_text(package.datapackage_json(layout), encoding="utf-8")
     return layout
 
 

@@ -58,7 +58,7 @@ def validate(layout: Layout) -> object:
 
     report = run(layout, lang="zh")
     if not report.valid:
-        raise BuildError("数据校验未通过，网站没有更新：\n" + report.render("text", lang="zh"))
+        raise BuildError("数据校验未通过，网站没有更新：\n" + report.formatted("text", lang="zh"))
     return report
 
 
@@ -117,9 +117,9 @@ def posix_dir(rel: str) -> str:
 
 def download_panel(layout: Layout) -> pages.ChartExtra:
     """Each chart's downloads (data, image, embed) under it on the report pages."""
-    from . import chart_exports, downloads
+    from . import chart_exports, siteconfig
 
-    url = downloads.site_url(layout)
+    url = siteconfig.site_url(layout)
 
     def panel(chart: charts_stage.Chart, page: pages.Page) -> dict[str, object]:
         return chart_exports.panel(chart, page.rel, url)
@@ -127,15 +127,15 @@ def download_panel(layout: Layout) -> pages.ChartExtra:
     return panel
 
 
-def publish_data(layout: Layout, out_docs: Path, report: object, site: pages.Site,
+def publish_data(layout: Layout, out_docs: Path, report: object, site: pages.ReportPages,
                  preview: bool = False) -> set[str]:
     """Downloads under /data/ (chart data and images included), embed pages under /embed/,
     and the catalog pages (downloads.py, chart_exports.py, catalog.py)."""
-    from . import catalog, chart_exports, downloads, figures, load, pages
+    from . import catalog, chart_exports, downloads, load, model, pages, siteconfig, urls
 
     pkg = load.package_meta(layout)
-    url = downloads.site_url(layout)
-    chart_pages = {cid: chart_exports.page_path(p.rel) for cid, p in site.chart_pages.items()}
+    url = siteconfig.site_url(layout)
+    chart_pages = {cid: p.url for cid, p in site.chart_pages.items()}
     try:
         images, embeds = chart_exports.files(layout, site.charts, pkg, url, chart_pages,
                                              site.drawings)
@@ -145,7 +145,7 @@ def publish_data(layout: Layout, out_docs: Path, report: object, site: pages.Sit
         # the preview runs with Python alone: without Node or Chromium, no chart images
         print(f"预览：没有生成图表图片（{str(exc).splitlines()[0]}）", file=sys.stderr)
         images, embeds = {}, {}
-    files = downloads.render(layout, charts=site.charts, chart_pages=chart_pages, extra=images)
+    files = downloads.all_files(layout, charts=site.charts, chart_pages=chart_pages, extra=images)
     written = downloads.write(layout, out_docs / "data", files)
     written += downloads.write(layout, out_docs, embeds)
     links = pages.chart_links(site, "data/index.md")
@@ -153,12 +153,12 @@ def publish_data(layout: Layout, out_docs: Path, report: object, site: pages.Sit
         for entry in entries:
             chart = site.charts[entry["id"]]
             entry["snippet"] = chart_exports.embed_snippet(chart, url)
-            entry["permalink"] = chart_exports.urls(
+            entry["permalink"] = urls.chart_urls(
                 chart.id, url, chart_pages.get(chart.id, "")).get("permalink", "")
     # A target chart draws its indicator's series too: list it under that dataset as well.
-    for entry in list(links.get(figures.TARGETS, [])):
+    for entry in list(links.get(model.TARGETS, [])):
         if site.charts[entry["id"]].kind == "target":
-            links.setdefault(figures.INDICATORS, []).append(dict(entry))
+            links.setdefault(model.INDICATORS, []).append(dict(entry))
     written += catalog.write_pages(layout, out_docs, files, report, links)
     return {p.relative_to(out_docs).as_posix() for p in written}
 
@@ -172,10 +172,10 @@ def site_name(layout: Layout) -> str:
     return match.group(1).strip("'\"") if match else ""
 
 
-def share(layout: Layout, out_docs: Path, site: pages.Site,
+def share(layout: Layout, out_docs: Path, site: pages.ReportPages,
           charts: dict[str, charts_stage.Chart]) -> set[str]:
     """Feeds (feeds.py), edition cards and each page's preview image (social.py)."""
-    from . import chart_exports, downloads, feeds, load, pages, social
+    from . import chart_exports, feeds, formats, load, pages, social
 
     written = feeds.write(layout, out_docs)
     try:
@@ -187,11 +187,11 @@ def share(layout: Layout, out_docs: Path, site: pages.Site,
         written.add(rel)
     generated = sorted(p.relative_to(out_docs).as_posix() for p in out_docs.rglob("*.md"))
     social.tag_pages(out_docs, social.page_meta(
-        site, charts, generated, lambda year: downloads.edition_pdf(layout, year)))
+        site, charts, generated, lambda year: formats.edition_pdf(layout, year)))
     return written
 
 
-def generate(layout: Layout, log=print, preview: bool = False) -> pages.Site:  # type: ignore[no-untyped-def]
+def generate(layout: Layout, log=print, preview: bool = False) -> pages.ReportPages:  # type: ignore[no-untyped-def]
     """Everything before MkDocs: validate, figures, charts, downloads, pages, assets.
 
     `preview` (the live preview) carries on without Node.js and Chromium: charts are then
@@ -200,22 +200,22 @@ def generate(layout: Layout, log=print, preview: bool = False) -> pages.Site:  #
     Git is asked once for every file's date, each YAML file parsed once (load.read_yaml_once)
     and each table read and typed once, by validation (load.read_records reuses its rows).
     """
-    from . import downloads
+    from . import git
 
-    with downloads.dates_once():
+    with git.dates_once():
         return _generate(layout, log, preview)
 
 
-def _generate(layout: Layout, log=print, preview: bool = False) -> pages.Site:  # type: ignore[no-untyped-def]
+def _generate(layout: Layout, log=print, preview: bool = False) -> pages.ReportPages:  # type: ignore[no-untyped-def]
     started = time.perf_counter()
     report = validate(layout)
     from . import charts as charts_stage
-    from . import figures, pages
+    from . import model, pages
 
     try:
-        data = figures.load_figures(layout)
+        data = model.load_figures(layout)
         charts = charts_stage.build_all(layout, data, source_title(layout))
-    except (figures.FigureError, charts_stage.ChartError) as exc:
+    except (model.FigureError, charts_stage.ChartError) as exc:
         raise BuildError(f"图表或数字有误：{exc}") from exc
     out = layout.generated_docs
     drawings = draw(layout, charts, preview)
@@ -275,7 +275,7 @@ def mkdocs_env(layout: Layout) -> dict[str, str]:
     return env
 
 
-def render(layout: Layout, out_site: Path) -> None:
+def run_mkdocs(layout: Layout, out_site: Path) -> None:
     """MkDocs renders the generated pages into out_site; any warning fails (--strict)."""
     proc = subprocess.run(
         # No --quiet: it hides warnings from MkDocs' own counter, and --strict then passes.
@@ -313,7 +313,7 @@ FIX_COMMAND = "改正后运行 python -m pipeline build（或 make build）确�
 
 def github_failure(text: str) -> None:
     """A failed build in CI: annotations on the page and line that failed, and the job summary."""
-    from .report import PLACE, annotate_failure, step_summary
+    from .findings import PLACE, annotate_failure, step_summary
 
     for line in annotate_failure(text, "构建失败 / build failed", FIX_COMMAND):
         print(line)
@@ -335,7 +335,7 @@ def build(layout: Layout = REPO, log=print, fmt: str = "text") -> int:  # type: 
         generate(layout, log)
         if new.exists():
             shutil.rmtree(new)
-        render(layout, new)
+        run_mkdocs(layout, new)
         swap(new, layout.site, layout.build)
     except BuildError as exc:
         print(str(exc), file=sys.stderr)

@@ -4,7 +4,7 @@ What belongs here: generated Markdown for the catalog and dataset pages (data
 dictionary from the Table Schema, preview, downloads with sizes and
 checksums, license, citations, revisions, validation status, charts that use
 the data) and their schema.org JSON-LD. What does not: the download files themselves
-(downloads.py, whose in-memory output gives the sizes and checksums shown
+(formats.py, whose in-memory output gives the sizes and checksums shown
 here), chart pages (pages.py), MkDocs configuration.
 
 Everything that comes from data or metadata is escaped before it lands in a
@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import html
 import json
-import posixpath
 import re
 import string
 from pathlib import Path
 from typing import Any
 
-from . import downloads, load, revisions
-from .downloads import Info
+from . import citations, datasets, downloads, formats, load, revision_log, siteconfig, urls
+from .datasets import DatasetContent
 from .paths import Layout
 
 PREVIEW_ROWS = 10
@@ -102,13 +101,14 @@ def table(head: list[str], rows: list[list[str]]) -> str:
 # --------------------------------------------------------------------------- shared parts
 
 
-class Context:
-    """What every page needs: the datasets, the published files, validation, charts."""
+class CatalogData:
+    """What every catalog page is made from: the datasets, the published files, the validation
+    findings and the charts of each dataset."""
 
     def __init__(
         self,
         layout: Layout,
-        items: list[Info],
+        items: list[DatasetContent],
         files: dict[str, bytes],
         report: Any = None,
         charts: dict[str, list[dict[str, str]]] | None = None,
@@ -119,27 +119,23 @@ class Context:
         self.report = report
         self.charts = charts or {}
         self.package = load.package_meta(layout)
-        self.site_url = downloads.site_url(layout)
-        self.zip_name = downloads.package_name(layout) + ".zip"
+        self.site_url = siteconfig.site_url(layout)
+        self.zip_name = formats.package_name(layout) + ".zip"
 
     def url(self, path: str, page: str) -> str:
-        """URL of a site path as linked from the page at site path `page` (a folder URL such
-        as "data/indicators/"): absolute when the site URL is known, else relative."""
-        if self.site_url:
-            return f"{self.site_url.rstrip('/')}/{path}"
-        rel = posixpath.relpath(path, page.rstrip("/") or ".")
-        return rel + "/" if path.endswith("/") and rel != "." else ("./" if rel == "." else rel)
+        """URL of a site path as linked from the page at site path `page` (urls.link)."""
+        return urls.link(self.site_url, path, page)
 
     def absolute(self, path: str) -> str:
-        """A site path as others must write it: with the site URL when known."""
-        return f"{self.site_url.rstrip('/')}/{path}" if self.site_url else f"/{path}"
+        """A site path as others must write it (urls.absolute)."""
+        return urls.absolute(self.site_url, path)
 
     def sha(self, path: str) -> str:
         import hashlib
 
         return hashlib.sha256(self.files[path]).hexdigest()
 
-    def status(self, info: Info, lang: str = "zh") -> tuple[bool | None, str]:
+    def status(self, info: DatasetContent, lang: str = "zh") -> tuple[bool | None, str]:
         """(valid?, words) for one dataset from the validation report of this build."""
         en = lang == "en"
         report = self.report
@@ -167,14 +163,14 @@ class Context:
 
 def bilingual(zh: Any, en: Any) -> str:
     """Chinese then English: dataset search engines want a description of 50 characters or more."""
-    parts = [downloads.clean(str(x)) for x in (zh, en) if x]
+    parts = [datasets.clean(str(x)) for x in (zh, en) if x]
     return "\n\n".join(p for p in parts if p)
 
 
-def dataset_json_ld(ctx: Context, info: Info) -> dict[str, Any]:
+def dataset_json_ld(ctx: CatalogData, info: DatasetContent) -> dict[str, Any]:
     page = f"data/{info.name}/"
-    lic = downloads.license_(info)
-    span = downloads.years(info)
+    lic = datasets.license_(info)
+    span = datasets.years(info)
     publisher = {
         "@type": "GovernmentOrganization",
         "name": ctx.package.get("publisher", ""),
@@ -194,7 +190,7 @@ def dataset_json_ld(ctx: Context, info: Info) -> dict[str, Any]:
         "creator": publisher,
         "publisher": publisher,
         "keywords": [*(info.meta.get("keywords") or []), *(info.meta.get("keywords_en") or [])],
-        "citation": downloads.citation_gbt(info),
+        "citation": citations.gbt(info),
         "variableMeasured": [
             {"@type": "PropertyValue", "name": f["name"], "description": f.get("title", "")}
             for f in info.fields
@@ -212,13 +208,13 @@ def dataset_json_ld(ctx: Context, info: Info) -> dict[str, Any]:
                 "contentUrl": ctx.url(f"data/{info.name}{suffix}", page),
                 "contentSize": f"{len(ctx.files[info.name + suffix])} B",
             }
-            for suffix, (zh, _en, media) in downloads.FORMATS.items()
+            for suffix, (zh, _en, media) in formats.FORMATS.items()
         ],
     }
     coverage = info.meta.get("temporal_coverage")
     if not coverage:
         # A table without a year of its own (such as a code list) covers the package's years.
-        found = [downloads.years(i) for i in ctx.items]
+        found = [datasets.years(i) for i in ctx.items]
         spans = [span] if span else [x for x in found if x]
         if spans:
             first, last = min(x[0] for x in spans), max(x[1] for x in spans)
@@ -230,7 +226,7 @@ def dataset_json_ld(ctx: Context, info: Info) -> dict[str, Any]:
     return data
 
 
-def catalog_json_ld(ctx: Context) -> dict[str, Any]:
+def catalog_json_ld(ctx: CatalogData) -> dict[str, Any]:
     page = "data/"
     lic = ctx.package.get("license") or {}
     publisher = {
@@ -254,7 +250,7 @@ def catalog_json_ld(ctx: Context) -> dict[str, Any]:
                 "@type": "Dataset",
                 "name": info.title,
                 "alternateName": info.title_en,
-                "description": downloads.clean(str(info.meta.get("description", ""))),
+                "description": datasets.clean(str(info.meta.get("description", ""))),
                 "url": ctx.url(f"data/{info.name}/", page),
                 "license": lic.get("path", ""),
                 "creator": publisher,
@@ -264,25 +260,25 @@ def catalog_json_ld(ctx: Context) -> dict[str, Any]:
     }
 
 
-def formats_cell(ctx: Context, info: Info, lang: str, prefix: str = "") -> str:
+def formats_cell(ctx: CatalogData, info: DatasetContent, lang: str, prefix: str = "") -> str:
     """Links to every format with its size, e.g. "[CSV](x.csv) 9.3 KB<br>…"."""
     parts = []
-    for suffix, (zh, en, _media) in downloads.FORMATS.items():
+    for suffix, (zh, en, _media) in formats.FORMATS.items():
         path = info.name + suffix
         label = en if lang == "en" else zh
         parts.append(f"[{esc(label)}]({prefix}{path}) {size_text(len(ctx.files[path]))}")
     return "<br>".join(parts)
 
 
-def license_link(ctx: Context, lang: str = "zh") -> str:
+def license_link(ctx: CatalogData, lang: str = "zh") -> str:
     lic = ctx.package.get("license") or {}
     title = esc(lic.get("title") or lic.get("name") or "")
     return f"[{title}]({lic['path']})" if lic.get("path") else title
 
 
-def _license_paragraph(ctx: Context, lang: str) -> str:
+def _license_paragraph(ctx: CatalogData, lang: str) -> str:
     lic = ctx.package.get("license") or {}
-    reason = downloads.clean(str(lic.get("reason_en" if lang == "en" else "reason", "")))
+    reason = datasets.clean(str(lic.get("reason_en" if lang == "en" else "reason", "")))
     return license_link(ctx, lang) + ("。" + esc(reason) if reason and lang != "en" else "") + (
         ". " + esc(reason) if reason and lang == "en" else ""
     )
@@ -308,7 +304,7 @@ EXCEL_NOTE_EN = (
 )
 
 
-def _url_table(ctx: Context, lang: str) -> str:
+def _url_table(ctx: CatalogData, lang: str) -> str:
     en = lang == "en"
     name = "NAME"
     rows = [
@@ -341,11 +337,11 @@ def _url_table(ctx: Context, lang: str) -> str:
     return table(head, rows)
 
 
-def catalog_page(ctx: Context) -> str:
+def catalog_page(ctx: CatalogData) -> str:
     pkg = ctx.package
-    out = [front_matter("开放数据", downloads.clean(str(pkg.get("description", ""))))]
+    out = [front_matter("开放数据", datasets.clean(str(pkg.get("description", ""))))]
     out.append("# 开放数据\n\n")
-    out.append(esc(downloads.clean(str(pkg.get("description", "")))) + "\n\n")
+    out.append(esc(datasets.clean(str(pkg.get("description", "")))) + "\n\n")
     out.append(
         "这里的每个数据集都经过校验，可以直接下载使用："
         "标准 CSV、Excel 版 CSV、XLSX 和 JSON 四种格式，"
@@ -357,9 +353,9 @@ def catalog_page(ctx: Context) -> str:
     for info in ctx.items:
         out.append(f"### [{esc(info.title)}]({info.name}.md)\n\n")
         out.append(f"*{esc(info.title_en)}*\n\n")
-        out.append(esc(downloads.clean(str(info.meta.get("description", "")))) + "\n\n")
+        out.append(esc(datasets.clean(str(info.meta.get("description", "")))) + "\n\n")
         facts = [
-            f"年份：{esc(downloads.years_text(info)) or '—'}",
+            f"年份：{esc(datasets.years_text(info)) or '—'}",
             f"{len(info.records)} 行",
             f"更新日期：{info.updated_date() or '—'}",
             f"许可：{license_link(ctx)}",
@@ -374,12 +370,12 @@ def catalog_page(ctx: Context) -> str:
          size_text(len(ctx.files[ctx.zip_name]))],
         ["[datapackage.json](datapackage.json)",
          "Frictionless 数据包描述：表结构、许可、来源；可用 `frictionless validate` 校验",
-         size_text(len(ctx.files[downloads.DATAPACKAGE]))],
-        [f"[{downloads.DCAT}]({downloads.DCAT})",
+         size_text(len(ctx.files[formats.DATAPACKAGE]))],
+        [f"[{formats.DCAT}]({formats.DCAT})",
          "DCAT 目录（JSON-LD）：供数据门户（如 CKAN）自动收录",
-         size_text(len(ctx.files[downloads.DCAT]))],
-        [f"[SHA256SUMS]({downloads.SUMS})", "每个下载文件的 SHA-256 校验和",
-         size_text(len(ctx.files[downloads.SUMS]))],
+         size_text(len(ctx.files[formats.DCAT]))],
+        [f"[SHA256SUMS]({formats.SUMS})", "每个下载文件的 SHA-256 校验和",
+         size_text(len(ctx.files[formats.SUMS]))],
     ]))
     out.append(
         "\n下载后可以核对文件是否完整：Linux 或 macOS 在文件所在目录运行 "
@@ -405,13 +401,13 @@ def catalog_page(ctx: Context) -> str:
     return "".join(out)
 
 
-def catalog_page_en(ctx: Context) -> str:
+def catalog_page_en(ctx: CatalogData) -> str:
     pkg = ctx.package
     title = str(pkg.get("title_en") or "Open data")
-    out = [front_matter("Open data (English)", downloads.clean(str(pkg.get("description_en", ""))),
+    out = [front_matter("Open data (English)", datasets.clean(str(pkg.get("description_en", ""))),
                         lang="en")]
     out.append("# Open data\n\n")
-    out.append(f"**{esc(title)}.** " + esc(downloads.clean(str(pkg.get("description_en", ""))))
+    out.append(f"**{esc(title)}.** " + esc(datasets.clean(str(pkg.get("description_en", ""))))
                + "\n\n")
     out.append(
         "Every dataset here has been validated and can be downloaded in four formats: canonical "
@@ -425,7 +421,7 @@ def catalog_page_en(ctx: Context) -> str:
     for info in ctx.items:
         rows.append([
             f"[{esc(info.title_en)}](#{info.name})<br>{esc(info.title)}",
-            esc(downloads.years_text(info)) or "—",
+            esc(datasets.years_text(info)) or "—",
             info.updated_date() or "—",
         ])
     out.append(table(["Dataset", "Years", "Last updated"], rows))
@@ -436,9 +432,9 @@ def catalog_page_en(ctx: Context) -> str:
         "every format of every dataset, the chart data and datapackage.json (not the chart "
         "images). "
         "[datapackage.json](datapackage.json) is a Frictionless Data Package (check it with "
-        f"`frictionless validate`); [{downloads.DCAT}]({downloads.DCAT}) is the same catalog in "
+        f"`frictionless validate`); [{formats.DCAT}]({formats.DCAT}) is the same catalog in "
         "DCAT (JSON-LD) for portals that harvest it; "
-        f"[SHA256SUMS]({downloads.SUMS}) lists the SHA-256 of every "
+        f"[SHA256SUMS]({formats.SUMS}) lists the SHA-256 of every "
         "download (`sha256sum -c SHA256SUMS`).\n\n"
     )
     out.append(editions_part(ctx, "en"))
@@ -456,7 +452,7 @@ def catalog_page_en(ctx: Context) -> str:
     return "".join(out)
 
 
-def editions_part(ctx: Context, lang: str) -> str:
+def editions_part(ctx: CatalogData, lang: str) -> str:
     """Each edition's PDF, and the feeds to follow new editions and revisions."""
     en = lang == "en"
     out = ["## Each edition as a PDF\n\n" if en else "## 每期报告的 PDF 版\n\n"]
@@ -471,7 +467,7 @@ def editions_part(ctx: Context, lang: str) -> str:
         if not year:
             continue
         # the English catalog is served one folder deeper (/data/en/) than its source data/en.md
-        name = ("../" if en else "") + downloads.edition_pdf(ctx.layout, year)
+        name = ("../" if en else "") + formats.edition_pdf(ctx.layout, year)
         title = source.get("title_en" if en else "title") or source.get("title", "")
         # Raw HTML: the PDF is made after the pages (`make pdf`), so MkDocs must not look for it
         # (and does not rewrite the link either).
@@ -491,16 +487,16 @@ def editions_part(ctx: Context, lang: str) -> str:
     return "".join(out)
 
 
-def package_updated(ctx: Context) -> Any:
+def package_updated(ctx: CatalogData) -> Any:
     dates = [i.updated for i in ctx.items if i.updated]
     return max(dates) if dates else None
 
 
-def citation_part(ctx: Context, lang: str) -> str:
+def citation_part(ctx: CatalogData, lang: str) -> str:
     """How to cite the whole package: the same reference as CITATION.cff gives."""
     when = package_updated(ctx)
-    gbt = downloads.package_citation_gbt(ctx.package, when, ctx.site_url)
-    apa = downloads.package_citation_apa(ctx.package, when, ctx.site_url)
+    gbt = citations.package_gbt(ctx.package, when, ctx.site_url)
+    apa = citations.package_apa(ctx.package, when, ctx.site_url)
     if lang == "en":
         return ("## How to cite the whole package\n\n" + quote(apa) + "\nGB/T 7714-2015:\n\n"
                 + quote(gbt) + "\n")
@@ -508,13 +504,13 @@ def citation_part(ctx: Context, lang: str) -> str:
             + "\nAPA：\n\n" + quote(apa) + "\n")
 
 
-def dataset_section_en(ctx: Context, info: Info) -> str:
+def dataset_section_en(ctx: CatalogData, info: DatasetContent) -> str:
     out = [f"## {esc(info.title_en)} {{#{info.name}}}\n\n"]  # attr_list gives the anchor
     out.append(f"{esc(info.title)} · [中文页面]({info.name}.md)\n\n")
-    out.append(esc(downloads.clean(str(info.meta.get("description_en", "")))) + "\n\n")
+    out.append(esc(datasets.clean(str(info.meta.get("description_en", "")))) + "\n\n")
     _valid, words = ctx.status(info, "en")
     out.append(table(["About", "Detail"], [  # named header cells, for screen readers
-        ["Years", esc(downloads.years_text(info)) or "—"],
+        ["Years", esc(datasets.years_text(info)) or "—"],
         ["Rows", str(len(info.records))],
         ["Last updated", info.updated_date() or "—"],
         ["License", license_link(ctx, "en")],
@@ -523,19 +519,19 @@ def dataset_section_en(ctx: Context, info: Info) -> str:
     ]))
     out.append("\n**Fields**\n\n")
     out.append(dictionary_table(info, "en"))
-    notes = [downloads.clean(str(n)) for n in info.meta.get("notes_en") or []]
+    notes = [datasets.clean(str(n)) for n in info.meta.get("notes_en") or []]
     if notes:
         out.append("\n**Notes**\n\n" + "".join(f"- {esc(n)}\n" for n in notes))
     out.append("\n**Revisions**\n\n")
-    out.append(revisions.markdown(revisions.for_dataset(ctx.layout, info.name), "en"))
-    out.append("\n**How to cite**\n\n" + quote(downloads.citation_apa(info)) + "\n")
+    out.append(revision_log.markdown(revision_log.for_dataset(ctx.layout, info.name), "en"))
+    out.append("\n**How to cite**\n\n" + quote(citations.apa(info)) + "\n")
     return "".join(out)
 
 
 # --------------------------------------------------------------------------- dataset page
 
 
-def dictionary_table(info: Info, lang: str = "zh") -> str:
+def dictionary_table(info: DatasetContent, lang: str = "zh") -> str:
     """Field (code and Chinese name), type with unit, meaning with constraints: three
     columns, so the meaning keeps room to be read on a phone."""
     en = lang == "en"
@@ -545,13 +541,13 @@ def dictionary_table(info: Info, lang: str = "zh") -> str:
         name = code(fld["name"])
         if fld.get("title"):
             name += "<br>" + esc(fld["title"])
-        kind = esc(downloads.type_label(fld, lang))
-        unit = downloads.field_unit(info, fld, lang)
+        kind = esc(formats.type_label(fld, lang))
+        unit = datasets.field_unit(info, fld, lang)
         if unit:
             kind += "<br>" + ("unit: " if en else "单位：") + esc(unit)
         joiner = "; " if en else "；"
-        meaning = esc(downloads.clean(str(description)))
-        rules = downloads.constraints(info.schema, fld, lang)
+        meaning = esc(datasets.clean(str(description)))
+        rules = formats.constraints(info.schema, fld, lang)
         if rules:
             meaning += "<br><small>" + ("Constraints: " if en else "约束：")
             meaning += esc(joiner.join(rules)) + "</small>"
@@ -561,7 +557,7 @@ def dictionary_table(info: Info, lang: str = "zh") -> str:
     return table(head, rows)
 
 
-def preview_table(info: Info, limit: int = PREVIEW_ROWS) -> str:
+def preview_table(info: DatasetContent, limit: int = PREVIEW_ROWS) -> str:
     """The first rows as an HTML table (cells as written in the CSV, escaped)."""
     titles = {f["name"]: f.get("title", "") for f in info.fields}
     head = "".join(
@@ -589,7 +585,7 @@ def _preview_cell(cell: str) -> str:
     return f'<td title="{esc(cell)}">{esc(cell[:PREVIEW_CHARS])}…</td>'
 
 
-def charts_part(ctx: Context, info: Info) -> str:
+def charts_part(ctx: CatalogData, info: DatasetContent) -> str:
     """Each chart drawn from the dataset: where it is, its data, its image, how to embed it."""
     charts = ctx.charts.get(info.name) or []
     if not charts:
@@ -600,9 +596,9 @@ def charts_part(ctx: Context, info: Info) -> str:
         title = esc(chart.get("title") or cid)
         link = chart.get("link")
         out.append(f"### [{title}]({link})\n\n" if link else f"### {title}\n\n")
-        if not downloads.NAME_PATTERN.fullmatch(cid):
+        if not datasets.NAME_PATTERN.fullmatch(cid):
             continue
-        files = [f"{downloads.CHART_DIR}/{cid}{s}" for s in (*downloads.CHART_SUFFIXES, ".png",
+        files = [f"{urls.CHART_DIR}/{cid}{s}" for s in (*formats.CHART_SUFFIXES, ".png",
                                                               ".svg")]
         if not all(f in ctx.files for f in files):
             continue
@@ -633,8 +629,8 @@ def charts_part(ctx: Context, info: Info) -> str:
     return "".join(out)
 
 
-def dataset_page(ctx: Context, info: Info) -> str:
-    desc = downloads.clean(str(info.meta.get("description", "")))
+def dataset_page(ctx: CatalogData, info: DatasetContent) -> str:
+    desc = datasets.clean(str(info.meta.get("description", "")))
     out = [front_matter(info.title, desc)]
     out.append(f"# {esc(info.title)}\n\n")
     out.append(
@@ -643,9 +639,9 @@ def dataset_page(ctx: Context, info: Info) -> str:
     out.append(esc(desc) + "\n\n")
     _valid, words = ctx.status(info)
     sections = (info.meta.get("source") or {}).get("sections") or []
-    source = downloads.source_title(info)
+    source = datasets.source_title(info)
     out.append(table(["项目", "内容"], [
-        ["年份", esc(downloads.years_text(info)) or "—"],
+        ["年份", esc(datasets.years_text(info)) or "—"],
         ["行数", str(len(info.records))],
         ["更新日期", info.updated_date() or "—"],
         ["发布机构", esc(ctx.package.get("publisher", ""))],
@@ -656,10 +652,10 @@ def dataset_page(ctx: Context, info: Info) -> str:
     ]))
     out.append("\n## 下载\n\n")
     rows = []
-    for suffix, (zh, _en, _media) in downloads.FORMATS.items():
+    for suffix, (zh, _en, _media) in formats.FORMATS.items():
         path = info.name + suffix
         rows.append([esc(zh), f"[{path}]({path})", size_text(len(ctx.files[path]))])
-    schema = f"{downloads.SCHEMA_DIR}/{info.name}.schema.json"
+    schema = f"{formats.SCHEMA_DIR}/{info.name}.schema.json"
     if schema in ctx.files:
         rows.append(["表结构（Table Schema，JSON）", f"[{info.name}.schema.json]({schema})",
                      size_text(len(ctx.files[schema]))])
@@ -680,22 +676,22 @@ def dataset_page(ctx: Context, info: Info) -> str:
     shown = min(count, PREVIEW_ROWS)
     out.append(f"\n## 预览\n\n前 {shown} 行，共 {count} 行。\n\n")
     out.append(preview_table(info))
-    notes = [downloads.clean(str(n)) for n in info.meta.get("notes") or []]
+    notes = [datasets.clean(str(n)) for n in info.meta.get("notes") or []]
     if notes:
         out.append("\n## 说明\n\n" + "".join(f"- {esc(n)}\n" for n in notes))
     out.append("\n## 引用\n\n")
     out.append("GB/T 7714-2015（把“引用日期”换成你访问的日期）：\n\n")
-    out.append(quote(downloads.citation_gbt(info)))
+    out.append(quote(citations.gbt(info)))
     out.append("\nAPA：\n\n")
-    out.append(quote(downloads.citation_apa(info)))
+    out.append(quote(citations.apa(info)))
     out.append("\n## 修订记录\n\n")
-    out.append(revisions.markdown(revisions.for_dataset(ctx.layout, info.name)))
+    out.append(revision_log.markdown(revision_log.for_dataset(ctx.layout, info.name)))
     out.append("\n## 许可\n\n" + _license_paragraph(ctx, "zh") + "\n")
     out.append("\n## 使用本数据的图表\n\n" + charts_part(ctx, info))
     out.append("\n## 校验和\n\n")
-    out.append("SHA-256（与 [SHA256SUMS](" + downloads.SUMS + ") 中的值相同）：\n\n")
+    out.append("SHA-256（与 [SHA256SUMS](" + formats.SUMS + ") 中的值相同）：\n\n")
     lines = "\n".join(
-        f"{ctx.sha(info.name + s)}  {info.name}{s}" for s in downloads.FORMATS
+        f"{ctx.sha(info.name + s)}  {info.name}{s}" for s in formats.FORMATS
     )
     out.append(pre(lines))
     out.append("\n" + json_ld(dataset_json_ld(ctx, info)))
@@ -710,12 +706,12 @@ def pages(
     files: dict[str, bytes] | None = None,
     report: Any = None,
     charts: dict[str, list[dict[str, str]]] | None = None,
-    items: list[Info] | None = None,
+    items: list[DatasetContent] | None = None,
 ) -> dict[str, str]:
     """Every catalog page: path relative to the docs folder -> Markdown."""
-    items = downloads.infos(layout) if items is None else items
-    files = downloads.render(layout, items) if files is None else files
-    ctx = Context(layout, items, files, report, charts)
+    items = datasets.read_all(layout) if items is None else items
+    files = downloads.all_files(layout, items) if files is None else files
+    ctx = CatalogData(layout, items, files, report, charts)
     result = {f"data/{CATALOG}": catalog_page(ctx), f"data/{CATALOG_EN}": catalog_page_en(ctx)}
     for info in items:
         result[f"data/{info.name}.md"] = dataset_page(ctx, info)
@@ -731,7 +727,7 @@ def write_pages(
 ) -> list[Path]:
     """Write the catalog pages under docs_dir/data/; return the paths written.
 
-    `files` is downloads.render()'s output (rendered here when not given),
+    `files` is downloads.all_files()'s output (rendered here when not given),
     `report` the validation report of this build, `charts` maps a dataset
     name to the charts that use it ({"id", "title", "link"}).
     """

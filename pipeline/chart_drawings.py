@@ -38,7 +38,7 @@ class DrawingError(Exception):
     """Node or ECharts could not draw the charts; the message says what to install or fix."""
 
 
-def render(layout: Layout, items: list[dict[str, Any]], cache: str) -> dict[str, str]:
+def draw_svgs(layout: Layout, items: list[dict[str, Any]], cache: str) -> dict[str, str]:
     """id -> SVG text, for items {id, width, height, option, theme?} drawn by chart_svg.mjs.
 
     Cached under .build/CACHE/ by everything the drawing depends on (the items, the
@@ -102,7 +102,7 @@ def page_drawings(layout: Layout, charts: dict[str, Any]) -> dict[str, str]:
         for variant, width in (("narrow", NARROW), ("wide", WIDE)):
             items.append({"id": f"{cid}/{variant}", "width": width, "height": int(chart.height),
                           "option": chart.option, "theme": "light"})
-    rendered = render(layout, items, "chart-page-svg")
+    rendered = draw_svgs(layout, items, "chart-page-svg")
     return {
         cid: "".join(_inline(rendered[f"{cid}/{variant}"], str(charts[cid].title), variant)
                      for variant in ("narrow", "wide"))

@@ -7,7 +7,7 @@ from those SVGs by resvg with the Noto Sans SC font from npm (chart_png.mjs),
 again without a browser; the standalone embed page /embed/ID/ that an
 iframe shows; and the HTML of a chart's download panel (data, image, embed
 snippet, permalink). What does not: the chart options themselves
-(charts.py), the chart data files (downloads.py), the report pages
+(charts.py), the chart data files (formats.py), the report pages
 (pages.py).
 
 Images and embed pages are pure functions of the chart and the package
@@ -26,16 +26,13 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from . import markup
-from . import urls as links
+from . import markup, urls
 from .paths import Layout
 
 WIDTH = 800
 TITLE_SPACE = 72
 FOOTER_SPACE = 56
 SCALE = 2  # PNG pixels per SVG pixel
-CHART_DIR = links.CHART_DIR
-EMBED_DIR = links.EMBED_DIR
 # Single quotes only: ECharts' SVG output puts this inside a double-quoted style attribute.
 # Noto Sans SC first: the font the PNGs are drawn with (FONT_FILES, from npm).
 FONT = (
@@ -229,24 +226,9 @@ def _rasterise(layout: Layout, missing: dict[str, tuple[bytes, Path]]) -> dict[s
 # --------------------------------------------------------------------------- links
 
 
-def urls(chart_id: str, site_url: str = "", page: str = "") -> dict[str, str]:
-    """Public addresses of everything about a chart (absolute when the site URL is known);
-    `page` is the public path of the page showing it ("2020/a/"), for the permalink."""
-    paths = dict(links.chart_files(chart_id), embed=f"{EMBED_DIR}/{chart_id}/")
-    result = {kind: links.public(site_url, path) for kind, path in paths.items()}
-    if page:
-        result["permalink"] = links.public(site_url, f"{page}#chart-{chart_id}")
-    return result
-
-
-def page_path(rel: str) -> str:
-    """Public path of a Markdown page with directory URLs: a/b.md -> a/b/, a/index.md -> a/."""
-    return links.page_path(rel)
-
-
 def embed_snippet(chart: Any, site_url: str = "") -> str:
     """The iframe code a reader copies (text: the page shows it, escaped, as code)."""
-    return markup.render("embed_snippet.html", src=urls(chart.id, site_url)["embed"],
+    return markup.render("embed_snippet.html", src=urls.chart_urls(chart.id, site_url)["embed"],
                          title=chart.title, height=image_height(chart) + 40)
 
 
@@ -255,11 +237,12 @@ def panel(chart: Any, page_rel: str, site_url: str = "") -> dict[str, Any]:
     (templates/chart_panel.html): links relative to that source, the public permalink and
     the embed code."""
     cid = str(chart.id)
-    found = {kind: links.link(page_rel, path) for kind, path in links.chart_files(cid).items()}
-    found["page"] = links.link(page_rel, f"{page_rel}#chart-{cid}")
+    found = {kind: urls.source_link(page_rel, path)
+             for kind, path in urls.chart_sources(cid).items()}
+    found["page"] = urls.source_link(page_rel, f"{page_rel}#chart-{cid}")
     return {
         "links": found,
-        "permalink": urls(cid, site_url, page_path(page_rel))["permalink"],
+        "permalink": urls.chart_urls(cid, site_url, urls.page_path(page_rel))["permalink"],
         "snippet": embed_snippet(chart, site_url),
     }
 
@@ -278,6 +261,7 @@ def embed_page(chart: Any, pkg: dict[str, Any], site_url: str = "", page: str = 
 
     cid = f"chart-{chart.id}"
     root = "../../"
+    data_csv = urls.data_path(urls.chart_file(chart.id, ".csv"))
     lic = pkg.get("license") or {}
     return markup.render(
         "embed.html", chart=chart, id=cid, root=root, height=int(chart.height),
@@ -285,8 +269,8 @@ def embed_page(chart: Any, pkg: dict[str, Any], site_url: str = "", page: str = 
         publisher=pkg.get("publisher", ""), license=license_name(pkg),
         license_url=lic.get("path") or "",
         home=(root + page + f"#{cid}") if page else root,
-        csv=links.chart_files(str(chart.id))["csv"],
-        canonical=urls(chart.id, site_url, page).get("permalink", "") if site_url else "",
+        csv=data_csv,
+        canonical=urls.chart_urls(chart.id, site_url, page).get("permalink", "") if site_url else "",
     )
 
 
@@ -302,7 +286,7 @@ def files(
     images = {f"charts/{cid}.svg": data for cid, data in svg.items()}
     images.update({f"charts/{cid}.png": data for cid, data in png.items()})
     embeds = {
-        f"{EMBED_DIR}/{cid}/index.html": embed_page(
+        f"{urls.EMBED_DIR}/{cid}/index.html": embed_page(
             charts[cid], pkg, site_url, chart_pages.get(cid, ""),
             drawings.get(cid, "")).encode("utf-8")
         for cid in sorted(charts)

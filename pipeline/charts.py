@@ -38,9 +38,9 @@ from typing import Any
 from pyecharts import options as opts
 from pyecharts.charts import Bar, Line
 
-from . import figures as figs
 from . import limits as limits_
 from . import load
+from . import model as figs
 from .paths import Layout
 
 YEAR_FIELDS = ("year", "plan_year", "baseline_year")

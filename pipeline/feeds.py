@@ -19,11 +19,11 @@ from __future__ import annotations
 import html
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
-from . import downloads, load, revisions
+from . import datasets, formats, git, load, revision_log, siteconfig
 from .paths import Layout
 
 EDITIONS = "feed-editions.xml"
@@ -46,19 +46,19 @@ class Edition:
 
 
 def feed_id(layout: Layout, *parts: str) -> str:
-    name = downloads.package_name(layout)
+    name = formats.package_name(layout)
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "/".join([name, *parts])))
 
 
 def _date(layout: Layout, paths: list[Path], first: bool) -> datetime:
     """First or last commit touching `paths`; SOURCE_DATE_EPOCH; else the ZIP epoch."""
-    if first and downloads.full_history(layout):
-        out = downloads.git_output(layout, "log", "--reverse", "--format=%ct", "--",
+    if first and git.full_history(layout):
+        out = git.output(layout, "log", "--reverse", "--format=%ct", "--",
                                    *[str(p) for p in paths])
         stamps = out.split()
         if stamps and stamps[0].isdigit():
-            return datetime.fromtimestamp(int(stamps[0]), downloads.UTC)
-    return downloads.last_updated(layout, paths) or downloads.ZIP_EPOCH
+            return datetime.fromtimestamp(int(stamps[0]), UTC)
+    return git.last_updated(layout, paths) or formats.ZIP_EPOCH
 
 
 def editions(layout: Layout) -> list[Edition]:
@@ -109,7 +109,7 @@ def editions_feed(layout: Layout, site_url: str = "") -> bytes:
     fg = _feed(layout, EDITIONS, site_url)
     items = editions(layout)
     base = _base(site_url)
-    pdf_name = downloads.edition_pdf
+    pdf_name = formats.edition_pdf
     for edition in reversed(items):  # feedgen lists the last added first
         entry = fg.add_entry()
         entry.id(feed_id(layout, "edition", str(edition.year)))
@@ -126,7 +126,7 @@ def editions_feed(layout: Layout, site_url: str = "") -> bytes:
         entry.content(
             f'<p>{html.escape(summary)}</p><p><a href="{html.escape(base)}{edition.year}/">'
             f'在线阅读</a> · <a href="{html.escape(pdf)}">PDF 版</a></p>', type="html")
-    fg.updated(max((e.updated for e in items), default=downloads.ZIP_EPOCH))
+    fg.updated(max((e.updated for e in items), default=formats.ZIP_EPOCH))
     return fg.atom_str(pretty=True)
 
 
@@ -134,8 +134,8 @@ def revisions_feed(layout: Layout, site_url: str = "") -> bytes:
     fg = _feed(layout, REVISIONS, site_url)
     base = _base(site_url)
     titles = {d.name: str(d.meta().get("title") or d.name) for d in load.discover(layout)}
-    rows = sorted(revisions.read(layout), key=lambda r: (r.date, r.dataset, r.key, r.field))
-    latest = downloads.ZIP_EPOCH
+    rows = sorted(revision_log.read(layout), key=lambda r: (r.date, r.dataset, r.key, r.field))
+    latest = formats.ZIP_EPOCH
     for row in rows:
         when = _day(row.date)
         latest = max(latest, when)
@@ -149,7 +149,7 @@ def revisions_feed(layout: Layout, site_url: str = "") -> bytes:
         entry.published(when)
         entry.summary(f"修订原因：{row.reason}" if row.reason else "修订")
     if not rows:
-        latest = max((e.updated for e in editions(layout)), default=downloads.ZIP_EPOCH)
+        latest = max((e.updated for e in editions(layout)), default=formats.ZIP_EPOCH)
     fg.updated(latest)
     return fg.atom_str(pretty=True)
 
@@ -159,13 +159,13 @@ def _day(text: str) -> datetime:
     try:
         day = datetime.fromisoformat(text).date()
     except ValueError:
-        return downloads.ZIP_EPOCH
-    return datetime.combine(day, time(0, 0), downloads.CST)
+        return formats.ZIP_EPOCH
+    return datetime.combine(day, time(0, 0), datasets.CST)
 
 
 def files(layout: Layout) -> dict[str, bytes]:
     """The two feeds, paths relative to the site root."""
-    url = downloads.site_url(layout)
+    url = siteconfig.site_url(layout)
     return {EDITIONS: editions_feed(layout, url), REVISIONS: revisions_feed(layout, url)}
 
 

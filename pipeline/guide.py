@@ -78,7 +78,7 @@ def error_tables() -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(text: str) -> str:
+def with_current_tables(text: str) -> str:
     """The guide text with the generated part replaced by the current tables."""
     start, end = text.find(START), text.find(END)
     if start < 0 or end < start:
@@ -94,7 +94,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace, path: Path | None = None) -> int:
     path = path or guide_path()
     text = path.read_text(encoding="utf-8")
-    fresh = render(text)
+    fresh = with_current_tables(text)
     if args.check:
         if fresh != text:
             print(f"{path}: 错误代码表不是最新的，运行 python -m pipeline guide 更新", file=sys.stderr)

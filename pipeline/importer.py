@@ -29,8 +29,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import csvtext, load, progress
+from . import csvtext, load, progress, revision_log
 from . import limits as limits_
+from .changes import describe, diff, primary_key, read_rows, row_key
 from .load import Dataset, discover
 from .paths import REPO, Layout
 from .workbook import column_letter
@@ -537,8 +538,8 @@ def normalise(sheet: Sheet, schema: dict[str, Any],
     sheet.columns = position
     units = {f["name"]: str(f.get("unit") or "") for f in fields}
     percent_cells: list[str] = []
-    key_fields = _primary_key(schema)
-    by_key = {_key(r, key_fields): r for r in (current or [])} if key_fields else {}
+    key_fields = primary_key(schema)
+    by_key = {row_key(r, key_fields): r for r in (current or [])} if key_fields else {}
     rows: list[list[str]] = []
     booleans_rewritten = False
     for number, raw in zip(sheet.row_numbers, sheet.rows, strict=True):
@@ -568,7 +569,7 @@ def normalise(sheet: Sheet, schema: dict[str, Any],
             if types[n] == "boolean" and record[n] in ("TRUE", "FALSE", "True", "False"):
                 record[n] = record[n].lower()
                 booleans_rewritten = True
-        old = by_key.get(_key(record, key_fields)) if key_fields else None
+        old = by_key.get(row_key(record, key_fields)) if key_fields else None
         if old is not None:
             for n in names:
                 if n in old and record[n] != old[n] and _equal(record[n], old[n], types[n]):
@@ -585,104 +586,21 @@ def _note(code: str, details: dict[str, Any], lang: str = "zh") -> str:
     return NOTES[code][lang].format(**details)
 
 
-def _primary_key(schema: dict[str, Any]) -> list[str]:
-    key = schema.get("primaryKey") or []
-    return [key] if isinstance(key, str) else list(key)
-
-
-def _key(record: dict[str, str], key_fields: list[str]) -> tuple[str, ...]:
-    return tuple(record.get(k, "") for k in key_fields)
-
-
 def to_csv(names: list[str], rows: list[list[str]]) -> str:
     """The canonical CSV text: UTF-8 (no BOM when written), LF, minimal quoting (csvtext)."""
     return csvtext.write([names, *rows])
 
 
 def read_current(path: Path) -> list[dict[str, str]]:
-    """The current canonical CSV as text records (empty when the file does not exist).
-
-    A canonical CSV that was opened and saved as GBK (or with a BOM) is read all
-    the same: importing over it is how such a file gets repaired.
-    """
-    if not path.exists():
-        return []
+    """The current canonical CSV as text records (changes.read_rows); a file no encoding
+    reads is an ImportProblem."""
     try:
-        text, _ = csvtext.decode(path.read_bytes())
+        return read_rows(path)
     except csvtext.EncodingError as exc:
         raise ImportProblem("import-encoding") from exc
-    return csvtext.records(text)
 
 
 # --------------------------------------------------------------------------- what changed
-
-
-@dataclass
-class Change:
-    key: tuple[str, ...]
-    fields: list[tuple[str, str, str]]  # (field, old, new)
-
-
-@dataclass
-class Diff:
-    key_fields: list[str]
-    added: list[tuple[str, ...]] = field(default_factory=list)
-    removed: list[tuple[str, ...]] = field(default_factory=list)
-    changed: list[Change] = field(default_factory=list)
-    reordered: bool = False
-
-    @property
-    def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed or self.reordered)
-
-
-def diff(schema: dict[str, Any], old: list[dict[str, str]], new: list[dict[str, str]]) -> Diff:
-    """Rows added, changed and removed, matched by primary key (whole rows when there is none)."""
-    names = [f["name"] for f in schema.get("fields", [])]
-    key_fields = _primary_key(schema) or names
-    old_by = {_key(r, key_fields): r for r in old}
-    new_by = {_key(r, key_fields): r for r in new}
-    result = Diff(key_fields)
-    result.added = [k for k in new_by if k not in old_by]
-    result.removed = [k for k in old_by if k not in new_by]
-    for k, row in new_by.items():
-        before = old_by.get(k)
-        if before is None:
-            continue
-        changes = [(n, before.get(n, ""), row.get(n, "")) for n in names
-                   if before.get(n, "") != row.get(n, "")]
-        if changes:
-            result.changed.append(Change(k, changes))
-    common_old = [k for k in old_by if k in new_by]
-    common_new = [k for k in new_by if k in old_by]
-    result.reordered = common_old != common_new
-    return result
-
-
-def describe(d: Diff, lang: str = "zh", limit: int = 200) -> str:
-    """The diff as lines people read: + added, ~ changed (field: old → new), - removed."""
-    zh = lang != "en"
-    lines = [
-        (f"新增 {len(d.added)} 行，修改 {len(d.changed)} 行，删除 {len(d.removed)} 行"
-         if zh else f"{len(d.added)} added, {len(d.changed)} changed, {len(d.removed)} removed")
-    ]
-    shown = 0
-    for key in d.added:
-        lines.append(f"  + {' / '.join(key)}")
-        shown += 1
-    for change in d.changed:
-        for name, before, after in change.fields:
-            old, new = before or "（空）", after or "（空）"
-            lines.append(f"  ~ {' / '.join(change.key)}：{name} {old} → {new}")
-            shown += 1
-    for key in d.removed:
-        lines.append(f"  - {' / '.join(key)}")
-        shown += 1
-    if shown > limit:
-        lines = lines[: limit + 1] + [f"  …（共 {shown} 项）" if zh else f"  … ({shown} in all)"]
-    if d.reordered:
-        lines.append("  行的顺序有变化" if zh else "  the order of rows changed")
-    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- validating
@@ -691,11 +609,11 @@ def describe(d: Diff, lang: str = "zh", limit: int = 200) -> str:
 def validate_text(layout: Layout, name: str, text: str, lang: str = "zh") -> tuple[bool, str]:
     """Validate the would-be CSV on a temporary copy of the project; (valid, report text)."""
     report = validate_report(layout, name, text, lang)
-    return bool(report.valid), report.render("text", lang=lang)
+    return bool(report.valid), report.formatted("text", lang=lang)
 
 
 def validate_report(layout: Layout, name: str, text: str, lang: str = "zh") -> Any:
-    """The validation report (report.Report) of the would-be CSV, on a temporary copy."""
+    """The validation report (report.Findings) of the would-be CSV, on a temporary copy."""
     with tempfile.TemporaryDirectory(prefix="import-") as tmp:
         root = Path(tmp)
         shutil.copytree(layout.datasets, root / layout.datasets.name)
@@ -787,7 +705,7 @@ class Jump:
 def year_field(schema: dict[str, Any]) -> str | None:
     """The primary-key field that is a year (year, plan_year, ...), if any."""
     types = {f["name"]: f.get("type") for f in schema.get("fields", [])}
-    for name in _primary_key(schema):
+    for name in primary_key(schema):
         if (name == "year" or name.endswith("_year")) and types.get(name) in ("integer", "year"):
             return name
     return None
@@ -798,7 +716,7 @@ def jumps(schema: dict[str, Any], records: list[dict[str, str]],
     """Figures of the touched rows more than JUMP_FACTOR times, or less than 1/JUMP_FACTOR of,
     the same series' figure the year before (same unit)."""
     year = year_field(schema)
-    key_fields = _primary_key(schema)
+    key_fields = primary_key(schema)
     if year is None:
         return []
     series = [k for k in key_fields if k != year]
@@ -810,7 +728,7 @@ def jumps(schema: dict[str, Any], records: list[dict[str, str]],
             by_series.setdefault(tuple(r.get(k, "") for k in series), {})[int(r[year])] = r
     found = []
     for r in records:
-        key = _key(r, key_fields)
+        key = row_key(r, key_fields)
         if key not in touched or not (r.get(year) or "").isdigit():
             continue
         years = by_series.get(tuple(r.get(k, "") for k in series), {})
@@ -934,7 +852,7 @@ def import_file(layout: Layout, path: Path, name: str, *, dry_run: bool = False,
     # rows readers have seen that this import would take away
     against_published = diff(schema, published, new_records)
     key_fields = against_published.key_fields
-    by_key = {_key(r, key_fields): r for r in published}
+    by_key = {row_key(r, key_fields): r for r in published}
     if against_published.removed and not allow_delete:
         label = "name_zh" if "name_zh" in names else None
         for key in against_published.removed[:50]:
@@ -947,7 +865,7 @@ def import_file(layout: Layout, path: Path, name: str, *, dry_run: bool = False,
     touched = set(changes.added) | {c.key for c in changes.changed}
     found = jumps(schema, new_records, touched)
     if found and not confirm:
-        row_of = {_key(r, _primary_key(schema)): i for i, r in enumerate(new_records)}
+        row_of = {row_key(r, primary_key(schema)): i for i, r in enumerate(new_records)}
         for j in found:
             index = row_of.get(j.key)
             place = (raw.place(raw.row_numbers[index], raw.columns.get(j.field), lang)
@@ -964,7 +882,7 @@ def import_file(layout: Layout, path: Path, name: str, *, dry_run: bool = False,
             return refuse(jump)
 
     # revisions: figures readers saw (the deployed version) that change, not yet in the log
-    logged = revisions.read(layout)
+    logged = revision_log.read(layout)
     figures = [r for r in revisions.figure_changes(dataset, schema, against_published)
                if not any(r.same_change(x) for x in logged)]
     if figures and not reason and dry_run:
@@ -987,7 +905,7 @@ def import_file(layout: Layout, path: Path, name: str, *, dry_run: bool = False,
         say("✓ 校验通过（试运行，没有写入）。" if zh else "✓ valid (dry run, nothing written).")
         return 0
     written = [dataset.csv]
-    log_path = layout.csv(revisions.NAME)
+    log_path = layout.csv(revision_log.NAME)
     log_existed = log_path.exists()
     stale = revisions.superseded(layout, dataset, new_records)
     writes = {dataset.csv: text.encode("utf-8")}
@@ -997,9 +915,9 @@ def import_file(layout: Layout, path: Path, name: str, *, dry_run: bool = False,
         log, _ = revisions.log_text(layout, figures if reason else [], reason=reason or "",
                                     drop=stale)
         if log is not None:
-            log_report = validate_report(layout, revisions.NAME, log, lang)
+            log_report = validate_report(layout, revision_log.NAME, log, lang)
             if not log_report.valid:
-                say(log_report.render("text", lang))
+                say(log_report.formatted("text", lang))
                 say("✗ 修订记录未通过校验，没有写入任何文件。" if zh
                     else "✗ the revisions log would be invalid; nothing was written.")
                 return 1

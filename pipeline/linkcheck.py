@@ -129,7 +129,7 @@ def source_of(page: str) -> tuple[str | None, int | None]:
 
 
 def github(broken: list[Broken]) -> None:
-    from .report import annotation, step_summary
+    from .findings import annotation, step_summary
 
     rows = []
     for b in broken:
@@ -151,7 +151,7 @@ def main(args: argparse.Namespace) -> int:
         return 2
     from urllib.parse import urlsplit as split
 
-    from .downloads import site_url
+    from .siteconfig import site_url
 
     # The site's own address (SITE_URL in CI): links under it are checked, not external.
     prefix = split(site_url(REPO)).path or "/"

@@ -207,9 +207,9 @@ def _write_workbook(layout: Layout, dataset: Dataset, rows: list[dict[str, str]]
                     new: list[dict[str, str]], path: Path, year: int) -> None:
     """Current rows (earlier years protected), then the new rows with the cells to fill
     coloured; the same layout as the site's XLSX downloads (workbook.py)."""
-    from . import downloads, workbook
+    from . import datasets, workbook
 
-    info = downloads.infos(layout, [dataset])[0]
+    info = datasets.read_all(layout, [dataset])[0]
     fields = info.fields
     types = {f["name"]: f.get("type", "string") for f in fields}
     year_field = YEAR_FIELD.get(dataset.name)
@@ -225,7 +225,7 @@ def _write_workbook(layout: Layout, dataset: Dataset, rows: list[dict[str, str]]
                              created=dt.datetime(2000, 1, 1))
     writer.data(workbook.Sheet(
         fields=fields,
-        labels=[downloads.header_label(info, f) for f in fields],
+        labels=[datasets.header_label(info, f) for f in fields],
         rows=[[workbook.typed(r.get(f["name"], "") or "", types[f["name"]]) for f in fields]
               for r in ordered],
         choices=info.choices,
@@ -337,7 +337,7 @@ def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
 
     report = run(layout)
     if not report.valid:  # a new edition starts from data that is valid as it stands
-        sys.stdout.write(report.render("text"))
+        sys.stdout.write(report.formatted("text"))
         print("✗ 现有数据未通过校验：先按上面的提示修正，再准备新一年 / fix the data first",
               file=sys.stderr)
         return 1

@@ -7,7 +7,7 @@ each NAME.meta.yml and each schema, so there is one source of metadata.
 Descriptors follow the Data Package standard (v2, https://datapackage.org/):
 the profile is named in `$schema`, the CSV dialect is the spec's flat form,
 every resource carries its Table Schema as JSON (inline here; the published
-descriptor points at JSON files beside it, see downloads.py), and the package
+descriptor points at JSON files beside it, see formats.py), and the package
 names its version, keywords, contributors (the publisher) and sources.
 
 CITATION.cff (Citation File Format 1.2.0, read by GitHub's "Cite this
@@ -162,7 +162,7 @@ def citation(layout: Layout) -> dict[str, Any]:
     return cff
 
 
-def render_citation(layout: Layout) -> str:
+def citation_cff(layout: Layout) -> str:
     import yaml
 
     header = ("# Generated from datasets/package.yml by `python -m pipeline package`;"
@@ -173,7 +173,7 @@ def render_citation(layout: Layout) -> str:
 
 def write_citation(layout: Layout) -> bool:
     """Write CITATION.cff beside datapackage.json; return True when its content changed."""
-    text = render_citation(layout)
+    text = citation_cff(layout)
     path = layout.citation
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False
@@ -181,14 +181,14 @@ def write_citation(layout: Layout) -> bool:
     return True
 
 
-def render(layout: Layout) -> str:
+def datapackage_json(layout: Layout) -> str:
     """datapackage.json as written to disk: stable key order, UTF-8, final newline."""
     return json.dumps(descriptor(layout), ensure_ascii=False, indent=2) + "\n"
 
 
 def write(layout: Layout) -> bool:
     """Write datapackage.json; return True when its content changed."""
-    text = render(layout)
+    text = datapackage_json(layout)
     path = layout.descriptor
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False

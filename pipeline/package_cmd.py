@@ -34,8 +34,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.check:
         current = REPO.descriptor.read_text(encoding="utf-8") if REPO.descriptor.exists() else ""
         cited = REPO.citation.read_text(encoding="utf-8") if REPO.citation.exists() else ""
-        stale = [name for name, ok in (("datapackage.json", current == package.render(REPO)),
-                                       ("CITATION.cff", cited == package.render_citation(REPO)))
+        stale = [name for name, ok in (("datapackage.json", current == package.datapackage_json(REPO)),
+                                       ("CITATION.cff", cited == package.citation_cff(REPO)))
                  if not ok]
         if stale:
             print(f"{'、'.join(stale)} 不是最新的：请运行 python -m pipeline package", file=sys.stderr)

@@ -5,7 +5,7 @@ the text uses instead of typed figures, and writing the result into the
 generated docs tree the site is rendered from, together with the page parts
 made from data (headline cards, chart figures with their tables, the
 targets-vs-actuals table, the plan's tasks). What does not: the figures
-themselves (figures.py), chart options (charts.py), MkDocs configuration or
+themselves (model.py), chart options (charts.py), MkDocs configuration or
 hooks: MkDocs only renders what this module writes.
 
 Directives, written in the Markdown of docs/:
@@ -37,7 +37,6 @@ covers (`area:`), which is where its cards link to.
 
 from __future__ import annotations
 
-import posixpath
 import re
 import shutil
 from collections.abc import Callable
@@ -45,9 +44,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import figures as figs
-from . import load, markup
-from . import urls as links
+from . import load, markup, urls
+from . import model as figs
 from .charts import Chart
 
 DIRECTIVE = re.compile(r"\[\[([^\[\]\n]*)\]\]")
@@ -104,7 +102,7 @@ class Page:
     @property
     def url(self) -> str:
         """The page's public path relative to the site root (directory URLs)."""
-        return links.page_path(self.rel)
+        return urls.page_path(self.rel)
 
 
 def split_front_matter(text: str, path: Path | None = None) -> tuple[dict[str, Any], int]:
@@ -150,21 +148,10 @@ def read_pages(docs: Path) -> list[Page]:
     return pages
 
 
-def relative_url(from_page: Page, to_url: str) -> str:
-    """A link from one page's public address to a site path, relative, so it works under any
-    base URL. For raw HTML only, which no site engine rewrites; Markdown links go to the
-    source file instead (urls.link)."""
-    base = from_page.url or "."
-    target = to_url or "."
-    rel = posixpath.relpath(target, base if base != "." else ".")
-    if rel == ".":
-        return "./"
-    return rel + "/" if to_url.endswith("/") or not to_url else rel
-
-
 @dataclass
-class Site:
-    """What every directive may need: the data, the charts and the pages around."""
+class ReportPages:
+    """The report's pages (docs/) with what their directives draw on: the figures, the charts,
+    their drawings, and which page shows each chart."""
 
     data: figs.Figures
     charts: dict[str, Chart]
@@ -211,14 +198,14 @@ class Site:
 
 # -- inline directives ------------------------------------------------------
 
-def _year_ref(arg: str, page: Page, site: Site) -> tuple[str, int | None]:
+def _year_ref(arg: str, page: Page, site: ReportPages) -> tuple[str, int | None]:
     name, _, year = arg.partition("@")
     if year:
         return name, int(year) if year.isdigit() else site.edition(year, page)
     return name, page.edition
 
 
-def inline(kind: str, arg: str, page: Page, site: Site) -> str:
+def inline(kind: str, arg: str, page: Page, site: ReportPages) -> str:
     data = site.data
     if kind == "fig":
         name, year = _year_ref(arg, page, site)
@@ -242,7 +229,7 @@ def inline(kind: str, arg: str, page: Page, site: Site) -> str:
     if kind == "link":
         year = site.edition(arg, page)
         index = site.edition_index(year)
-        return markup.render("link.md", year=year, href=links.link(page.rel, index.rel))
+        return markup.render("link.md", year=year, href=urls.source_link(page.rel, index.rel))
     raise figs.FigureError(f"未知的占位符类型 {kind!r}")
 
 
@@ -272,7 +259,7 @@ def _headline(entry: Any, where: str) -> tuple[str, str | None]:
     raise figs.FigureError(f"{where} 的 headline 项应为指标代码，或 {{id: ..., change: ...}}")
 
 
-def cards_block(year: int, page: Page, site: Site) -> str:
+def cards_block(year: int, page: Page, site: ReportPages) -> str:
     index = site.edition_index(year)
     entries = index.meta.get("headline")
     if not isinstance(entries, list) or not entries:
@@ -287,12 +274,13 @@ def cards_block(year: int, page: Page, site: Site) -> str:
         else:
             change = site.data.change(fig) or ""
         chapter = site.area_page(year, fig.area_id)
-        cards.append({"href": relative_url(page, chapter.url), "name": fig.name, "value": fig.text,
-                      "change": change, "year": fig.year, "derived": fig.derived})
+        cards.append({"href": urls.relative(page.url, chapter.url), "name": fig.name,
+                      "value": fig.text, "change": change, "year": fig.year,
+                      "derived": fig.derived})
     return markup.render("cards.html", cards=cards)
 
 
-def figures_block(arg: str, page: Page, site: Site) -> str:
+def figures_block(arg: str, page: Page, site: ReportPages) -> str:
     area_id, year = _year_ref(arg, page, site)
     if year is None:
         raise figs.FigureError(f"{arg!r} 缺少年份：请写成 {area_id}@年份")
@@ -309,7 +297,7 @@ def figures_block(arg: str, page: Page, site: Site) -> str:
     ])
 
 
-def targets_block(year: int, page: Page, site: Site, tasks_here: bool) -> str:
+def targets_block(year: int, page: Page, site: ReportPages, tasks_here: bool) -> str:
     targets = site.data.plan_targets(year)
     if not targets:
         raise figs.FigureError(f"{year} 年的计划没有量化目标数据（plan-targets.csv）")
@@ -328,7 +316,7 @@ def targets_block(year: int, page: Page, site: Site, tasks_here: bool) -> str:
     return markup.render("targets.html", year=year, rows=rows)
 
 
-def tasks_block(year: int, site: Site) -> str:
+def tasks_block(year: int, site: ReportPages) -> str:
     """Markdown headings (so they appear in the page's table of contents) and task lists."""
     categories = site.data.plan_categories(year)
     if not categories:
@@ -342,7 +330,7 @@ def tasks_block(year: int, site: Site) -> str:
     ])
 
 
-def block(kind: str, arg: str, page: Page, site: Site, directives: set[str]) -> str:
+def block(kind: str, arg: str, page: Page, site: ReportPages, directives: set[str]) -> str:
     if kind == "chart":
         if arg not in site.charts:
             known = "、".join(sorted(site.charts)) or "（无）"
@@ -366,7 +354,7 @@ def block(kind: str, arg: str, page: Page, site: Site, directives: set[str]) -> 
 
 # -- expanding a page ---------------------------------------------------------
 
-def expand(page: Page, site: Site) -> tuple[str, list[str]]:
+def expand(page: Page, site: ReportPages) -> tuple[str, list[str]]:
     """The page with every directive filled in, and the problems found (file:line: ...)."""
     problems: list[str] = []
     lines = page.text.split("\n")
@@ -431,14 +419,14 @@ def expand(page: Page, site: Site) -> tuple[str, list[str]]:
     return "\n".join(out), problems
 
 
-def chart_links(site: Site, from_rel: str) -> dict[str, list[dict[str, str]]]:
+def chart_links(site: ReportPages, from_rel: str) -> dict[str, list[dict[str, str]]]:
     """Dataset name -> the charts drawn from it, with a Markdown link from `from_rel`."""
     result: dict[str, list[dict[str, str]]] = {}
     for chart_id, chart in site.charts.items():
         page = site.chart_pages.get(chart_id)
         entry = {"id": chart_id, "title": chart.title}
         if page is not None:
-            entry["link"] = links.link(from_rel, f"{page.rel}#{chart.dom_id}")
+            entry["link"] = urls.source_link(from_rel, f"{page.rel}#{chart.dom_id}")
         result.setdefault(chart.dataset, []).append(entry)
     return result
 
@@ -446,7 +434,7 @@ def chart_links(site: Site, from_rel: str) -> dict[str, list[dict[str, str]]]:
 def write(
     docs: Path, out: Path, data: figs.Figures, charts: dict[str, Chart], source_title: str,
     chart_extra: ChartExtra | None = None, drawings: dict[str, str] | None = None,
-) -> Site:
+) -> ReportPages:
     """Expand every page of `docs` into `out` (other files copied as they are).
 
     Raises PageError listing every problem of every page; `out` is then left
@@ -454,7 +442,7 @@ def write(
     preview reloads only what changed.
     """
     pages = read_pages(docs)
-    site = Site(data, charts, pages, source_title, chart_extra=chart_extra,
+    site = ReportPages(data, charts, pages, source_title, chart_extra=chart_extra,
                 drawings=drawings or {})
     results: dict[str, str] = {}
     problems: list[str] = []

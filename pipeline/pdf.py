@@ -27,7 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import downloads, load
+from . import citations, datasets, formats, load, siteconfig, urls
 from .paths import REPO, Layout
 
 NS = ""  # parsed without namespaces, so elements serialise as plain HTML
@@ -58,11 +58,6 @@ def edition_pages(layout: Layout, year: int) -> list[str]:
                        for p in (layout.docs / str(year)).glob("*.md"))
         found.sort(key=lambda rel: (not rel.endswith("/index.md"), rel))
     return list(dict.fromkeys(found))
-
-
-def site_path(rel: str) -> str:
-    stem = rel[:-3]
-    return stem[: -len("index")] if stem.endswith("index") else stem + "/"
 
 
 def _classes(el: ET.Element) -> set[str]:
@@ -126,7 +121,7 @@ def _absolute(link: str, page_url: str, site: Path, site_url: str, local: bool) 
 def chapter(site: Path, rel: str, site_url: str) -> Chapter:
     import tinyhtml5
 
-    url = site_path(rel)
+    url = urls.page_path(rel)
     page = site / url / "index.html"
     if not page.is_file():
         raise PdfError(f"网站里没有 {url}：请先运行 make build / {page} is missing: run make build")
@@ -159,7 +154,7 @@ def chapter(site: Path, rel: str, site_url: str) -> Chapter:
 def document(layout: Layout, year: int, site: Path) -> str:
     """The whole edition as one HTML document for WeasyPrint."""
     pkg = load.package_meta(layout)
-    site_url = downloads.site_url(layout)
+    site_url = siteconfig.site_url(layout)
     chapters = [chapter(site, rel, site_url) for rel in edition_pages(layout, year)]
     if not chapters:
         raise PdfError(f"docs/{year}/ 下没有页面 / no pages for {year}")
@@ -167,10 +162,10 @@ def document(layout: Layout, year: int, site: Path) -> str:
     source = next((s for s in pkg.get("sources") or [] if str(s.get("edition")) == str(year)),
                   (pkg.get("sources") or [{}])[0])
     lic = pkg.get("license") or {}
-    items = downloads.infos(layout)
+    items = datasets.read_all(layout)
     dates = [i.updated for i in items if i.updated]
     updated = max(dates) if dates else None
-    when = updated.astimezone(downloads.CST).date().isoformat() if updated else ""
+    when = updated.astimezone(datasets.CST).date().isoformat() if updated else ""
     web = (site_url.rstrip("/") + "/") if site_url else ""
     title = chapters[0].title
     toc = []
@@ -179,7 +174,7 @@ def document(layout: Layout, year: int, site: Path) -> str:
         toc += [f'<li class="toc-2"><a href="#{esc(a)}">{esc(t)}</a></li>'
                 for a, t in ch.headings if a]
     body = "\n".join(f'<section class="chapter">{ch.body}</section>' for ch in chapters)
-    citation = downloads.package_citation_gbt(pkg, updated, site_url)
+    citation = citations.package_gbt(pkg, updated, site_url)
     return f"""<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <title>{esc(str(pkg.get("title", "")))} · {esc(title)}</title>
@@ -269,7 +264,7 @@ table[style] {{ white-space: normal !important; }}
 """
 
 
-def render(layout: Layout, year: int, site: Path | None = None) -> bytes:
+def edition_pdf(layout: Layout, year: int, site: Path | None = None) -> bytes:
     """The edition's PDF, as bytes."""
     try:
         from weasyprint import HTML
@@ -277,8 +272,8 @@ def render(layout: Layout, year: int, site: Path | None = None) -> bytes:
         raise PdfError(f"WeasyPrint 缺少系统库（运行 make pdf 会安装）/ {exc}") from exc
     site = site or layout.site
     text = document(layout, year, site)
-    updated = [i.updated for i in downloads.infos(layout) if i.updated]
-    stamp = max(updated) if updated else downloads.ZIP_EPOCH
+    updated = [i.updated for i in datasets.read_all(layout) if i.updated]
+    stamp = max(updated) if updated else formats.ZIP_EPOCH
     doc = HTML(string=text, base_url=site.as_uri() + "/").render()
     doc.metadata.created = stamp.isoformat()
     doc.metadata.modified = stamp.isoformat()
@@ -293,7 +288,7 @@ def editions(layout: Layout) -> list[int]:
 
 def add_checksums(data_dir: Path, written: dict[str, bytes]) -> None:
     """Put the PDFs into SHA256SUMS beside the other downloads (sorted, `sha256sum -c` format)."""
-    sums = data_dir / downloads.SUMS
+    sums = data_dir / formats.SUMS
     lines = {}
     if sums.exists():
         for line in sums.read_text(encoding="ascii").splitlines():
@@ -313,8 +308,8 @@ def write(layout: Layout, site: Path | None = None, log: Any = print) -> list[Pa
     written: dict[str, bytes] = {}
     for year in editions(layout):
         started = datetime.now()
-        name = downloads.edition_pdf(layout, year)
-        content = render(layout, year, site)
+        name = formats.edition_pdf(layout, year)
+        content = edition_pdf(layout, year, site)
         (data / name).write_bytes(content)
         written[name] = content
         seconds = (datetime.now() - started).total_seconds()

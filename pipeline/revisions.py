@@ -16,45 +16,27 @@ A "figure" is a number of an existing row (a number or integer field outside
 the primary key) or the qualifier/unit that gives the number its meaning.
 Added or removed rows are new or withdrawn data, not revisions.
 
-Dataset pages show the log through `for_dataset` and `markdown`.
+The log as data (Revision, reading it, a dataset's entries) is in revision_log.py,
+which the pages use; this module is the staff tool that writes it.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import io
 import os
 import re
 import subprocess
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
-from . import csvtext
+from . import changes, csvtext
 from .load import Dataset, discover
 from .paths import REPO, Layout
+from .revision_log import FIELDS, KEY_SEPARATOR, NAME, Revision, decode, parse_rows, read
 
-NAME = "revisions"
-FIELDS = ["dataset", "key", "field", "old_value", "new_value", "date", "reason"]
 MEANING_FIELDS = ("qualifier", "unit")
-KEY_SEPARATOR = "/"
-
-
-@dataclass(frozen=True)
-class Revision:
-    dataset: str
-    key: str
-    field: str
-    old_value: str
-    new_value: str
-    date: str = ""
-    reason: str = ""
-
-    def same_change(self, other: Revision) -> bool:
-        return (self.dataset, self.key, self.field, self.old_value, self.new_value) == (
-            other.dataset, other.key, other.field, other.old_value, other.new_value)
 
 
 def figure_fields(schema: dict[str, Any]) -> list[str]:
@@ -69,7 +51,7 @@ def figure_fields(schema: dict[str, Any]) -> list[str]:
 
 
 def figure_changes(dataset: Dataset, schema: dict[str, Any], diff: Any) -> list[Revision]:
-    """The revisions a diff (importer.Diff) makes: changed figures of rows that already existed."""
+    """The revisions a diff (changes.Diff) makes: changed figures of rows that already existed."""
     if dataset.name == NAME:
         return []
     watched = set(figure_fields(schema))
@@ -82,14 +64,6 @@ def figure_changes(dataset: Dataset, schema: dict[str, Any], diff: Any) -> list[
 
 
 # --------------------------------------------------------------------------- the log file
-
-
-def read(layout: Layout) -> list[Revision]:
-    path = layout.csv(NAME)
-    if not path.exists():
-        return []
-    return [Revision(**{k: (r.get(k) or "") for k in FIELDS})
-            for r in _records(_decode(path.read_bytes()))]
 
 
 def log_text(layout: Layout, new: list[Revision], *, reason: str, date: dt.date | None = None,
@@ -132,38 +106,13 @@ def superseded(layout: Layout, dataset: Dataset, records: list[dict[str, str]]) 
         return []
     done = _git(layout, "show", f"{ref}:{layout.relative(layout.csv(NAME))}")
     deployed = ([Revision(**{k: (r.get(k) or "") for k in FIELDS})
-                 for r in _records(_decode(done.stdout))] if done.returncode == 0 else [])
+                 for r in parse_rows(decode(done.stdout))] if done.returncode == 0 else [])
     key = dataset.schema().get("primaryKey") or []
     key = [key] if isinstance(key, str) else list(key)
     now = {KEY_SEPARATOR.join(r.get(k, "") for k in key): r for r in records}
     return [r for r in read(layout)
             if r.dataset == dataset.name and r not in deployed
             and (now.get(r.key) or {}).get(r.field) != r.new_value]
-
-
-def for_dataset(layout: Layout, name: str) -> list[dict[str, str]]:
-    """The revisions of one dataset, newest first, as plain dicts for the dataset page."""
-    rows = [asdict(r) for r in read(layout) if r.dataset == name]
-    return sorted(rows, key=lambda r: r["date"], reverse=True)
-
-
-def markdown(rows: list[dict[str, str]], lang: str = "zh") -> str:
-    """A Markdown table of revisions; a sentence saying there are none when empty."""
-    def cell(text: str) -> str:
-        text = " ".join(text.split())
-        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        return re.sub(r"([\\`*_{}\[\]()|~])", r"\\\1", text) or "—"
-
-    if not rows:
-        return "本数据集发布以来没有修订过已发布的数字。\n" if lang != "en" else (
-            "No published figure of this dataset has been revised.\n")
-    head = (["日期", "记录", "字段", "原值", "新值", "原因"] if lang != "en"
-            else ["Date", "Record", "Field", "Old value", "New value", "Reason"])
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for r in rows:
-        values = [r["date"], r["key"], r["field"], r["old_value"], r["new_value"], r["reason"]]
-        lines.append("| " + " | ".join(cell(v) for v in values) + " |")
-    return "\n".join(lines) + "\n"
 
 
 # --------------------------------------------------------------------------- against git
@@ -192,48 +141,33 @@ def published_ref(layout: Layout) -> str | None:
     return None
 
 
-def _records(text: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(text, newline="")))
-
-
-def _decode(data: bytes) -> str:
-    try:
-        return csvtext.decode(data)[0]
-    except csvtext.EncodingError:
-        return data.decode("utf-8", errors="replace")
-
-
 def _at_ref(layout: Layout, ref: str, dataset: Dataset) -> list[dict[str, str]] | None:
     """A dataset's records at git REF (":" for the staged version); None when it is absent."""
     rel = layout.relative(dataset.csv)
     done = _git(layout, "show", f"{ref}{rel}" if ref == ":" else f"{ref}:{rel}")
     if done.returncode != 0:
         return None  # a dataset new since REF has no published figures to revise
-    return _records(_decode(done.stdout))
+    return parse_rows(decode(done.stdout))
 
 
 def published_records(layout: Layout, dataset: Dataset) -> list[dict[str, str]]:
     """The rows readers have seen. Outside git (nothing says what is deployed) the current
     file counts as published, which asks for a reason rather than skip one."""
-    from .importer import read_current
-
     ref = published_ref(layout)
     if ref is None:
-        return read_current(dataset.csv)
+        return changes.read_rows(dataset.csv)
     return _at_ref(layout, ref, dataset) or []
 
 
 def unexplained(layout: Layout, base: str, staged: bool = False) -> list[Revision]:
     """Figure changes between git BASE and the working tree (or the staged files) that the
     log (working tree or staged) does not record."""
-    from .importer import diff, read_current
-
     if _git(layout, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}").returncode != 0:
         raise ValueError(f"unknown git revision: {base}")
     if staged:
         done = _git(layout, "show", f":{layout.relative(layout.csv(NAME))}")
         logged = ([Revision(**{k: (r.get(k) or "") for k in FIELDS})
-                   for r in _records(_decode(done.stdout))] if done.returncode == 0 else [])
+                   for r in parse_rows(decode(done.stdout))] if done.returncode == 0 else [])
     else:
         logged = read(layout)
     missing: list[Revision] = []
@@ -243,10 +177,10 @@ def unexplained(layout: Layout, base: str, staged: bool = False) -> list[Revisio
         before = _at_ref(layout, base, dataset)
         if before is None:
             continue
-        after = (_at_ref(layout, ":", dataset) or []) if staged else read_current(dataset.csv)
+        after = (_at_ref(layout, ":", dataset) or []) if staged else changes.read_rows(dataset.csv)
         schema = dataset.schema()
-        changes = figure_changes(dataset, schema, diff(schema, before, after))
-        missing.extend(c for c in changes if not any(c.same_change(r) for r in logged))
+        found = figure_changes(dataset, schema, changes.diff(schema, before, after))
+        missing.extend(c for c in found if not any(c.same_change(r) for r in logged))
     return missing
 
 
@@ -293,7 +227,7 @@ def _line_of(layout: Layout, name: str, key: str) -> int | None:
     schema = dataset.schema()
     fields = schema.get("primaryKey") or []
     fields = [fields] if isinstance(fields, str) else list(fields)
-    for number, record in enumerate(_records(_decode(dataset.csv.read_bytes())), start=2):
+    for number, record in enumerate(parse_rows(decode(dataset.csv.read_bytes())), start=2):
         if KEY_SEPARATOR.join(record.get(f, "") for f in fields) == key:
             return number
     return None
@@ -373,7 +307,7 @@ def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
     changed = sorted({r.dataset for r in missing})
     report = run(layout, targets=[layout.csv(name) for name in changed], lang=args.lang)
     if not report.valid:
-        sys.stdout.write(report.render("text", args.lang))
+        sys.stdout.write(report.formatted("text", args.lang))
         print("✗ 数据未通过校验：先按上面的提示改正，再记录修订；没有写入任何文件。" if zh
               else "✗ the data is invalid: fix it first, then record; nothing was written.")
         return 1
@@ -387,7 +321,7 @@ def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
 
 def _annotate(layout: Layout, missing: list[Revision], command: str, zh: bool) -> None:
     """GitHub annotations on the changed lines, and the same list in the job summary."""
-    from .report import annotation, step_summary
+    from .findings import annotation, step_summary
 
     rows = []
     for r in missing:

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from . import chart_exports
+from . import chart_exports, urls
 from .paths import Layout
 
 CARD_DIR = "assets/images/cards"
@@ -95,7 +95,7 @@ def page_images(site: Any, charts: dict[str, Any], generated: list[str]) -> dict
                 chart_id = by_dataset.get(match.group(1))
         if chart_id is not None:
             chart = charts[chart_id]
-            result[rel] = (f"{chart_exports.CHART_DIR}/{chart_id}.png",
+            result[rel] = (urls.data_path(urls.chart_file(chart_id, ".png")),
                            f"{chart.title}（单位：{chart.unit}）")
             continue
         year = edition_of.get(rel) or latest

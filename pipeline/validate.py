@@ -32,8 +32,8 @@ from typing import Any
 from . import limits as limits_
 from . import load, package
 from .checks import cells, consistency, descriptors, files, project, tables
+from .findings import Findings, Issue
 from .paths import META_SCHEMA, REPO, Layout
-from .report import Issue, Report
 
 Records = list[dict[str, Any]]
 
@@ -44,7 +44,7 @@ PROJECT_FATAL = {"file-outside", "descriptor-invalid", "limits-invalid", "name-i
 
 
 @dataclass
-class Prepared:
+class ParsedTable:
     """A dataset whose descriptors and file passed, ready for frictionless."""
 
     dataset: load.Dataset
@@ -74,7 +74,7 @@ def _limits(layout: Layout) -> dict[str, int]:
 
 def _prepare(
     layout: Layout, dataset: load.Dataset, limits: dict[str, int], engine: str = "auto"
-) -> tuple[Prepared | None, list[Issue]]:
+) -> tuple[ParsedTable | None, list[Issue]]:
     shown = layout.relative(dataset.csv)
     issues = files.check_location(dataset.csv, shown, layout.datasets)
     if issues:
@@ -127,7 +127,7 @@ def _prepare(
     if issues and issues[-1].code == "file-too-large":
         return None, issues
     if _use_columns(dataset, engine):
-        return Prepared(dataset, schema, meta, "", [], large=LARGE, version=version), issues
+        return ParsedTable(dataset, schema, meta, "", [], large=LARGE, version=version), issues
     return _read(layout, dataset, schema, meta, issues, limits)
 
 
@@ -141,7 +141,7 @@ def _use_columns(dataset: load.Dataset, engine: str) -> bool:
 
 
 LARGE_BYTES = 2_000_000  # from this size on a table goes through checks/columns.py
-LARGE = "pending"  # Prepared.large until the column engine has read the table
+LARGE = "pending"  # ParsedTable.large until the column engine has read the table
 
 
 def _read(
@@ -151,7 +151,7 @@ def _read(
     meta: dict[str, Any],
     issues: list[Issue],
     limits: dict[str, int],
-) -> tuple[Prepared | None, list[Issue]]:
+) -> tuple[ParsedTable | None, list[Issue]]:
     """The row engine's reading: the whole text, its shape, its rows."""
     shown = layout.relative(dataset.csv)
     version = load.file_version(dataset.csv)
@@ -169,11 +169,11 @@ def _read(
     issues += too_many or files.check_header_row(rows, shown, names)
     if too_many or any(i.code == "header-not-first" for i in issues):
         return None, issues
-    return Prepared(dataset, schema, meta, text, rows, version=version), issues
+    return ParsedTable(dataset, schema, meta, text, rows, version=version), issues
 
 
 def _frictionless(
-    prepared: dict[str, Prepared], large: set[str] = frozenset()  # type: ignore[assignment]
+    prepared: dict[str, ParsedTable], large: set[str] = frozenset()  # type: ignore[assignment]
 ) -> tuple[dict[str, list[Any]], dict[str, Records]]:
     """Validate every prepared small table as one package (so foreign keys resolve).
 
@@ -231,14 +231,14 @@ def _row_collector() -> Any:
 
 def run(
     layout: Layout = REPO, targets: list[Path] | None = None, lang: str = "zh", engine: str = "auto"
-) -> Report:
+) -> Findings:
     """Validate the chosen CSV files of a layout (all of them when `targets` is None).
 
     Every dataset of the layout is read, since foreign keys need the tables they point
     to, but only the chosen files' issues are reported. `engine` is "auto" (large tables
     through the column engine), "rows" or "columns" (every table through that one).
     """
-    report = Report()
+    report = Findings()
     refused: set[str] = set()
     if targets is None:  # the whole project: pages, configuration and names too
         found, refused = project.check(layout)
@@ -249,7 +249,7 @@ def run(
     package_outside = any(i.code == "file-outside" and i.path == layout.relative(layout.package_meta)
                           for i in report.issues)
     limits = dict(limits_.DEFAULTS) if package_outside else _limits(layout)
-    prepared: dict[str, Prepared] = {}
+    prepared: dict[str, ParsedTable] = {}
     for dataset in {d.name: d for d in [*everything, *chosen]}.values():
         prep, issues = _prepare(layout, dataset, limits, engine)
         if dataset.name in chosen_names:
@@ -292,7 +292,7 @@ def run(
     project_broken = any(i.code in PROJECT_FATAL for i in report.issues)
     if (targets is None and layout.descriptor.exists() and not project_broken
             and not _descriptor_errors(layout, report)):
-        if layout.descriptor.read_text(encoding="utf-8") != package.render(layout):
+        if layout.descriptor.read_text(encoding="utf-8") != package.datapackage_json(layout):
             report.issues.append(Issue("datapackage-stale", layout.relative(layout.descriptor)))
     return report
 
@@ -300,7 +300,7 @@ def run(
 class _Examples(dict):  # type: ignore[type-arg]
     """Dataset -> column -> cells, for the examples in foreign-key messages; read when asked."""
 
-    def __init__(self, prepared: dict[str, Prepared]) -> None:
+    def __init__(self, prepared: dict[str, ParsedTable]) -> None:
         super().__init__()
         self.prepared = prepared
 
@@ -310,7 +310,7 @@ class _Examples(dict):  # type: ignore[type-arg]
         return super().get(name, default)
 
 
-def _referenced_first(prepared: dict[str, Prepared]) -> list[str]:
+def _referenced_first(prepared: dict[str, ParsedTable]) -> list[str]:
     """The large tables still to read, each after the large tables its foreign keys point to."""
     waiting = [name for name, prep in prepared.items() if prep.large is LARGE]
     order: list[str] = []
@@ -328,8 +328,8 @@ def _referenced_first(prepared: dict[str, Prepared]) -> list[str]:
 
 
 def _columns(
-    layout: Layout, prep: Prepared, limits: dict[str, int], done: dict[str, Prepared]
-) -> tuple[Prepared | None, list[Issue]]:
+    layout: Layout, prep: ParsedTable, limits: dict[str, int], done: dict[str, ParsedTable]
+) -> tuple[ParsedTable | None, list[Issue]]:
     """A large table through the column engine, or through the row engine when its structure
     needs explaining (then read whole, as any other table)."""
     from .checks import columns
@@ -353,7 +353,7 @@ def _columns(
     return prep, []
 
 
-def _key_values(prep: Prepared, fields: list[str]) -> set[tuple[Any, ...]]:
+def _key_values(prep: ParsedTable, fields: list[str]) -> set[tuple[Any, ...]]:
     """The typed key tuples of a table, read as frictionless reads a lookup table."""
     if prep.large is not None:
         from .checks import columns
@@ -374,7 +374,7 @@ def _key_values(prep: Prepared, fields: list[str]) -> set[tuple[Any, ...]]:
     return found
 
 
-def _references_to_large(prep: Prepared, typed: Records, prepared: dict[str, Prepared]) -> list[Any]:
+def _references_to_large(prep: ParsedTable, typed: Records, prepared: dict[str, ParsedTable]) -> list[Any]:
     """Foreign keys of a small table into a large one, checked as frictionless would."""
     found: list[Any] = []
     for fk in prep.schema.get("foreignKeys") or []:
@@ -398,7 +398,8 @@ def _references_to_large(prep: Prepared, typed: Records, prepared: dict[str, Pre
     return found
 
 
-def _large_records(prep: Prepared, prepared: dict[str, Prepared], passed: dict[str, Records]) -> Records:
+def _large_records(prep: ParsedTable, prepared: dict[str, ParsedTable],
+                   passed: dict[str, Records]) -> Records:
     """The records of a large table that consistency checks can need, None for the others."""
     from .checks import columns
 
@@ -417,7 +418,7 @@ def _large_records(prep: Prepared, prepared: dict[str, Prepared], passed: dict[s
     return columns.records(prep.large, columns.consistency_rows(prep.large, ids, every_row))
 
 
-def _descriptor_errors(layout: Layout, report: Report) -> bool:
+def _descriptor_errors(layout: Layout, report: Findings) -> bool:
     """Whether a schema has an error: datapackage.json carries the schemas and cannot be
     regenerated from a broken one, so it is not called stale on top of that error."""
     schemas = {layout.relative(d.schema_path) for d in load.discover(layout)}
@@ -426,7 +427,7 @@ def _descriptor_errors(layout: Layout, report: Report) -> bool:
 
 def _table_issues(
     layout: Layout,
-    prep: Prepared,
+    prep: ParsedTable,
     errors: list[Any],
     columns: dict[str, dict[str, list[str]]],
     limits: dict[str, int],
@@ -455,7 +456,7 @@ def _table_issues(
 
 
 def _consistency(
-    layout: Layout, prep: Prepared, recs: list[dict[str, Any]], records: dict[str, list[dict[str, Any]]]
+    layout: Layout, prep: ParsedTable, recs: list[dict[str, Any]], records: dict[str, list[dict[str, Any]]]
 ) -> list[Issue]:
     shown = layout.relative(prep.dataset.csv)
     issues = consistency.check_values(recs, shown) + consistency.check_definitions(recs, shown)
@@ -540,8 +541,8 @@ def resolve(paths: list[str]) -> list[tuple[Layout, list[Path] | None]]:
     return result
 
 
-def run_paths(paths: list[str], lang: str = "zh") -> Report:
-    report = Report()
+def run_paths(paths: list[str], lang: str = "zh") -> Findings:
+    report = Findings()
     for layout, targets in resolve(paths):
         if targets is not None and layout is REPO:
             outside = [t for t in targets if _layout_of(t) is None]
@@ -570,5 +571,5 @@ def main(args: argparse.Namespace) -> int:
     except UsageError as exc:
         print(f"用法错误 / usage error: {exc}", file=sys.stderr)
         return 2
-    sys.stdout.write(report.render(args.format, args.lang))
+    sys.stdout.write(report.formatted(args.format, args.lang))
     return 0 if report.valid else 1

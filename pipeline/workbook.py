@@ -15,7 +15,7 @@ download the same layout, so one writer makes both:
 The importer (importer.py) reads the 数据 sheet back, Chinese or code headers.
 Output is byte-reproducible: XlsxWriter with a fixed created date, every
 list in schema or file order. What does not belong here: which rows a
-workbook holds (downloads.py, newyear.py) or reading workbooks (importer.py).
+workbook holds (formats.py, newyear.py) or reading workbooks (importer.py).
 """
 
 from __future__ import annotations
@@ -79,10 +79,10 @@ def choices(layout: Layout, schema: dict[str, Any]) -> dict[str, list[tuple[str,
         ref_fields = [ref_fields] if isinstance(ref_fields, str) else list(ref_fields or [])
         if len(fields) != 1 or len(ref_fields) != 1 or target is None or not target.csv.exists():
             continue
-        from .importer import read_current
+        from .changes import read_rows
 
         values: dict[str, str] = {}
-        for record in read_current(target.csv):
+        for record in read_rows(target.csv):
             value = record.get(ref_fields[0], "")
             if value and value not in values:
                 values[value] = record.get("name_zh") or record.get("title_zh") or ""

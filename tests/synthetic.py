@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline import figures as figs
+from pipeline import model as figs
 
 
 def indicator(indicator_id, year, value, **extra):

@@ -15,7 +15,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from pipeline import catalog, downloads, load
+from pipeline import catalog, datasets, downloads, formats, load
 from pipeline.paths import REPO, Layout
 from tests.test_chart_exports import chromium, site  # noqa: F401  (browser fixtures)
 
@@ -62,12 +62,12 @@ def test_every_page_is_written(project: Layout, tmp_path: Path):
 def test_catalog_lists_every_dataset_with_what_a_reader_needs(pages: dict[str, str],
                                                               project: Layout):
     page = html(pages["data/index.md"])
-    files = downloads.render(project)
-    for info in downloads.infos(project):
+    files = downloads.all_files(project)
+    for info in datasets.read_all(project):
         assert catalog.esc(info.title) in pages["data/index.md"]
         assert f'href="{info.name}.md"' in page
         assert catalog.esc(info.title_en) in pages["data/index.md"]
-        for suffix in downloads.FORMATS:
+        for suffix in formats.FORMATS:
             assert f'href="{info.name}{suffix}"' in page
             assert catalog.size_text(len(files[info.name + suffix])) in page
     assert "2019–2020" in page  # years covered
@@ -86,7 +86,7 @@ def test_catalog_documents_formula_handling_and_stable_urls(pages: dict[str, str
 
 
 def test_dataset_page_has_every_part(pages: dict[str, str], project: Layout):
-    (info,) = [i for i in downloads.infos(project) if i.name == "things"]
+    (info,) = [i for i in datasets.read_all(project) if i.name == "things"]
     text = pages["data/things.md"]
     page = html(text)
     for heading in ("下载", "数据字典", "预览", "引用", "许可", "使用本数据的图表", "校验和"):
@@ -106,16 +106,16 @@ def test_dataset_page_has_every_part(pages: dict[str, str], project: Layout):
 
 
 def test_dataset_page_checksums_match_the_files(pages: dict[str, str], project: Layout):
-    files = downloads.render(project)
+    files = downloads.all_files(project)
     text = pages["data/kinds.md"]
-    for suffix in downloads.FORMATS:
+    for suffix in formats.FORMATS:
         digest = hashlib.sha256(files["kinds" + suffix]).hexdigest()
         assert catalog.esc(f"{digest}  kinds{suffix}") in text
 
 
 def test_json_ld_parses_and_carries_the_required_properties(pages: dict[str, str],
                                                             project: Layout):
-    infos = downloads.infos(project)
+    infos = datasets.read_all(project)
     for info in infos:
         (data,) = ld_blocks(pages[f"data/{info.name}.md"])
         assert data["@context"] == "https://schema.org" and data["@type"] == "Dataset"
@@ -125,7 +125,7 @@ def test_json_ld_parses_and_carries_the_required_properties(pages: dict[str, str
         assert data["creator"]["name"] == "测试机构"
         assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
         assert [d["contentUrl"] for d in data["distribution"]] == [
-            f"../{info.name}{s}" for s in downloads.FORMATS
+            f"../{info.name}{s}" for s in formats.FORMATS
         ]
         assert all(d["@type"] == "DataDownload" and d["encodingFormat"]
                    for d in data["distribution"])
@@ -174,9 +174,9 @@ def test_escaped_text_shows_literally():
 def test_english_catalog_has_every_title_description_and_field(pages: dict[str, str],
                                                                project: Layout):
     text = pages["data/en.md"]
-    for info in downloads.infos(project):
+    for info in datasets.read_all(project):
         assert f'<h2 id="{info.name}">' in html(text)
-        assert catalog.esc(downloads.clean(info.meta["description_en"])) in text
+        assert catalog.esc(datasets.clean(info.meta["description_en"])) in text
         for fld in info.fields:
             assert catalog.esc(fld["description_en"]) in text
     assert catalog.esc("Test Agency. (2021). Kinds [Data set]. /data/kinds/") in text
@@ -206,7 +206,7 @@ def test_validation_status_from_the_real_validator(project: Layout):
     for path in (project.csv("things"), project.meta("things"), project.schema("things")):
         path.unlink()  # the synthetic things table is meant to be invalid
     report = validate.run(project)
-    assert report.valid, report.render("text")
+    assert report.valid, report.formatted("text")
     assert "已通过校验" in catalog.pages(project, report=report)["data/kinds.md"]
 
 
@@ -233,7 +233,7 @@ def test_chart_section_offers_data_images_embed_and_permalink(project: Layout):
 
     chart = FakeChart()
     images = {"charts/sample-chart.png": b"png", "charts/sample-chart.svg": b"<svg/>"}
-    files = downloads.render(project, charts={chart.id: chart}, extra=images)
+    files = downloads.all_files(project, charts={chart.id: chart}, extra=images)
     links = {"things": [{"id": chart.id, "title": chart.title, "link": "../2020/a.md#chart-x",
                          "snippet": '<iframe src="https://d.example.org/embed/sample-chart/">',
                          "permalink": "https://d.example.org/2020/a/#chart-x"}]}

@@ -22,7 +22,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from pipeline import browser, chart_exports, charts, downloads, figures, load
+from pipeline import browser, chart_exports, charts, downloads, formats, load, model, urls
 from pipeline.paths import REPO, Layout
 from tests.sitebuild import built_site, site_port
 
@@ -64,7 +64,7 @@ class FakeChart:
 
 
 def real_charts() -> dict[str, Any]:
-    data = figures.load_figures(REPO)
+    data = model.load_figures(REPO)
     title = load.package_meta(REPO)["sources"][0]["title"]
     return charts.build_all(REPO, data, title)
 
@@ -73,15 +73,15 @@ def real_charts() -> dict[str, Any]:
 
 
 def test_chart_table_is_what_the_chart_draws():
-    header, rows = downloads.chart_table(FakeChart())
+    header, rows = formats.chart_table(FakeChart())
     assert header == ["年份", "系列", "数值", "单位", "原文表述"]
     assert rows == [["2019年", "样例 <b>", 142, "家", "142家"],
                     ["=2020年", "样例 <b>", 30.5, "家", "30多家"]]
 
 
 def test_chart_data_files_read_back_and_neutralise_formulas():
-    files = downloads.chart_files(FakeChart(), PKG, "", "2020/a/")
-    assert set(files) == {f"charts/sample-chart{s}" for s in downloads.CHART_SUFFIXES}
+    files = formats.chart_files(FakeChart(), PKG, "", "2020/a/")
+    assert set(files) == {f"charts/sample-chart{s}" for s in formats.CHART_SUFFIXES}
     plain = list(csv.reader(io.StringIO(files["charts/sample-chart.csv"].decode("utf-8"))))
     assert plain[1:] == [["2019年", "样例 <b>", "142", "家", "142家"],
                          ["=2020年", "样例 <b>", "30.5", "家", "30多家"]]
@@ -104,10 +104,10 @@ def test_chart_data_files_read_back_and_neutralise_formulas():
 def test_repository_charts_have_data_downloads_in_sums_and_zip():
     built = real_charts()
     assert built
-    files = downloads.render(REPO, charts=built)
-    sums = files[downloads.SUMS].decode("ascii")
+    files = downloads.all_files(REPO, charts=built)
+    sums = files[formats.SUMS].decode("ascii")
     for cid, chart in built.items():
-        for suffix in downloads.CHART_SUFFIXES:
+        for suffix in formats.CHART_SUFFIXES:
             assert f"  charts/{cid}{suffix}\n" in sums
         text = files[f"charts/{cid}.csv"].decode("utf-8")
         rows = list(csv.DictReader(io.StringIO(text)))
@@ -115,7 +115,7 @@ def test_repository_charts_have_data_downloads_in_sums_and_zip():
         # every value shown in the chart's own table appears as the source's wording
         shown = {cell for row in chart.rows for cell in row[1:] if cell != "—"}
         assert shown == {r["原文表述"] for r in rows}
-    assert downloads.render(REPO, charts=built) == files
+    assert downloads.all_files(REPO, charts=built) == files
 
 
 # ---------------------------------------------------------------------------- images
@@ -257,7 +257,7 @@ def test_embed_snippet_escapes_the_title():
     ("2020/index.md", "2020/"), ("2020/rural.md", "2020/rural/"), ("index.md", ""),
 ])
 def test_page_path(rel: str, path: str):
-    assert chart_exports.page_path(rel) == path
+    assert urls.page_path(rel) == path
 
 
 # ---------------------------------------------------------------------------- in a browser

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline import charts, figures
+from pipeline import charts, model
 from pipeline.paths import REPO, Layout
 
 SOURCE = "某报告"
@@ -141,7 +141,7 @@ def test_palette_contrast(scheme):
 
 
 def test_real_charts_cover_every_area_the_data_allows_and_the_targets():
-    data = figures.load_figures(REPO)
+    data = model.load_figures(REPO)
     built = charts.build_all(REPO, data, SOURCE)
     areas = set()
     for _, chart_spec in charts.specs(REPO):

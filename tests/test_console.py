@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import build, linkcheck, paths, report, revisions
+from pipeline import build, findings, linkcheck, paths, revisions
 from pipeline.paths import REPO
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -103,7 +103,7 @@ def test_a_placeholder_failure_becomes_an_annotation_and_a_summary(
 
 
 def test_a_failure_without_a_place_is_still_an_annotation() -> None:
-    [line] = report.annotate_failure("MkDocs 构建失败\nWARNING - something", "构建失败", "再试")
+    [line] = findings.annotate_failure("MkDocs 构建失败\nWARNING - something", "构建失败", "再试")
     assert line.startswith("::error title=") and "something" in line and "再试" in line
 
 

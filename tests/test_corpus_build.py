@@ -504,7 +504,7 @@ def test_make_build_refuses_each_mistake_and_changes_nothing(outcomes, case: Cas
 def test_accepted_variants_of_the_real_data_are_valid(repo_copy: Layout, name: str):
     ACCEPTED[name](repo_copy)
     report = run(repo_copy)
-    assert report.valid, report.render("text")
+    assert report.valid, report.formatted("text")
     assert report.errors == []
 
 

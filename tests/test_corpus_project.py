@@ -567,7 +567,7 @@ def _every_command(layout: Layout, scratch: Path, dataset: str) -> list[tuple[st
 
     def validate_both() -> int:
         report = validate_mod.run_paths([str(layout.root)])
-        print(report.render("text", "zh") + report.render("github", "en"))
+        print(report.formatted("text", "zh") + report.formatted("github", "en"))
         return 0 if report.valid else 1
 
     commands: list[tuple[str, Callable[[], int]]] = [

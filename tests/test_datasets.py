@@ -28,7 +28,7 @@ def test_there_are_datasets():
 @pytest.mark.parametrize("dataset", DATASETS, ids=lambda d: d.name)
 def test_each_dataset_is_valid_on_its_own(dataset: load.Dataset):
     report = run(REPO, targets=[dataset.csv])
-    assert report.valid, report.render("text")
+    assert report.valid, report.formatted("text")
     assert report.warnings == []
 
 
@@ -42,7 +42,7 @@ def test_each_dataset_has_complete_bilingual_metadata(dataset: load.Dataset):
 
 
 def test_datapackage_json_is_current_and_passes_plain_frictionless():
-    assert REPO.descriptor.read_text(encoding="utf-8") == package.render(REPO)
+    assert REPO.descriptor.read_text(encoding="utf-8") == package.datapackage_json(REPO)
     result = subprocess.run(
         [sys.executable, "-m", "frictionless", "validate", "--json", "datapackage.json"],
         cwd=REPO.root,
@@ -91,7 +91,7 @@ def test_next_year_is_new_rows_not_new_files_or_columns(repo_copy: Layout):
     header_before = repo_copy.csv("indicators").read_text(encoding="utf-8").splitlines()[0]
     _append(repo_copy, "indicators", SYNTHETIC_2021)
     report = run(repo_copy)
-    assert report.valid, report.render("text")
+    assert report.valid, report.formatted("text")
     records = load.read_records(load.dataset_for(repo_copy, repo_copy.csv("indicators")))
     years = {r["year"] for r in records if r["indicator_id"] == "high-tech-enterprises"}
     assert years == {2019, 2020, 2021}

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from frictionless import validate
 
-from pipeline import downloads, load
+from pipeline import citations, datasets, downloads, formats, git, load, siteconfig
 from pipeline.paths import REPO, Layout
 
 FIXTURE = Path(__file__).parent / "fixtures" / "downloads"
@@ -65,7 +65,7 @@ def test_canonical_csv_is_the_committed_file_byte_for_byte(published: Path, proj
 
 
 def test_repository_csvs_are_published_unchanged(tmp_path: Path):
-    files = downloads.render(REPO)
+    files = downloads.all_files(REPO)
     datasets = load.discover(REPO)
     assert datasets
     for dataset in datasets:
@@ -80,7 +80,7 @@ def test_non_canonical_source_is_normalised_without_changing_cells(project: Layo
     crlf = text.replace("\n", "\r\n")
     crlf = crlf.replace('"引号""和,逗号\r\n以及换行"', '"引号""和,逗号\n以及换行"')
     source.write_bytes(b"\xef\xbb\xbf" + crlf.encode("utf-8"))
-    out = downloads.render(project)["things.csv"]
+    out = downloads.all_files(project)["things.csv"]
     assert not out.startswith(b"\xef\xbb\xbf")
     assert b"\r\n" not in out
     assert list(csv.reader(io.StringIO(out.decode("utf-8"), newline=""))) == original
@@ -108,14 +108,14 @@ def test_excel_csv_has_bom_crlf_and_neutralised_formulas(published: Path, projec
 
 @pytest.mark.parametrize("layout", layouts(), ids=["fixture", "repo"])
 def test_excel_csv_reads_back_as_canonical_data_in_pandas(layout: Layout, tmp_path: Path):
-    files = downloads.render(layout)
+    files = downloads.all_files(layout)
     for dataset in load.discover(layout):
         canonical = pd.read_csv(io.BytesIO(files[f"{dataset.name}.csv"]), dtype=str,
                                 keep_default_na=False, encoding="utf-8")
         excel = pd.read_csv(io.BytesIO(files[f"{dataset.name}.excel.csv"]), dtype=str,
                             keep_default_na=False, encoding="utf-8-sig")
         assert list(excel.columns) == list(canonical.columns)
-        unquoted = excel.map(lambda s: s[1:] if s.startswith("'") and downloads.formula_like(s[1:])
+        unquoted = excel.map(lambda s: s[1:] if s.startswith("'") and formats.formula_like(s[1:])
                              else s)
         pd.testing.assert_frame_equal(unquoted, canonical)
 
@@ -125,13 +125,13 @@ def test_excel_csv_reads_back_as_canonical_data_in_pandas(layout: Layout, tmp_pa
 
 @pytest.mark.parametrize("layout", layouts(), ids=["fixture", "repo"])
 def test_xlsx_reads_back_as_canonical_data(layout: Layout):
-    files = downloads.render(layout)
-    for info in downloads.infos(layout):
+    files = downloads.all_files(layout)
+    for info in datasets.read_all(layout):
         book = openpyxl.load_workbook(io.BytesIO(files[f"{info.name}.xlsx"]))
         sheet = book["数据"]
         rows = list(sheet.iter_rows(values_only=True))
         assert list(rows[0]) == [
-            downloads.header_label(info, f) for f in info.fields
+            datasets.header_label(info, f) for f in info.fields
         ]
         assert len(rows) - 1 == len(info.records)
         for got, want in zip(rows[1:], info.records, strict=True):
@@ -143,8 +143,8 @@ def test_xlsx_reads_back_as_canonical_data(layout: Layout):
 
 
 def test_xlsx_headers_carry_chinese_titles_and_units(project: Layout):
-    (info,) = [i for i in downloads.infos(project) if i.name == "things"]
-    book = openpyxl.load_workbook(io.BytesIO(downloads.xlsx(info)))
+    (info,) = [i for i in datasets.read_all(project) if i.name == "things"]
+    book = openpyxl.load_workbook(io.BytesIO(formats.xlsx(info)))
     header = [c.value for c in book["数据"][1]]
     assert header == ["代码", "年份", "类别", "名称", "数值（见“单位”列）", "单位", "标记"]
 
@@ -155,14 +155,14 @@ def test_xlsx_single_unit_column_names_the_unit(project: Layout):
     for unit in ("家", "%", "万元"):
         text = text.replace(f",{unit},", ",亿元,")
     csv_path.write_text(text, encoding="utf-8")
-    (info,) = [i for i in downloads.infos(project) if i.name == "things"]
+    (info,) = [i for i in datasets.read_all(project) if i.name == "things"]
     fld = next(f for f in info.fields if f["name"] == "value")
-    assert downloads.header_label(info, fld) == "数值（亿元）"
+    assert datasets.header_label(info, fld) == "数值（亿元）"
 
 
 @pytest.mark.parametrize("layout", layouts(), ids=["fixture", "repo"])
 def test_no_xlsx_cell_is_a_formula(layout: Layout):
-    files = downloads.render(layout)
+    files = downloads.all_files(layout)
     for name, content in files.items():
         if not name.endswith(".xlsx"):
             continue
@@ -178,8 +178,8 @@ def test_no_xlsx_cell_is_a_formula(layout: Layout):
 
 
 def test_formula_like_xlsx_cells_keep_text_and_get_quote_prefix(project: Layout):
-    (info,) = [i for i in downloads.infos(project) if i.name == "things"]
-    sheet = openpyxl.load_workbook(io.BytesIO(downloads.xlsx(info)))["数据"]
+    (info,) = [i for i in datasets.read_all(project) if i.name == "things"]
+    sheet = openpyxl.load_workbook(io.BytesIO(formats.xlsx(info)))["数据"]
     labels = {ooxml_text(c.value): c for c in sheet["D"][1:] if c.value is not None}
     assert labels['=HYPERLINK("http://example.com","点我")'].quotePrefix
     assert labels["-1+2"].quotePrefix
@@ -190,8 +190,8 @@ def test_formula_like_xlsx_cells_keep_text_and_get_quote_prefix(project: Layout)
 
 
 def test_xlsx_about_sheet_has_title_source_license_citation_notes(project: Layout):
-    (info,) = [i for i in downloads.infos(project) if i.name == "things"]
-    book = openpyxl.load_workbook(io.BytesIO(downloads.xlsx(info)))
+    (info,) = [i for i in datasets.read_all(project) if i.name == "things"]
+    book = openpyxl.load_workbook(io.BytesIO(formats.xlsx(info)))
     assert book.sheetnames == ["数据", "说明", "字段", "选项"]
     about = {r[0]: r[1] for r in book["说明"].iter_rows(values_only=True)}
     assert about["标题"] == info.title
@@ -209,8 +209,8 @@ def test_xlsx_about_sheet_has_title_source_license_citation_notes(project: Layou
 
 
 def test_xlsx_created_time_is_the_data_date(project: Layout):
-    (info,) = [i for i in downloads.infos(project) if i.name == "things"]
-    book = openpyxl.load_workbook(io.BytesIO(downloads.xlsx(info)))
+    (info,) = [i for i in datasets.read_all(project) if i.name == "things"]
+    book = openpyxl.load_workbook(io.BytesIO(formats.xlsx(info)))
     assert book.properties.created == datetime(2021, 1, 1, 0, 0, 0)
 
 
@@ -219,7 +219,7 @@ def test_xlsx_created_time_is_the_data_date(project: Layout):
 
 @pytest.mark.parametrize("layout", layouts(), ids=["fixture", "repo"])
 def test_json_reads_back_as_canonical_data(layout: Layout):
-    files = downloads.render(layout)
+    files = downloads.all_files(layout)
     for dataset in load.discover(layout):
         document = json.loads(files[f"{dataset.name}.json"])
         assert document["data"] == load.read_records(dataset)
@@ -313,15 +313,15 @@ def test_two_builds_are_byte_identical(project: Layout, tmp_path: Path):
 
 
 def test_repository_builds_are_byte_identical():
-    assert downloads.render(REPO) == downloads.render(REPO)
+    assert downloads.all_files(REPO) == downloads.all_files(REPO)
 
 
 def test_changing_one_dataset_leaves_the_others_identical(project: Layout, tmp_path: Path):
-    before = downloads.render(project)
+    before = downloads.all_files(project)
     path = project.csv("things")
     path.write_text(path.read_text(encoding="utf-8").replace("普通名称", "新名称"),
                     encoding="utf-8")
-    after = downloads.render(project)
+    after = downloads.all_files(project)
     assert {k for k in before if before[k] != after[k]} == {
         "things.csv", "things.excel.csv", "things.xlsx", "things.json",
         "datapackage.json", "dcat.jsonld", "test-package.zip", "SHA256SUMS",
@@ -335,9 +335,9 @@ def test_last_updated_comes_from_git_then_source_date_epoch_never_the_clock(
     shutil.copytree(FIXTURE, root)
     layout = Layout(root)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    assert downloads.last_updated(layout, [layout.csv("things")]) is None
+    assert git.last_updated(layout, [layout.csv("things")]) is None
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")
-    assert downloads.last_updated(layout, [layout.csv("things")]) == datetime.fromtimestamp(
+    assert git.last_updated(layout, [layout.csv("things")]) == datetime.fromtimestamp(
         1600000000, UTC)
     env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
@@ -345,9 +345,9 @@ def test_last_updated_comes_from_git_then_source_date_epoch_never_the_clock(
            "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     for args in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "data"]):
         subprocess.run(["git", "-C", str(root), *args], check=True, env=env)
-    assert downloads.last_updated(layout, [layout.csv("things")]) == datetime(
+    assert git.last_updated(layout, [layout.csv("things")]) == datetime(
         2022, 3, 4, 5, 6, 7, tzinfo=UTC)
-    (info,) = [i for i in downloads.infos(layout) if i.name == "things"]
+    (info,) = [i for i in datasets.read_all(layout) if i.name == "things"]
     assert info.updated_date() == "2022-03-04"
 
 
@@ -355,31 +355,31 @@ def test_last_updated_comes_from_git_then_source_date_epoch_never_the_clock(
 
 
 def test_citations_follow_gbt_7714_and_apa(project: Layout):
-    (info,) = [i for i in downloads.infos(project) if i.name == "kinds"]
-    assert downloads.citation_gbt(info) == (
+    (info,) = [i for i in datasets.read_all(project) if i.name == "kinds"]
+    assert citations.gbt(info) == (
         "测试机构. 类别[DS/OL]. (2021-01-01)[引用日期]. /data/kinds/."
     )
-    assert downloads.citation_apa(info) == "Test Agency. (2021). Kinds [Data set]. /data/kinds/"
+    assert citations.apa(info) == "Test Agency. (2021). Kinds [Data set]. /data/kinds/"
 
 
 def test_citations_use_the_site_url_when_configured(project: Layout):
     (project.root / "mkdocs.yml").write_text(
         "site_name: x\nsite_url: https://data.example.org/\n", encoding="utf-8")
-    (info,) = [i for i in downloads.infos(project) if i.name == "kinds"]
-    assert downloads.citation_apa(info).endswith(" https://data.example.org/data/kinds/")
+    (info,) = [i for i in datasets.read_all(project) if i.name == "kinds"]
+    assert citations.apa(info).endswith(" https://data.example.org/data/kinds/")
 
 
 def test_years_and_constraints(project: Layout):
-    (info,) = [i for i in downloads.infos(project) if i.name == "things"]
-    assert downloads.years(info) == (2019, 2020)
+    (info,) = [i for i in datasets.read_all(project) if i.name == "things"]
+    assert datasets.years(info) == (2019, 2020)
     year = next(f for f in info.fields if f["name"] == "year")
-    assert downloads.constraints(info.schema, year) == ["主键（组合）", "必填", "≥ 2000", "≤ 2100"]
+    assert formats.constraints(info.schema, year) == ["主键（组合）", "必填", "≥ 2000", "≤ 2100"]
     kind = next(f for f in info.fields if f["name"] == "kind_id")
-    assert downloads.constraints(info.schema, kind, "en") == ["references kinds"]
+    assert formats.constraints(info.schema, kind, "en") == ["references kinds"]
 
 
 def test_clean_removes_folding_spaces_between_chinese_only():
-    assert downloads.clean("文字、\n 引号和 换行 and English words") == "文字、引号和换行 and English words"
+    assert datasets.clean("文字、\n 引号和 换行 and English words") == "文字、引号和换行 and English words"
 
 
 @pytest.mark.parametrize(("line", "env", "expected"), [
@@ -398,7 +398,7 @@ def test_site_url_from_mkdocs_yml(project: Layout, monkeypatch: pytest.MonkeyPat
     if env:
         monkeypatch.setenv("SITE_URL", env)
     (project.root / "mkdocs.yml").write_text(f"site_name: x\n{line}\n", encoding="utf-8")
-    assert downloads.site_url(project) == expected
+    assert siteconfig.site_url(project) == expected
 
 
 def test_a_shallow_clone_gives_no_git_dates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -416,19 +416,19 @@ def test_a_shallow_clone_gives_no_git_dates(tmp_path: Path, monkeypatch: pytest.
         subprocess.run(["git", "-C", str(origin), "commit", "-q", "-m", str(i)], check=True,
                        env=run_env)
     full = Layout(origin)
-    assert downloads.last_updated(full, [full.csv("things")]) == datetime(2022, 1, 1,
+    assert git.last_updated(full, [full.csv("things")]) == datetime(2022, 1, 1,
                                                                            tzinfo=UTC)
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{origin}", str(clone)],
                    check=True, env=env)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     shallow = Layout(clone)
-    assert downloads.last_updated(shallow, [shallow.csv("things")]) is None
+    assert git.last_updated(shallow, [shallow.csv("things")]) is None
 
 
 def test_chart_images_are_checksummed_but_kept_out_of_the_zip(project: Layout):
-    files = downloads.render(project, extra={"charts/c.png": b"png", "charts/c.svg": b"svg"})
-    sums = files[downloads.SUMS].decode("ascii")
+    files = downloads.all_files(project, extra={"charts/c.png": b"png", "charts/c.svg": b"svg"})
+    sums = files[formats.SUMS].decode("ascii")
     assert f"{hashlib.sha256(b'png').hexdigest()}  charts/c.png\n" in sums
     assert "  charts/c.svg\n" in sums
     with zipfile.ZipFile(io.BytesIO(files["test-package.zip"])) as zf:

@@ -9,7 +9,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from pipeline import feeds, revisions
+from pipeline import feeds, revision_log, revisions
 from pipeline.paths import REPO, Layout
 from tests.sitebuild import built_site
 
@@ -111,7 +111,7 @@ def test_every_page_links_the_feeds_in_its_head(site: Layout):
 
 
 def test_revisions_feed_has_an_entry_per_revision(repo_copy: Layout):
-    revisions.append(repo_copy, [revisions.Revision("indicators", "rd-spending/2020", "value",
+    revisions.append(repo_copy, [revision_log.Revision("indicators", "rd-spending/2020", "value",
                                                     "49.3", "49.5")],
                      reason="统计部门更正", date=__import__("datetime").date(2026, 3, 2))
     content = feeds.revisions_feed(repo_copy, "https://example.org/kjj/")

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import downloads, importer
+from pipeline import changes, datasets, formats, importer
 from pipeline.load import discover
 from pipeline.paths import REPO, Layout
 
@@ -53,9 +53,9 @@ def test_gbk_crlf_csv_of_each_dataset_comes_back_identical(repo_copy: Layout, tm
 def test_published_xlsx_of_each_dataset_comes_back_identical(repo_copy: Layout, tmp_path: Path,
                                                              name: str) -> None:
     """Download the site's XLSX, open it in Excel, import it: the data is unchanged."""
-    info = next(i for i in downloads.infos(repo_copy) if i.name == name)
+    info = next(i for i in datasets.read_all(repo_copy) if i.name == name)
     sheet = tmp_path / f"{name}.xlsx"
-    sheet.write_bytes(downloads.xlsx(info))
+    sheet.write_bytes(formats.xlsx(info))
     canonical = repo_copy.csv(name).read_bytes()
     code, out = run_import(repo_copy, sheet, name)
     assert code == 0, out
@@ -297,10 +297,10 @@ def test_diff_by_primary_key() -> None:
     schema = {"fields": [{"name": "id"}, {"name": "v", "type": "number"}], "primaryKey": ["id"]}
     old = [{"id": "a", "v": "1"}, {"id": "b", "v": "2"}]
     new = [{"id": "a", "v": "1.5"}, {"id": "c", "v": "3"}]
-    d = importer.diff(schema, old, new)
+    d = changes.diff(schema, old, new)
     assert (d.added, d.removed) == ([("c",)], [("b",)])
     assert [(c.key, c.fields) for c in d.changed] == [(("a",), [("v", "1", "1.5")])]
-    text = importer.describe(d)
+    text = changes.describe(d)
     assert text.splitlines() == ["新增 1 行，修改 1 行，删除 1 行", "  + c",
                                  "  ~ a：v 1 → 1.5", "  - b"]
 

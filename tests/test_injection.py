@@ -136,7 +136,7 @@ def injected(tmp_path_factory) -> Iterator[tuple[Layout, dict[str, str], str]]:
                     shown[f"{payload} {TOKEN}{n}"] = name
             rewrite(dataset.csv, change)
     report = run(layout)
-    assert report.valid, report.render("text")
+    assert report.valid, report.formatted("text")
     assert {i.code for i in report.warnings} >= {"markup", "template-syntax", "unsafe-link",
                                                    "formula-like"}
     assert build.build(layout, log=lambda *_: None) == 0

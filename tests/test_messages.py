@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.findings import Findings, Issue, show
 from pipeline.messages import CATALOGUE
-from pipeline.report import Issue, Report, show
 
 SOURCE = Path(__file__).parent.parent / "pipeline"
 
@@ -40,13 +40,13 @@ def test_show_spells_out_invisible_characters():
 
 
 def test_report_is_invalid_only_with_errors():
-    report = Report(checked=["a.csv"], issues=[Issue("markup", "a.csv", severity="warning")])
+    report = Findings(checked=["a.csv"], issues=[Issue("markup", "a.csv", severity="warning")])
     assert report.valid
     report.issues.append(Issue("markup", "a.csv", row=2))
     assert not report.valid and len(report.errors) == 1
 
 
 def test_github_annotation_escapes_newlines_and_commas():
-    report = Report(issues=[Issue("markup", "a,b.csv", row=2, column_number=1, value="x\ny")])
-    line = report.render("github").splitlines()[0]
+    report = Findings(issues=[Issue("markup", "a,b.csv", row=2, column_number=1, value="x\ny")])
+    line = report.formatted("github").splitlines()[0]
     assert line.startswith("::error file=a%2Cb.csv,line=2,col=1,")

@@ -101,7 +101,7 @@ def test_scaffold_validates_after_staff_fill_it(edition: Layout) -> None:
         code = importer.import_file(edition, folder / f"{name}.xlsx", name, out=out)
         assert code == 0, out.getvalue()
     report = run(edition)
-    assert report.valid, report.render("text")
+    assert report.valid, report.formatted("text")
     text = edition.csv("indicators").read_text(encoding="utf-8")
     assert "sample-firms,2021,alpha,示例企业,Sample firms,135,,,家,enterprises,false,,示例章节," in text
     assert "sample-share,2021,alpha,示例比例,Sample share,0.35," in text

@@ -22,7 +22,7 @@ import jsonschema
 import pytest
 import yaml
 
-from pipeline import downloads, load, package
+from pipeline import citations, datasets, downloads, formats, load, package
 from pipeline.paths import REPO, Layout
 
 SPECS = REPO.root / "tests" / "fixtures" / "specs"
@@ -145,8 +145,8 @@ def test_spec_check_catches_what_portals_refuse():
 
 
 def test_descriptor_and_citation_are_current():
-    assert REPO.descriptor.read_text(encoding="utf-8") == package.render(REPO)
-    assert REPO.citation.read_text(encoding="utf-8") == package.render_citation(REPO)
+    assert REPO.descriptor.read_text(encoding="utf-8") == package.datapackage_json(REPO)
+    assert REPO.citation.read_text(encoding="utf-8") == package.citation_cff(REPO)
     done = subprocess.run([sys.executable, "-m", "pipeline", "package", "--check"], cwd=REPO.root,
                           capture_output=True, text=True, check=False, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -155,7 +155,7 @@ def test_descriptor_and_citation_are_current():
 def test_package_check_names_a_stale_citation(repo_copy: Layout, monkeypatch: pytest.MonkeyPatch):
     from pipeline import package_cmd
 
-    repo_copy.citation.write_text(package.render_citation(repo_copy).replace("1.0.0", "0.9.0"),
+    repo_copy.citation.write_text(package.citation_cff(repo_copy).replace("1.0.0", "0.9.0"),
                                   encoding="utf-8")
     monkeypatch.setattr(package_cmd, "REPO", repo_copy)
     assert package_cmd.main(type("Args", (), {"check": True})()) == 1
@@ -185,7 +185,7 @@ def test_cff_schema_would_catch_a_broken_file():
 
 def cff_as_gbt(cff: dict[str, Any], updated: Any, url: str) -> str:
     """The GB/T 7714 reference a reader builds from CITATION.cff alone."""
-    return downloads.package_citation_gbt(
+    return citations.package_gbt(
         {"publisher": cff["authors"][0]["name"], "title": cff["title"], "version": cff["version"]},
         updated, url)
 
@@ -194,7 +194,7 @@ def test_the_catalog_cites_the_package_as_citation_cff_does(published: Path):
     from pipeline import catalog
 
     cff = yaml.safe_load(REPO.citation.read_text(encoding="utf-8"))
-    items = downloads.infos(REPO)
+    items = datasets.read_all(REPO)
     updated = max(i.updated for i in items if i.updated) if any(i.updated for i in items) else None
     pages = catalog.pages(REPO, items=items)
     expected = catalog.esc(cff_as_gbt(cff, updated, ""))
@@ -240,8 +240,8 @@ def test_licences_are_named_everywhere():
 
 
 def test_zip_without_a_licence_file_still_says_which_licence(project: Layout):
-    files = downloads.render(project)
-    name = downloads.package_name(project)
+    files = downloads.all_files(project)
+    name = formats.package_name(project)
     with zipfile.ZipFile(io.BytesIO(files[f"{name}.zip"])) as zf:
         names = {n.split("/", 1)[1] for n in zf.namelist()}
         assert "README.txt" in names and "LICENSE.txt" not in names

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import charts, figures, pages
+from pipeline import charts, model, pages, urls
 from pipeline.paths import REPO
 from tests.synthetic import data, indicator, target
 
@@ -121,7 +121,7 @@ def test_a_declared_chart_must_be_placed_on_a_page(tmp_path):
 
 
 def test_tasks_are_grouped_under_their_categories(tmp_path):
-    d = figures.from_records(
+    d = model.from_records(
         [indicator("x", 2020, 1)], [{"area_id": "a", "order": 1, "name_zh": "领域", "name_en": "A"}],
         [], [{"task_id": "2020-T02", "plan_year": 2020, "number": 2, "category_id": "2020-C1",
               "title_zh": "任务乙"},
@@ -188,6 +188,6 @@ def test_a_download_panel_goes_under_each_chart(tmp_path):
                              "where": {}, "x": "x", "y": "v"}, rows, "某报告", "d")
     docs = write_docs(tmp_path, {"2020/index.md": EDITION_INDEX, "2020/a.md": "[[chart:c]]\n"})
     pages.write(docs, tmp_path / "out", site_data(), {"c": chart}, "某报告",
-                chart_extra=lambda c, page: f"<p>PANEL {c.id} {pages.relative_url(page, '')}</p>")
+                chart_extra=lambda c, page: f"<p>PANEL {c.id} {urls.relative(page.url, '')}</p>")
     text = (tmp_path / "out/2020/a.md").read_text(encoding="utf-8")
     assert "<summary>下载与嵌入</summary>\n<p>PANEL c ../../</p>" in text

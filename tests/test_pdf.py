@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from pipeline import build, charts, downloads, figures, load, pdf
+from pipeline import build, charts, formats, load, model, pdf
 from pipeline.paths import REPO, Layout
 from tests.sitebuild import built_site
 
@@ -25,7 +25,7 @@ def site() -> Layout:
 
 @pytest.fixture(scope="module")
 def path(site: Layout) -> Path:
-    return site.site / "data" / downloads.edition_pdf(site, 2020)
+    return site.site / "data" / formats.edition_pdf(site, 2020)
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,7 @@ def text(reader: PdfReader) -> str:
 
 
 def test_every_headline_and_chapter_figure_is_in_the_pdf(text: str):
-    data = figures.load_figures(REPO)
+    data = model.load_figures(REPO)
     wanted = [f for f in data.area_figures("industry", 2020)] + [
         data.figure(f"{ref}@2020") for ref in ("rd-spending", "rd-intensity",
                                                 "high-tech-enterprises")]
@@ -50,7 +50,7 @@ def test_every_headline_and_chapter_figure_is_in_the_pdf(text: str):
 
 
 def test_every_chart_is_drawn_as_vectors_with_its_title(reader: PdfReader, text: str):
-    data = figures.load_figures(REPO)
+    data = model.load_figures(REPO)
     drawn = charts.build_all(REPO, data, build.source_title(REPO))
     for chart in drawn.values():
         assert chart.title in text, chart.title

@@ -127,7 +127,7 @@ def test_schema_patterns_outside_the_safe_subset_are_refused(pattern, safe):
 
 def test_placeholders_inside_code_are_shown_literally():
     page = pages.Page("guide/x.md", "用法：`[[fig:nothing@2020]]`\n\n```\n[[chart:nothing]]\n```\n", {}, 1)
-    site = pages.Site(data=None, charts={}, pages=[page], source_title="t")  # type: ignore[arg-type]
+    site = pages.ReportPages(data=None, charts={}, pages=[page], source_title="t")  # type: ignore[arg-type]
     text, problems = pages.expand(page, site)
     assert problems == []
     assert "`[[fig:nothing@2020]]`" in text and "\n[[chart:nothing]]\n" in text

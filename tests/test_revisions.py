@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import importer, revisions
+from pipeline import importer, revision_log, revisions
 from pipeline.paths import REPO, Layout
 from pipeline.validate import run
 
@@ -63,7 +63,7 @@ def test_a_direct_edit_of_a_figure_must_be_recorded(committed: Layout,
     assert revisions.main(_args(), committed) == 0
     # the log is a dataset like any other, and it validates
     report = run(committed)
-    assert report.valid, report.render("text")
+    assert report.valid, report.formatted("text")
     assert "datasets/revisions.csv" in report.checked
 
 
@@ -73,7 +73,7 @@ def test_reason_can_come_from_the_last_commit(committed: Layout) -> None:
     assert revisions.unexplained(committed, "HEAD~1")
     assert revisions.main(_args(base="HEAD~1", record=True, reason_from_commit=True),
                           committed) == 0
-    logged = revisions.read(committed)
+    logged = revision_log.read(committed)
     assert [(r.key, r.reason) for r in logged] == [("sample-firms/2020", "更正示例企业数量：按年报核实数")]
 
 
@@ -105,19 +105,19 @@ def test_import_records_with_the_given_reason_and_date(committed: Layout, tmp_pa
     out = io.StringIO()
     code = importer.import_file(committed, sheet, "indicators", reason="口径调整", out=out)
     assert code == 0, out.getvalue()
-    [logged] = revisions.read(committed)
+    [logged] = revision_log.read(committed)
     assert (logged.key, logged.field, logged.old_value, logged.new_value, logged.reason) == (
         "sample-share/2020", "value", "0.3", "0.4", "口径调整")
     assert len(logged.date) == 10 and logged.date[4] == "-"
     assert revisions.unexplained(committed, "HEAD") == []
-    rows = revisions.for_dataset(committed, "indicators")
+    rows = revision_log.for_dataset(committed, "indicators")
     assert rows[0]["new_value"] == "0.4"
-    assert revisions.for_dataset(committed, "plan-targets") == []
+    assert revision_log.for_dataset(committed, "plan-targets") == []
 
 
 def test_markdown_shows_revisions_and_escapes_staff_text() -> None:
-    assert "没有修订" in revisions.markdown([])
-    table = revisions.markdown([{
+    assert "没有修订" in revision_log.markdown([])
+    table = revision_log.markdown([{
         "date": "2021-03-01", "key": "a/2020", "field": "value", "old_value": "1",
         "new_value": "2", "reason": "见[通知](javascript:alert(1)) <script>x</script> | {{ v }}",
     }])
@@ -144,7 +144,7 @@ def test_first_revision_keeps_the_repository_valid(repo_copy: Layout, tmp_path: 
     assert repo_copy.csv("revisions").exists()
     assert '"name": "revisions"' in repo_copy.descriptor.read_text(encoding="utf-8")
     report = run(repo_copy)
-    assert report.valid, report.render("text")
+    assert report.valid, report.formatted("text")
 
 
 def test_the_log_is_published_like_any_dataset(committed: Layout) -> None:
@@ -153,7 +153,7 @@ def test_the_log_is_published_like_any_dataset(committed: Layout) -> None:
 
     _edit(committed, "Sample spending,12.5,", "Sample spending,12.8,")
     assert revisions.main(_args(record=True, reason="测试"), committed) == 0
-    files = downloads.render(committed)
+    files = downloads.all_files(committed)
     assert "revisions.csv" in files and "revisions.xlsx" in files and "revisions.json" in files
     assert b"sample-spending/2020" in files["revisions.json"]
     assert "data/revisions.md" in catalog.pages(committed, files)

@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import csvtext, downloads, importer, newyear, revisions
+from pipeline import csvtext, datasets, formats, importer, newyear, revision_log, revisions
 from pipeline.checks.cells import mojibake
 from pipeline.paths import REPO, Layout
 from pipeline.validate import run
@@ -115,8 +115,8 @@ def test_new_year_workbook_can_be_filled_without_the_guide(edition: Layout) -> N
 
 
 def test_download_workbook_has_the_same_layout_and_is_reproducible(edition: Layout) -> None:
-    info = next(i for i in downloads.infos(edition) if i.name == "indicators")
-    first, second = downloads.xlsx(info), downloads.xlsx(info)
+    info = next(i for i in datasets.read_all(edition) if i.name == "indicators")
+    first, second = formats.xlsx(info), formats.xlsx(info)
     assert first == second
     book = openpyxl.load_workbook(io.BytesIO(first))
     ws = book["数据"]
@@ -131,9 +131,9 @@ def test_download_workbook_has_the_same_layout_and_is_reproducible(edition: Layo
 @pytest.mark.parametrize("headers", ["chinese", "codes"])
 def test_importer_accepts_chinese_or_code_headers(edition: Layout, tmp_path: Path,
                                                   headers: str) -> None:
-    info = next(i for i in downloads.infos(edition) if i.name == "indicators")
+    info = next(i for i in datasets.read_all(edition) if i.name == "indicators")
     path = tmp_path / "indicators.xlsx"
-    path.write_bytes(downloads.xlsx(info))
+    path.write_bytes(formats.xlsx(info))
     if headers == "codes":
         book = openpyxl.load_workbook(path)
         for cell, fld in zip(book["数据"][1], info.fields, strict=True):
@@ -271,7 +271,7 @@ def test_mojibake_fails_validation_and_import_and_says_how_it_happened(
     report = run(edition)
     codes = {i.code for i in report.issues}
     assert "mojibake" in codes and not report.valid
-    text = report.render("text")
+    text = report.formatted("text")
     assert "示例章节" in text and "GBK" in text and "Excel" in text
     sheet = tmp_path / "indicators.csv"
     shutil.copy(path, sheet)
@@ -409,7 +409,7 @@ def test_a_never_deployed_figure_is_fixed_without_a_reason(deployed: Layout, tmp
     assert not deployed.csv("revisions").exists()
     code, out = run_import(deployed, path, reason="据统计公报更正")
     assert code == 0, out
-    [logged] = revisions.read(deployed)
+    [logged] = revision_log.read(deployed)
     assert (logged.key, logged.old_value, logged.new_value) == ("sample-spending/2020", "12.5",
                                                                  "12.9")
     assert "git add datasets/indicators.csv datasets/revisions.csv datapackage.json" in out or \
@@ -421,7 +421,7 @@ def test_a_never_deployed_figure_is_fixed_without_a_reason(deployed: Layout, tmp
     book.save(path)
     code, out = run_import(deployed, path, reason="再次核实")
     assert code == 0, out
-    assert [(r.old_value, r.new_value, r.reason) for r in revisions.read(deployed)] == [
+    assert [(r.old_value, r.new_value, r.reason) for r in revision_log.read(deployed)] == [
         ("12.5", "13", "再次核实")]
     # and back to the published figure: no revision is left, the log goes (nothing deployed)
     book.active.cell(2, 6).value = 12.5

@@ -128,7 +128,7 @@ def test_bad_input_is_rejected_at_its_place(project: Layout, fixture: str):
 @pytest.mark.parametrize("fixture", ACCEPTED)
 def test_accepted_variants_are_valid(project: Layout, fixture: str):
     report = _validate_as_figures(project, fixture)
-    assert report.valid, report.render("text")
+    assert report.valid, report.formatted("text")
     assert report.issues == []
 
 
@@ -154,7 +154,7 @@ def test_the_same_markup_is_an_error_in_a_strict_field_and_a_warning_in_a_free_o
 
 def test_gbk_message_names_file_and_the_fix(project: Layout):
     report = _validate_as_figures(project, "gbk-short.csv")
-    text = report.render("text", "zh")
+    text = report.formatted("text", "zh")
     assert "datasets/figures.csv" in text
     assert "CSV UTF-8" in text and "--dataset figures" in text
 

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
-from ..report import ERROR, WARNING, Issue
+from ..findings import ERROR, WARNING, Issue
 
 # [0-9], not \d: \d also matches full-width digits, which must be caught.
 PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")

@@ -46,7 +46,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-from ..report import Issue
+from ..findings import Issue
 from . import cells
 
 BLOCK_BYTES = 16 << 20  # CSV bytes parsed at a time

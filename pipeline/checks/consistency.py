@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..report import Issue
+from ..findings import Issue
 
 COUNT_UNITS = {"家", "个", "项", "件", "所", "名", "场", "期", "条", "人", "位"}
 DEFINITION_COLUMNS = ("name_zh", "name_en", "unit", "unit_en", "area_id")

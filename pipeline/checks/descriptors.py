@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..report import Issue
+from ..findings import Issue
 from . import patterns
 
 QUOTED = re.compile(r'"([^"]+)"|\'([^\']+)\'')

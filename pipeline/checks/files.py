@@ -12,7 +12,7 @@ import io
 import re
 from pathlib import Path
 
-from ..report import Issue
+from ..findings import Issue
 
 BOM = b"\xef\xbb\xbf"
 URL_SCHEMES = ("http://", "https://", "ftp://", "file://", "s3://")

@@ -34,8 +34,8 @@ import yaml
 
 from .. import limits as limits_
 from .. import load
+from ..findings import Issue
 from ..paths import Layout
-from ..report import Issue
 
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Names the published site uses itself, under /data/ and at the root.

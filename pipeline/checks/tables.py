@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..findings import Issue
 from ..messages import TYPE_NAMES
-from ..report import Issue
 
 CONSTRAINT = re.compile(r'constraint "(?P<name>\w+)" is "(?P<limit>.*)"', re.S)
 OTHER_ROW = re.compile(r"row at position \"?(?P<row>\d+)\"?")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import figures as figs
+from pipeline import model as figs
 from pipeline.paths import REPO
 from tests.synthetic import data, indicator, target
 

@@ -1,7 +1,7 @@
 """Validation findings and how they are shown: text, JSON or GitHub annotations.
 
 An `Issue` is one finding at a place (file, row, column) with the offending
-value; its words come from the catalogue in messages.py. A `Report` collects
+value; its words come from the catalogue in messages.py. A `Findings` collects
 issues and renders them. Checks live elsewhere (validate.py, checks/).
 """
 
@@ -103,7 +103,7 @@ class Issue:
 
 
 @dataclass
-class Report:
+class Findings:
     """Every issue found, plus the files that were checked."""
 
     checked: list[str] = field(default_factory=list)
@@ -128,11 +128,11 @@ class Report:
         """frictionless-style flat view for tests, e.g. flatten(["row", "column", "code"])."""
         return [[getattr(i, k) for k in keys] for i in self.sorted_issues()]
 
-    def render(self, fmt: str = "text", lang: str = "zh") -> str:
+    def formatted(self, fmt: str = "text", lang: str = "zh") -> str:
         return {"text": _text, "json": _json, "github": _github}[fmt](self, lang)
 
 
-def _summary(report: Report, lang: str) -> str:
+def _summary(report: Findings, lang: str) -> str:
     n, e, w = len(report.checked), len(report.errors), len(report.warnings)
     if lang == "en":
         verdict = "valid" if report.valid else "INVALID"
@@ -141,7 +141,7 @@ def _summary(report: Report, lang: str) -> str:
     return f"检查了 {n} 个文件：{e} 个错误，{w} 个警告。{verdict}。"
 
 
-def _text(report: Report, lang: str) -> str:
+def _text(report: Findings, lang: str) -> str:
     label = {"en": {ERROR: "error", WARNING: "warning"}, "zh": {ERROR: "错误", WARNING: "警告"}}
     fix_word = "Fix" if lang == "en" else "修改方法"
     lines = []
@@ -152,7 +152,7 @@ def _text(report: Report, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _json(report: Report, lang: str) -> str:
+def _json(report: Findings, lang: str) -> str:
     data = {
         "valid": report.valid,
         "checked": report.checked,
@@ -222,7 +222,7 @@ def annotate_failure(text: str, title: str, fix: str) -> list[str]:
     return lines
 
 
-def _github(report: Report, lang: str) -> str:
+def _github(report: Findings, lang: str) -> str:
     """GitHub Actions workflow commands: one annotation per issue on the offending line."""
     lines = []
     for issue in report.sorted_issues():

@@ -1,0 +1,110 @@
+"""The one git helper: every git command the pipeline runs, and the dates it reads from history.
+
+What belongs here: running git in the project's checkout (always with
+`safe.directory` set for that checkout, since CI containers and shared machines
+check it out as another user, and git then refuses the repository), the last
+commit time of each file from a single `git log`, and the dates built from it.
+What does not: what a date is used for (datasets.py, feeds.py, build.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .paths import Layout
+
+# root -> {path under root: time of the last commit touching it}, while a build runs.
+_HISTORY: dict[str, dict[str, int]] = {}
+
+
+_KEEP = False
+
+
+@contextlib.contextmanager
+def dates_once() -> Iterator[None]:
+    """Within this block git is asked once for the dates of every file (a build uses it)."""
+    global _KEEP
+    _KEEP = True
+    try:
+        yield
+    finally:
+        _KEEP = False
+        _HISTORY.clear()
+
+
+def history(root: str) -> dict[str, int]:
+    """When each file under `root` last changed in git, from a single `git log` (empty without
+    a full history)."""
+    if root in _HISTORY:
+        return _HISTORY[root]
+    dates: dict[str, int] = {}
+    if is_full_history(root):
+        when = None
+        out = run(root, "-c", "core.quotePath=false", "log", "--format=@%ct", "--name-only",
+                   "--relative", "--", ".")
+        for line in out.splitlines():
+            if line.startswith("@") and line[1:].isdigit():
+                when = int(line[1:])
+            elif line and when is not None:
+                dates.setdefault(line, when)  # the log is newest first
+    if _KEEP:
+        _HISTORY[root] = dates
+    return dates
+
+
+def _relative(root: str, path: Path) -> str:
+    try:
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def run(root: str, *args: str) -> str:
+    """Output of a git command in `root`, or "" when git or the repository is missing.
+
+    safe.directory is set for the call because CI containers run as another user.
+    """
+    try:
+        return subprocess.run(
+            ["git", "-c", f"safe.directory={root}", "-C", root, *args],
+            capture_output=True, text=True, timeout=30, check=False,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def is_full_history(root: str) -> bool:
+    return run(root, "rev-parse", "--is-shallow-repository") == "false"
+
+
+def full_history(layout: Layout) -> bool:
+    """Whether the layout is a git checkout with its whole history (dates can be trusted)."""
+    return is_full_history(str(layout.root))
+
+
+def output(layout: Layout, *args: str) -> str:
+    """Output of a git command in the layout's root ("" when git or the repository is missing)."""
+    return run(str(layout.root), *args)
+
+
+def last_updated(layout: Layout, paths: list[Path]) -> datetime | None:
+    """When the data last changed: the last git commit touching `paths`.
+
+    Falls back to SOURCE_DATE_EPOCH, then to None; never the clock. A shallow
+    clone (CI checkouts default to depth 1) would date every file at the tip
+    commit, so its dates are not used: CI must fetch the full history.
+    """
+    root = str(layout.root)
+    dates = history(root)
+    found = [dates[rel] for rel in (_relative(root, p) for p in paths) if rel in dates]
+    if found:
+        return datetime.fromtimestamp(max(found), UTC)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return None
