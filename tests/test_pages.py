@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
+import markdown
 import pytest
 
-from pipeline import charts, model, pages, urls
+from pipeline import chart_exports, charts, markup, model, pages
 from pipeline.paths import REPO
 from tests.synthetic import data, indicator, target
 
@@ -103,7 +105,8 @@ def test_chart_block_has_table_description_source_and_escaped_json(tmp_path):
     template = re.search(r'<template class="chart__option" id="chart-c-1-option" '
                          r'data-search-exclude>([^<]*)</template>', text)
     assert template and "\\u003c/script\\u003e" in template.group(1)
-    assert "&lt;/script&gt;&lt;img src=x onerror=&quot;1&quot;&gt;" in text  # table cell
+    cells = [html.unescape(c) for c in re.findall(r'<th scope="row">([^<]*)</th>', text)]
+    assert rows[0]["name_zh"] in cells  # the table cell, escaped, reads as written
     assert "<td>3-5家</td>" in text
     assert 'class="sr-only" id="chart-c-1-desc"' in text
     assert '<figcaption class="chart__source">来源：某报告（一）</figcaption>' in text
@@ -140,7 +143,16 @@ def test_tasks_are_grouped_under_their_categories(tmp_path):
 def test_markdown_and_template_syntax_from_data_is_shown_literally():
     assert pages.md("[a](javascript:x) {{ x }} <b>") == (
         "&#91;a&#93;&#40;javascript:x&#41; &#123;&#123; x &#125;&#125; &#60;b&#62;")
-    assert pages.esc('"<&>\'') == "&quot;&lt;&amp;&gt;&#x27;"
+    # Everything else from data lands in HTML through a template: autoescaped, quotes included.
+    parsed = markup.ENV.from_string('<p title="{{ v }}">{{ v }}</p>').render(v='"<&>\'')
+    assert parsed == '<p title="&#34;&lt;&amp;&gt;&#39;">&#34;&lt;&amp;&gt;&#39;</p>'
+
+
+@pytest.mark.parametrize("text", ["1. 第一", "- 一项", "2) 二", "---", "12. 十二"])
+def test_markdown_from_data_never_starts_a_list_or_a_rule(text):
+    rendered = markdown.markdown("说明：\n\n" + markup.md(text))
+    assert "<li>" not in rendered and "<hr" not in rendered
+    assert html.unescape(re.sub(r"<[^>]+>", "", rendered)).endswith(text)
 
 
 @pytest.mark.parametrize(("n", "written"), [(1, "一"), (6, "六"), (10, "十"), (12, "十二"),
@@ -188,6 +200,16 @@ def test_a_download_panel_goes_under_each_chart(tmp_path):
                              "where": {}, "x": "x", "y": "v"}, rows, "某报告", "d")
     docs = write_docs(tmp_path, {"2020/index.md": EDITION_INDEX, "2020/a.md": "[[chart:c]]\n"})
     pages.write(docs, tmp_path / "out", site_data(), {"c": chart}, "某报告",
-                chart_extra=lambda c, page: f"<p>PANEL {c.id} {urls.relative(page.url, '')}</p>")
+                chart_extra=lambda c, page: chart_exports.panel(c, page.rel, "https://d.example.org/"))
     text = (tmp_path / "out/2020/a.md").read_text(encoding="utf-8")
-    assert "<summary>下载与嵌入</summary>\n<p>PANEL c ../../</p>" in text
+    # Read as the site engines read it: Markdown inside the panel's HTML (md_in_html).
+    rendered = markdown.markdown(text, extensions=["attr_list", "md_in_html", "tables"])
+    panel = rendered[rendered.index("</figure>"):]
+    assert '<summary>下载与嵌入</summary>' in panel and 'class="chart__data chart__tools"' in panel
+    hrefs = re.findall(r'href="([^"]+)"', panel)
+    # Links to the source files, relative to the page's source (2020/a.md): any engine
+    # resolves them to its own output URLs.
+    assert hrefs == ["../data/charts/c.csv", "../data/charts/c.excel.csv", "../data/charts/c.xlsx",
+                     "../data/charts/c.png", "../data/charts/c.svg", "../embed/c/index.html",
+                     "a.md#chart-c"]
+    assert "https://d.example.org/2020/a/#chart-c" in html.unescape(panel)  # the permalink shown
