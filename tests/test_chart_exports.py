@@ -8,7 +8,6 @@ import html as htmllib
 import http.server
 import io
 import json
-import re
 import struct
 import sys
 import threading
