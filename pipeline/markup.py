@@ -56,6 +56,8 @@ def _environment() -> jinja2.Environment:
         finalize=lambda value: "" if value is None else value,
     )
     env.filters["md"] = md
+    # a name Markdown can show as inline code as it is (field names: `year`, `value_max`)
+    env.tests["plain_name"] = lambda value: bool(re.fullmatch(r"[A-Za-z0-9_]+", str(value)))
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False}
     return env
 
