@@ -14,11 +14,13 @@ Escaping, once:
   read into a numeric character reference, which Markdown and HTML both leave
   as literal text, and makes the value one line.
 - JSON inside a page (JSON-LD, YAML front matter): `{{ value | tojson }}`,
-  Jinja's own, with `<`, `>`, `&` and `'` written as \\u escapes.
+  Jinja's own, with `<`, `>`, `&` and `'` (and, inside strings, `{` and `}`)
+  written as \\u escapes.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -46,6 +48,17 @@ def md(value: Any) -> Markup:
     return Markup("".join(out))
 
 
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _json_dumps(value: Any, **options: Any) -> str:
+    """JSON for `tojson`: inside strings, braces are \\u escapes too, so no text from data
+    looks like template syntax to any later step ("{{ x }}" stays text)."""
+    text = json.dumps(value, **options)
+    return _JSON_STRING.sub(
+        lambda m: m.group(0).replace("{", "\\u007b").replace("}", "\\u007d"), text)
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("pipeline", "templates"),
@@ -58,6 +71,7 @@ def _environment() -> jinja2.Environment:
     env.filters["md"] = md
     # a name Markdown can show as inline code as it is (field names: `year`, `value_max`)
     env.tests["plain_name"] = lambda value: bool(re.fullmatch(r"[A-Za-z0-9_]+", str(value)))
+    env.policies["json.dumps_function"] = _json_dumps
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False}
     return env
 
