@@ -163,23 +163,14 @@ def publish_data(layout: Layout, out_docs: Path, report: object, site: pages.Rep
     return {p.relative_to(out_docs).as_posix() for p in written}
 
 
-def site_name(layout: Layout) -> str:
-    """The site's name from mkdocs.yml (read as text: the file carries YAML tags)."""
-    import re
-
-    text = layout.mkdocs_config.read_text(encoding="utf-8") if layout.mkdocs_config.exists() else ""
-    match = re.search(r"^site_name:[ \t]*(.+?)[ \t]*$", text, re.M)
-    return match.group(1).strip("'\"") if match else ""
-
-
 def share(layout: Layout, out_docs: Path, site: pages.ReportPages,
           charts: dict[str, charts_stage.Chart]) -> set[str]:
     """Feeds (feeds.py), edition cards and each page's preview image (social.py)."""
-    from . import chart_exports, feeds, formats, load, pages, social
+    from . import chart_exports, feeds, formats, load, pages, siteconfig, social
 
     written = feeds.write(layout, out_docs)
     try:
-        cards = social.cards(layout, site, site_name(layout), load.package_meta(layout))
+        cards = social.cards(layout, site, siteconfig.site_name(layout), load.package_meta(layout))
     except chart_exports.ExportError as exc:
         raise BuildError(str(exc)) from exc
     for rel, content in cards.items():
@@ -258,14 +249,9 @@ def source_date_epoch(layout: Layout) -> str:
     """Build date for sitemap.xml: the last commit's time, so rebuilds are identical."""
     if os.environ.get("SOURCE_DATE_EPOCH"):
         return os.environ["SOURCE_DATE_EPOCH"]
-    try:
-        out = subprocess.run(
-            ["git", "log", "-1", "--format=%ct"], cwd=layout.root, capture_output=True,
-            text=True, check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        out = ""
-    return out or "0"
+    from . import git
+
+    return git.last_commit_time(layout) or "0"
 
 
 def mkdocs_env(layout: Layout) -> dict[str, str]:

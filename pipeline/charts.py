@@ -39,7 +39,7 @@ from pyecharts import options as opts
 from pyecharts.charts import Bar, Line
 
 from . import limits as limits_
-from . import load
+from . import load, numbers
 from . import model as figs
 from .paths import Layout
 
@@ -182,9 +182,9 @@ def value_text(row: dict[str, Any], y: str, unit: str) -> str:
 
 def label_text(row: dict[str, Any], y: str) -> str:
     """The number on the bar: like value_text but without the unit ("30多", "3-5")."""
-    text = figs.number(row[y])
+    text = numbers.text(row[y])
     if row.get("value_max") is not None:
-        text += "-" + figs.number(row["value_max"])
+        text += "-" + numbers.text(row["value_max"])
     if row.get("qualifier") == figs.MORE:
         text += figs.MORE
     elif row.get("qualifier") == figs.AT_LEAST:

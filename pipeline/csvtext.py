@@ -23,6 +23,12 @@ ENCODING_NAMES = {"utf-8-sig": "UTF-8（带 BOM）", "utf-8": "UTF-8", "gb18030"
                   "utf-16": "UTF-16"}
 
 
+# What staff's tools put between columns instead of the comma (a semicolon from a European
+# Excel, Tab from a copy out of a sheet, the full-width forms of a Chinese input method, the
+# pipe), with the name shown in messages. Validation and the importer both name them.
+OTHER_DELIMITERS = {"\t": "Tab", ";": ";", "；": "；", "，": "，", "|": "|"}
+
+
 class EncodingError(ValueError):
     """Bytes in none of the encodings the project reads."""
 

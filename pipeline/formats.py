@@ -23,7 +23,7 @@ import zipfile
 from datetime import UTC, datetime
 from typing import Any
 
-from . import citations, csvtext, load, package, siteconfig, urls, workbook
+from . import citations, csvtext, load, numbers, package, siteconfig, urls, workbook
 from .datasets import (
     CST,
     NAME_PATTERN,
@@ -63,11 +63,6 @@ FORMATS: dict[str, tuple[str, str, str]] = {
 }
 
 
-# Text that spreadsheet programs may run as a formula (OWASP "CSV injection"),
-# including the full-width forms a Chinese input method types.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
-
-
 NUMERIC_TYPES = ("number", "integer")
 
 
@@ -79,13 +74,6 @@ TYPE_LABELS = {
     "date": ("日期", "date"),
     "year": ("年份", "year"),
 }
-
-
-def formula_like(value: str) -> bool:
-    """Whether a spreadsheet would read the text as a formula (also after leading spaces or
-    line breaks, which Excel skips)."""
-    return value.startswith(FORMULA_START) or value.lstrip(" \t\r\n\u00a0\u3000").startswith(
-        FORMULA_START)
 
 
 def canonical_csv(info: DatasetContent) -> bytes:
@@ -102,7 +90,7 @@ def excel_csv(info: DatasetContent) -> bytes:
     types = [_field_type(info, name) for name in info.header]
     rows = [
         [
-            "'" + cell if types[i] not in NUMERIC_TYPES and formula_like(cell) else cell
+            "'" + cell if types[i] not in NUMERIC_TYPES and workbook.formula_like(cell) else cell
             for i, cell in enumerate(row)
         ]
         for row in info.rows
@@ -159,7 +147,7 @@ def xlsx(info: DatasetContent) -> bytes:
         ]
         for col, text in enumerate(cells):
             dictionary.write_string(row_number, col, text,
-                                    writer.quoted if formula_like(text) else writer.wrap)
+                                    writer.quoted if workbook.formula_like(text) else writer.wrap)
     for col, width in enumerate([18, 16, 10, 12, 30, 60, 60]):
         dictionary.set_column(col, col, width)
     writer.close()
@@ -573,14 +561,6 @@ def chart_table(chart: Any) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
-def _number_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return repr(value) if isinstance(value, float) else str(value)
-
-
 def chart_about(chart: Any, pkg: dict[str, Any], url: str, page: str) -> list[tuple[str, str]]:
     lic = dict(pkg.get("license") or {})
     rows = [
@@ -604,13 +584,11 @@ def chart_files(
 
     `page` is the site path of the page showing the chart (for the about sheet).
     """
-    from xlsxwriter import Workbook
-
     header, rows = chart_table(chart)
-    text_rows = [[_number_text(c) for c in row] for row in rows]
+    text_rows = [[numbers.text(c) for c in row] for row in rows]
     base = f"{urls.CHART_DIR}/{chart.id}"
     excel_rows = [
-        ["'" + c if i != 2 and formula_like(c) else c for i, c in enumerate(row)]
+        ["'" + c if i != 2 and workbook.formula_like(c) else c for i, c in enumerate(row)]
         for row in text_rows
     ]
     files = {
@@ -618,35 +596,10 @@ def chart_files(
         f"{base}.excel.csv": b"\xef\xbb\xbf" + _csv_text([header, *excel_rows], "\r\n").encode(),
     }
     buffer = io.BytesIO()
-    book = Workbook(buffer, {
-        "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-        "strings_to_numbers": False,
-    })
-    book.set_properties({
-        "title": str(chart.title), "author": str(pkg.get("publisher") or ""),
-        "created": xlsx_created(updated),
-    })
-    bold = book.add_format({"bold": True})
-    quoted = book.add_format({"quote_prefix": True})
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    sheet = book.add_worksheet("数据")
-    for col, head in enumerate(header):
-        sheet.write_string(0, col, head, bold)
-    for r, row in enumerate(rows, start=1):
-        for col, cell in enumerate(row):
-            if isinstance(cell, int | float) and not isinstance(cell, bool):
-                sheet.write_number(r, col, cell)
-            else:
-                sheet.write_string(r, col, str(cell), quoted if formula_like(str(cell)) else None)
-    sheet.set_column(0, 1, 24)
-    sheet.set_column(2, 3, 12)
-    sheet.set_column(4, 4, 16)
-    about = book.add_worksheet("说明")
-    about.set_column(0, 0, 12)
-    about.set_column(1, 1, 100)
-    for r, (key, value) in enumerate(chart_about(chart, pkg, url, page)):
-        about.write_string(r, 0, key, bold)
-        about.write_string(r, 1, value, quoted if formula_like(value) else wrap)
-    book.close()
+    writer = workbook.Writer(buffer, title=str(chart.title), created=xlsx_created(updated),
+                             properties={"author": str(pkg.get("publisher") or "")})
+    writer.table(workbook.DATA_SHEET, header, rows, widths=[24, 24, 12, 12, 16])
+    writer.about(chart_about(chart, pkg, url, page), [], legend=False)
+    writer.close()
     files[f"{base}.xlsx"] = buffer.getvalue()
     return files

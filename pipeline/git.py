@@ -64,18 +64,36 @@ def _relative(root: str, path: Path) -> str:
         return str(path)
 
 
-def run(root: str, *args: str) -> str:
-    """Output of a git command in `root`, or "" when git or the repository is missing.
+CALLS = [0]  # how many git commands ran (benchmarks count them)
 
-    safe.directory is set for the call because CI containers run as another user.
-    """
+
+def command(root: str, *args: str) -> list[str]:
+    """The git command line for `root`. safe.directory is set for the call: CI containers and
+    shared machines check the repository out as another user, and git refuses such a
+    repository otherwise (every date would then be lost)."""
+    return ["git", "-c", f"safe.directory={os.path.abspath(root)}", "-C", root, *args]
+
+
+def process(root: str, *args: str, timeout: float | None = None) -> subprocess.CompletedProcess[bytes]:
+    """A git command in `root` with its exit status and raw output; status 128 (what git
+    gives outside a repository) when git itself is missing."""
+    CALLS[0] += 1
     try:
-        return subprocess.run(
-            ["git", "-c", f"safe.directory={root}", "-C", root, *args],
-            capture_output=True, text=True, timeout=30, check=False,
-        ).stdout.strip()
+        return subprocess.run(command(root, *args), capture_output=True, check=False,
+                              timeout=timeout)
     except (OSError, subprocess.SubprocessError):
-        return ""
+        return subprocess.CompletedProcess(["git", *args], 128, b"", b"")
+
+
+def run(root: str, *args: str) -> str:
+    """Output of a git command in `root`, or "" when git or the repository is missing."""
+    done = process(root, *args, timeout=30)
+    return done.stdout.decode("utf-8", errors="replace").strip() if done.returncode == 0 else ""
+
+
+def last_commit_time(layout: Layout) -> str:
+    """The time of the last commit (seconds since 1970) as text; "" outside git."""
+    return run(str(layout.root), "log", "-1", "--format=%ct")
 
 
 def is_full_history(root: str) -> bool:

@@ -1,8 +1,8 @@
-"""The error-code tables of the staff guide (docs/guide/codes.md), made from the catalogues.
+"""The error-code tables of the staff guide (docs/guide/codes.md), made from the message catalogue.
 
 Every code a staff member can meet, with what it means and how to fix it,
-comes from one place: validation codes from messages.CATALOGUE, import codes
-from importer.PROBLEMS. The guide holds the tables between two markers;
+comes from one place, messages.CATALOGUE: the import codes in one table, the
+validation codes in another. The guide holds the tables between two markers;
 `python -m pipeline guide` rewrites them and `--check` (run by the tests)
 fails when they are out of date, so the guide cannot drift from the code.
 """
@@ -59,20 +59,22 @@ def _cell(text: str) -> str:
 
 def error_tables() -> str:
     """Markdown: the import codes, then the validation codes, each with problem and fix."""
-    from .importer import PROBLEMS
-    from .messages import CATALOGUE
+    from .messages import CATALOGUE, IMPORT_PREFIX
 
     lines = ["## 导入表格时的提示", "",
              "运行 `python -m pipeline import` 时，表格无法读取或转换会显示下面的代码，"
              "此时不会写入任何文件。", "",
              "| 代码 | 提示 | 怎么改 |", "|---|---|---|"]
-    for code, entry in PROBLEMS.items():
-        lines.append(f"| `{code}` | {_cell(_readable(entry['zh']))} | {_cell(entry['fix'])} |")
+    for code, msg in CATALOGUE.items():
+        if code.startswith(IMPORT_PREFIX):
+            lines.append(f"| `{code}` | {_cell(_readable(msg.text_zh))} | {_cell(msg.fix_zh)} |")
     lines += ["", "## 校验数据时的提示", "",
               "校验（`make validate`、导入、提交前检查和 CI）发现的问题。"
               "提示中会写明文件、行号和列名，〈值〉处是表格里的实际内容。", "",
               "| 代码 | 问题 | 说明 | 怎么改 |", "|---|---|---|---|"]
     for code, msg in CATALOGUE.items():
+        if code.startswith(IMPORT_PREFIX):
+            continue
         lines.append(f"| `{code}` | {_cell(msg.title_zh)} | {_cell(_readable(msg.text_zh))} | "
                      f"{_cell(_readable(msg.fix_zh))} |")
     return "\n".join(lines) + "\n"

@@ -29,146 +29,13 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import csvtext, load, progress, revision_log
+from . import csvtext, git, load, numbers, progress, revision_log
 from . import limits as limits_
 from .changes import describe, diff, primary_key, read_rows, row_key
 from .load import Dataset, discover
+from .messages import CATALOGUE, IMPORT_NOTES
 from .paths import REPO, Layout
 from .workbook import column_letter
-
-# Problem codes of the importer, with the message (zh, en) and the fix. The
-# staff guide lists them; tests check every code raised here is listed.
-PROBLEMS: dict[str, dict[str, str]] = {
-    "import-file-missing": {
-        "zh": "找不到要导入的文件：{path}",
-        "en": "file to import not found: {path}",
-        "fix": "检查文件名和所在文件夹；文件名含空格时用引号括起来。",
-    },
-    "import-format": {
-        "zh": "不支持的文件类型：{suffix}（只接受 .xlsx 和 .csv）",
-        "en": "unsupported file type {suffix} (only .xlsx and .csv)",
-        "fix": "在 Excel 中“另存为” Excel 工作簿 (.xlsx) 或 CSV 文件后再导入；"
-               "旧版 .xls 请先另存为 .xlsx。",
-    },
-    "import-xlsx-unreadable": {
-        "zh": "无法读取 Excel 文件：{reason}",
-        "en": "cannot read the Excel file: {reason}",
-        "fix": "用 Excel 打开文件确认没有损坏、没有设置密码，然后重新保存为 .xlsx。",
-    },
-    "import-sheet-missing": {
-        "zh": "工作簿中没有名为“{sheet}”的工作表（现有：{sheets}）",
-        "en": "no sheet named {sheet} in the workbook (found: {sheets})",
-        "fix": "用 --sheet 指定正确的工作表名称，或把数据放在第一个工作表中。",
-    },
-    "import-encoding": {
-        "zh": "无法识别文件编码：既不是 UTF-8，也不是 GBK/GB18030",
-        "en": "unknown encoding: neither UTF-8 nor GBK/GB18030",
-        "fix": "在 Excel 中选择“另存为”→“CSV UTF-8（逗号分隔）”，或直接导入 .xlsx 文件。",
-    },
-    "import-empty": {
-        "zh": "文件中没有表头和数据",
-        "en": "the file has no header and no data",
-        "fix": "确认保存的是有数据的工作表；第一行应为列名。",
-    },
-    "import-delimiter": {
-        "zh": "列之间用的不是英文逗号（发现“{delimiter}”）",
-        "en": "columns are not separated by commas (found {delimiter!r})",
-        "fix": "在 Excel 中另存为“CSV UTF-8（逗号分隔）”，不要用制表符或分号分隔的格式。",
-    },
-    "import-header-missing": {
-        "zh": "缺少列：{columns}",
-        "en": "missing columns: {columns}",
-        "fix": "第一行必须包含数据字典中的全部列名（英文列名或中文标题均可），不要删除或改名。",
-    },
-    "import-header-unknown": {
-        "zh": "多出不认识的列：{columns}",
-        "en": "unknown columns: {columns}",
-        "fix": "删除这些列，或检查列名是否拼错；列名以数据字典为准。",
-    },
-    "import-header-duplicate": {
-        "zh": "列名重复：{columns}",
-        "en": "duplicate columns: {columns}",
-        "fix": "每一列只能出现一次；删除重复的列。",
-    },
-    "import-ragged-row": {
-        "zh": "第 {row} 行有 {cells} 个单元格，表头有 {columns} 列",
-        "en": "row {row} has {cells} cells, the header has {columns} columns",
-        "fix": "检查该行是否多了逗号或少填了单元格；在 Excel 中删除表格右侧多余的内容。",
-    },
-    "import-sheet-hidden": {
-        "zh": "要导入的工作表“{sheet}”在 Excel 中是隐藏的，没有导入",
-        "en": "the sheet {sheet} is hidden in Excel; nothing was imported",
-        "fix": "在 Excel 中右键工作表标签→“取消隐藏”，确认内容无误后保存再导入；"
-               "或用 --sheet 明确指定要导入的工作表。",
-    },
-    "import-formula-uncached": {
-        "zh": "{file} 工作表“{sheet}”中有 {count} 个公式没有计算结果：{cells}",
-        "en": "{count} formula(s) in {file}, sheet {sheet}, have no computed value: {cells}",
-        "fix": "用 Excel 打开文件，按 F9 重新计算后保存（其他程序生成的表格不会保存公式结果）；"
-               "或把这些单元格“复制”→“选择性粘贴”→“数值”。",
-    },
-    "import-percent-cell": {
-        "zh": "{place}（{title}）是百分比格式，显示为 {shown}，而这一行的单位不是 %",
-        "en": "{place} ({title}) is formatted as a percentage ({shown}) but the row's unit is not %",
-        "fix": "把单元格格式改为“常规”或“数值”，按单位列的单位填写数字；"
-               "确实是百分比时把单位改为 %。",
-    },
-    "import-delete-refused": {
-        "zh": "导入会删除 {count} 行已发布的数据",
-        "en": "the import would delete {count} published row(s)",
-        "fix": "通常是用了旧的表格：重新下载或用 new-year 生成最新的表格再填写。"
-               "确实要删除这些行时，再次运行并加上 --allow-delete。",
-    },
-    "import-jump": {
-        "zh": "{count} 个数字比上一年变化超过 5 倍，请核对",
-        "en": "{count} figure(s) changed more than 5-fold from the year before: check them",
-        "fix": "核对这些数字和单位（常见错误：小数点错位、万元/亿元混用）；"
-               "确认无误后再次运行并加上 --confirm。",
-    },
-    "import-reason-unsafe": {
-        "zh": "修订原因不能这样写：{reason}",
-        "en": "the revision reason cannot be written like this: {reason}",
-        "fix": "修订原因只写一句普通的话，如 --reason \"据统计公报更正\"：不要用尖括号 < >、模板符号 {{ }}、"
-               "以 = + - @ 开头或写链接；原因会在数据页面和下载文件中公开。",
-    },
-    "import-too-large": {
-        "zh": "文件过大：{what} {size} 字节，超过上限 {limit} 字节",
-        "en": "file too large: {what} is {size} bytes, over the limit of {limit}",
-        "fix": "确认选对了文件；确需导入更大的表格请联系维护人员调整 datasets/package.yml 的 limits。",
-    },
-    "import-too-many": {
-        "zh": "表格过大：超过 {limit} {what}",
-        "en": "sheet too large: more than {limit} {what}",
-        "fix": "删除表格中多余的行或列（如整列的公式、格式）；"
-               "确需更大请联系维护人员调整 datasets/package.yml 的 limits。",
-    },
-    "import-reason-required": {
-        "zh": "已发布的数字有修改（{count} 处），请用 --reason 说明修订原因",
-        "en": "{count} published figure(s) change: give the reason with --reason",
-        "fix": "再次运行并加上 --reason \"修订原因\"，原因会记入修订记录并在数据页面上公开。",
-    },
-}
-
-NOTES: dict[str, dict[str, str]] = {
-    "encoding": {"zh": "编码：{encoding}，已转换为 UTF-8",
-                 "en": "encoding: {encoding}, converted to UTF-8"},
-    "blank-rows": {"zh": "已去掉 {count} 个空行（原表第 {rows} 行）",
-                   "en": "dropped {count} blank row(s) (sheet rows {rows})"},
-    "reordered": {"zh": "列的顺序已按数据字典调整", "en": "columns put in the schema's order"},
-    "titles": {"zh": "已把中文列标题换成字段名", "en": "column titles replaced by field names"},
-    "booleans": {"zh": "已把 TRUE/FALSE 写成 true/false", "en": "TRUE/FALSE written as true/false"},
-    "percent": {"zh": "{count} 个百分比格式的单元格按显示的百分数读入（如 {example}）",
-                "en": "{count} percent-formatted cell(s) read as the percentage shown ({example})"},
-    "hidden-sheets": {"zh": "注意：工作簿中有隐藏的工作表（{sheets}），没有导入",
-                      "en": "note: hidden sheet(s) {sheets} were not imported"},
-    "hidden-chosen": {"zh": "注意：导入的工作表“{sheet}”在 Excel 中是隐藏的",
-                      "en": "note: the imported sheet {sheet} is hidden in Excel"},
-    "hidden-rows": {"zh": "注意：第 {rows} 行在 Excel 中是隐藏的，也一并导入了",
-                    "en": "note: hidden rows {rows} were imported as well"},
-    "hidden-columns": {"zh": "注意：{columns} 列在 Excel 中是隐藏的，也一并导入了",
-                       "en": "note: hidden columns {columns} were imported as well"},
-}
-
 
 DATA_SHEET = "数据"  # the data sheet of the XLSX files the site publishes
 
@@ -182,11 +49,11 @@ class ImportProblem(Exception):
         self.details = details
 
     def message(self, lang: str = "zh") -> str:
-        entry = PROBLEMS[self.code]
-        return entry["en" if lang == "en" else "zh"].format(**self.details)
+        entry = CATALOGUE[self.code]
+        return (entry.text_en if lang == "en" else entry.text_zh).format(**self.details)
 
     def fix(self) -> str:
-        return PROBLEMS[self.code]["fix"]
+        return CATALOGUE[self.code].fix_zh
 
 
 @dataclass
@@ -387,7 +254,7 @@ def _read_csv(data: bytes, encoding: str | None, limits: dict[str, int] | None =
     if enc != "utf-8":
         result.notes.append(("encoding", {"encoding": ENCODING_NAMES.get(enc, enc)}))
     if len(result.header) == 1 and isinstance(result.header[0], str):
-        for delimiter in ("\t", ";", "，"):
+        for delimiter in csvtext.OTHER_DELIMITERS:
             if delimiter in result.header[0]:
                 raise ImportProblem("import-delimiter", delimiter=delimiter)
     return result
@@ -443,16 +310,9 @@ def _split(rows: list[list[Any]], formats: list[list[str | None]] | None = None,
 
 
 def format_number(value: int | float | Decimal) -> str:
-    """A number as the canonical CSV writes it: 1 not 1.0, 0.3 not 0.30000000000000004."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    number = Decimal(format(value, ".15g")) if isinstance(value, float) else value
-    text = format(number.normalize(), "f")
-    return "0" if text in ("-0", "") else text
+    """A number as the canonical CSV writes it: 1 not 1.0, 0.3 not 0.30000000000000004
+    (numbers.text with the 15 digits a spreadsheet shows)."""
+    return numbers.text(value, significant=15)
 
 
 def _cell_text(value: Any, field_type: str) -> str:
@@ -583,7 +443,7 @@ def normalise(sheet: Sheet, schema: dict[str, Any],
 
 
 def _note(code: str, details: dict[str, Any], lang: str = "zh") -> str:
-    return NOTES[code][lang].format(**details)
+    return IMPORT_NOTES[code][lang].format(**details)
 
 
 def to_csv(names: list[str], rows: list[list[str]]) -> str:
@@ -941,7 +801,7 @@ def import_file(layout: Layout, path: Path, name: str, *, dry_run: bool = False,
     say(f"✓ 已写入 {target}" if zh else f"✓ wrote {target}")
     add = git_add_line(layout, written)
     if stage:
-        done = revisions._git(layout, "add", "--", *[layout.relative(p) for p in written])
+        done = git.process(str(layout.root), "add", "--", *[layout.relative(p) for p in written])
         say(("✓ 已暂存（git add）：" if zh else "✓ staged: ") + " ".join(
             layout.relative(p) for p in written) if done.returncode == 0 else
             (f"  暂存失败，请自己运行：{add}" if zh else f"  could not stage; run: {add}"))

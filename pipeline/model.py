@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from . import load
+from . import load, numbers
 from .paths import Layout
 
 # The datasets this stage reads, by name.
@@ -47,18 +47,6 @@ class FigureError(Exception):
     """A figure that the text or a chart names but the data does not have."""
 
 
-def number(value: int | float | Decimal) -> str:
-    """A number as the source writes it: no thousands separator, no trailing zeros."""
-    if isinstance(value, float):
-        dec = Decimal(repr(value))
-    else:
-        dec = Decimal(value)
-    text = format(dec, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
 def format_value(
     value: int | float,
     value_max: int | float | None = None,
@@ -75,9 +63,9 @@ def format_value(
     ('3-5家', '第5位')
     """
     unit = unit or ""
-    written = number(value)
+    written = numbers.text(value)
     if value_max is not None:
-        written = f"{written}-{number(value_max)}"
+        written = f"{written}-{numbers.text(value_max)}"
     if unit == "位":  # a rank: "居全省第5位"
         core = f"第{written}位"
     elif qualifier == MORE:
@@ -105,7 +93,7 @@ def format_change(delta: int | float, unit: str) -> str:
         return "与上年持平"
     if unit == "%":
         word = "提高" if delta > 0 else "降低"
-        return f"比上年{word}{number(abs(delta))}个百分点"
+        return f"比上年{word}{numbers.text(abs(delta))}个百分点"
     word = "增加" if delta > 0 else "减少"
     return f"比上年{word}{format_value(abs(delta), unit=unit)}"
 

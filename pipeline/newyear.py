@@ -177,9 +177,10 @@ def draft_page(text: str, latest: int, year: int) -> str:
 def _in_nav_order(layout: Layout, edition: int) -> list[Path]:
     """The edition's pages in the order mkdocs.yml lists them (unlisted ones last)."""
     pages = sorted((layout.docs / str(edition)).glob("*.md"))
-    config = layout.root / "mkdocs.yml"
-    listed = (re.findall(rf"\b{edition}/([\w.-]+\.md)\b", config.read_text(encoding="utf-8"))
-              if config.exists() else [])
+    from . import siteconfig
+
+    listed = [rel.split("/", 1)[1] for rel in siteconfig.nav_pages(layout)
+              if rel.startswith(f"{edition}/")]
     rank = {name: i for i, name in enumerate(dict.fromkeys(listed))}
     return sorted(pages, key=lambda p: (rank.get(p.name, len(rank)), p.name))
 

@@ -51,8 +51,7 @@ class Chapter:
 
 def edition_pages(layout: Layout, year: int) -> list[str]:
     """The edition's pages in the order of mkdocs.yml's nav ("2020/index.md", ...)."""
-    text = layout.mkdocs_config.read_text(encoding="utf-8")
-    found = re.findall(rf"^\s*-\s*(?:[^:\n]+:\s*)?({year}/[\w./-]+\.md)\s*$", text, re.M)
+    found = [rel for rel in siteconfig.nav_pages(layout) if rel.startswith(f"{year}/")]
     if not found:
         found = sorted(p.relative_to(layout.docs).as_posix()
                        for p in (layout.docs / str(year)).glob("*.md"))

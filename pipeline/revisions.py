@@ -31,7 +31,7 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-from . import changes, csvtext
+from . import changes, csvtext, git
 from .load import Dataset, discover
 from .paths import REPO, Layout
 from .revision_log import FIELDS, KEY_SEPARATOR, NAME, Revision, decode, parse_rows, read
@@ -119,11 +119,9 @@ def superseded(layout: Layout, dataset: Dataset, records: list[dict[str, str]]) 
 
 
 def _git(layout: Layout, *args: str) -> subprocess.CompletedProcess[bytes]:
-    try:
-        return subprocess.run(["git", "-C", str(layout.root), *args], capture_output=True,
-                              check=False)
-    except OSError:  # no git at all: nothing is known to be published
-        return subprocess.CompletedProcess(["git"], 128, b"", b"")
+    """git in the project's checkout (git.py); without git at all, nothing is known to be
+    published."""
+    return git.process(str(layout.root), *args)
 
 
 # Where the deployed data is: CI deploys the default branch, so what readers saw is that

@@ -37,12 +37,17 @@ FILL = "#FFF2CC"
 MUST = "#FFD966"
 LOCKED = "#EDEDED"
 
-# Text that spreadsheet programs may run as a formula, including full-width forms.
+# Text that spreadsheet programs may run as a formula (OWASP "CSV injection"),
+# including the full-width forms a Chinese input method types.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def formula_like(value: str) -> bool:
-    return value.startswith(FORMULA_START)
+    """Whether a spreadsheet would read the text as a formula (also after leading spaces or
+    line breaks, which Excel skips). Such text gets Excel's quote prefix in XLSX files and a
+    leading `'` in the CSV for Excel (formats.py)."""
+    return value.startswith(FORMULA_START) or value.lstrip(" \t\r\n\u00a0\u3000").startswith(
+        FORMULA_START)
 
 
 @dataclass
@@ -215,6 +220,22 @@ class Writer:
                                   "工作表。")[:255],
                 "error_type": "stop",
             })
+
+    def table(self, name: str, header: list[str], rows: list[list[Any]],
+              widths: list[int]) -> None:
+        """A plain sheet: a bold header, then numbers as numbers and text as text."""
+        ws = self.book.add_worksheet(name)
+        for col, head in enumerate(header):
+            ws.write_string(0, col, head, self.bold)
+        for r, row in enumerate(rows, start=1):
+            for col, cell in enumerate(row):
+                if isinstance(cell, int | float) and not isinstance(cell, bool):
+                    ws.write_number(r, col, cell)
+                else:
+                    text = str(cell)
+                    ws.write_string(r, col, text, self.quoted if formula_like(text) else None)
+        for col, width in enumerate(widths):
+            ws.set_column(col, col, width)
 
     def about(self, rows: list[tuple[str, str]], steps: list[str], legend: bool) -> None:
         """The 说明 sheet: the given label/text rows, then the steps and the colour legend."""

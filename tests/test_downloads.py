@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from frictionless import validate
 
-from pipeline import citations, datasets, downloads, formats, git, load, siteconfig
+from pipeline import citations, datasets, downloads, formats, git, load, siteconfig, workbook
 from pipeline.paths import REPO, Layout
 
 FIXTURE = Path(__file__).parent / "fixtures" / "downloads"
@@ -115,7 +115,7 @@ def test_excel_csv_reads_back_as_canonical_data_in_pandas(layout: Layout, tmp_pa
         excel = pd.read_csv(io.BytesIO(files[f"{dataset.name}.excel.csv"]), dtype=str,
                             keep_default_na=False, encoding="utf-8-sig")
         assert list(excel.columns) == list(canonical.columns)
-        unquoted = excel.map(lambda s: s[1:] if s.startswith("'") and formats.formula_like(s[1:])
+        unquoted = excel.map(lambda s: s[1:] if s.startswith("'") and workbook.formula_like(s[1:])
                              else s)
         pd.testing.assert_frame_equal(unquoted, canonical)
 

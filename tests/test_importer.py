@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import changes, datasets, formats, importer
+from pipeline import changes, datasets, formats, importer, messages
 from pipeline.load import discover
 from pipeline.paths import REPO, Layout
 
@@ -306,13 +306,15 @@ def test_diff_by_primary_key() -> None:
 
 
 def test_every_problem_has_a_message_and_a_fix() -> None:
-    for code, entry in importer.PROBLEMS.items():
-        assert entry["zh"] and entry["en"] and entry["fix"], code
+    codes = {c for c in messages.CATALOGUE if c.startswith(messages.IMPORT_PREFIX)}
+    for code in codes:
+        entry = messages.CATALOGUE[code]
+        assert entry.text_zh and entry.text_en and entry.fix_zh, code
     source = Path(importer.__file__).read_text(encoding="utf-8")
     import re
 
     raised = set(re.findall(r'ImportProblem\("([a-z-]+)"', source))
-    assert raised == set(importer.PROBLEMS)
+    assert raised == codes
 
 
 # --------------------------------------------------------------------------- all or nothing, limits

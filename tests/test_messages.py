@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.findings import Findings, Issue, show
-from pipeline.messages import CATALOGUE
+from pipeline.messages import CATALOGUE, IMPORT_PREFIX
 
 SOURCE = Path(__file__).parent.parent / "pipeline"
 
@@ -25,7 +25,7 @@ def test_every_raised_code_is_in_the_catalogue():
     assert not missing
 
 
-@pytest.mark.parametrize("code", sorted(CATALOGUE))
+@pytest.mark.parametrize("code", sorted(c for c in CATALOGUE if not c.startswith(IMPORT_PREFIX)))
 def test_every_message_renders_in_both_languages(code: str):
     issue = Issue(code, "datasets/x.csv", row=3, column="value", column_number=5, value="1.2万")
     for lang in ("zh", "en"):

@@ -46,6 +46,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
+from .. import csvtext
 from ..findings import Issue
 from . import cells
 
@@ -94,7 +95,7 @@ def _header(path: Path) -> list[str]:
     except UnicodeDecodeError as exc:
         text = head[: exc.start].decode("utf-8")
     line = text.split("\n", 1)[0]
-    for delimiter in (";", "\t", "；", "|"):
+    for delimiter in csvtext.OTHER_DELIMITERS:
         if line.count(delimiter) > line.count(","):
             raise NotPlain("delimiter")
     return next(csv.reader(io.StringIO(text, newline="")), [])

@@ -12,6 +12,7 @@ import io
 import re
 from pathlib import Path
 
+from .. import csvtext
 from ..findings import Issue
 
 BOM = b"\xef\xbb\xbf"
@@ -152,7 +153,7 @@ def check_shape(text: str, shown: str, expected: list[str]) -> list[Issue]:
     if not text.strip():
         return [Issue("empty-file", shown, row=1, params={"expected": expected_text})]
     header = text.split("\n", 1)[0]
-    for delimiter, name in ((";", ";"), ("\t", "Tab"), ("；", "；"), ("|", "|")):
+    for delimiter, name in csvtext.OTHER_DELIMITERS.items():
         if header.count(delimiter) > header.count(",") and len(expected) > 1:
             return [Issue("wrong-delimiter", shown, row=1, value=header, params={"delimiter": name})]
     # Lazily: stop at the second non-blank row (a file may hold millions).

@@ -30,10 +30,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .. import limits as limits_
-from .. import load
+from .. import load, siteconfig
 from ..findings import Issue
 from ..paths import Layout
 
@@ -288,24 +286,6 @@ def check_front_matter(text: str, path: Path, shown: str) -> list[Issue]:
 PYTHON_ALLOWED = ("pymdownx.", "material.", "markdown.")
 
 
-class _ConfigLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml without running anything: tags become ("tag", value) pairs."""
-
-
-def _tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        value: Any = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-    return {"__tag__": suffix, "value": value, "line": node.start_mark.line + 1}
-
-
-_ConfigLoader.add_multi_constructor("!", _tagged)
-_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _tagged)
-
-
 def _line_of(text: str, needle: str) -> int | None:
     for number, line in enumerate(text.split("\n"), start=1):
         if needle in line:
@@ -319,20 +299,9 @@ def check_mkdocs(layout: Layout) -> list[Issue]:
         return []
     shown = layout.relative(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent):
-                return [Issue("file-unreadable", shown, row=event.start_mark.line + 1,
-                              params={"reason": "YAML aliases (*name) are not allowed"})]
-        config = yaml.load(text, Loader=_ConfigLoader)  # noqa: S506 - a safe loader, tags inert
-    except UnicodeDecodeError:
-        return [Issue("file-unreadable", shown, params={"reason": "not UTF-8"})]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return [Issue("file-unreadable", shown, row=mark.line + 1 if mark else None,
-                      params={"reason": getattr(exc, "problem", None) or str(exc)})]
-    if not isinstance(config, dict):
-        return [Issue("file-unreadable", shown, row=1, params={"reason": "expected a mapping"})]
+        text, config = siteconfig.read_text(path)
+    except siteconfig.ConfigError as exc:
+        return [Issue("file-unreadable", shown, row=exc.line, params={"reason": exc.reason})]
     issues: list[Issue] = []
     for key in ("extra_javascript", "extra_css"):
         for item in config.get(key) or []:
