@@ -274,10 +274,10 @@ def cards_block(year: int, page: Page, site: ReportPages) -> str:
         else:
             change = site.data.change(fig) or ""
         chapter = site.area_page(year, fig.area_id)
-        cards.append({"href": urls.relative(page.url, chapter.url), "name": fig.name,
+        cards.append({"href": urls.source_link(page.rel, chapter.rel), "name": fig.name,
                       "value": fig.text, "change": change, "year": fig.year,
                       "derived": fig.derived})
-    return markup.render("cards.html", cards=cards)
+    return markup.render("cards.md", cards=cards)
 
 
 def figures_block(arg: str, page: Page, site: ReportPages) -> str:

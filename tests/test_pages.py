@@ -81,8 +81,11 @@ def test_cards_show_value_change_year_and_link_to_the_chapter(tmp_path):
         "2020/chapter.md": "---\narea: a\n---\n# 章\n",
     })
     home = (out / "index.md").read_text(encoding="utf-8")
-    cards = re.findall(r'<a class="kpi-card" href="([^"]+)">(.*?)</a>', home)
-    assert [href for href, _ in cards] == ["2020/chapter/", "2020/chapter/"]
+    # As the site engines read it (md_in_html): links to the chapter's source file.
+    rendered = markdown.markdown(home, extensions=["attr_list", "md_in_html"])
+    cards = re.findall(r'<a class="kpi-card" href="([^"]+)">(.*?)</a>', rendered)
+    assert [href for href, _ in cards] == ["2020/chapter.md", "2020/chapter.md"]
+    assert '<div class="kpi-cards">\n<a class="kpi-card"' in rendered  # no paragraph around
     assert "120家" in cards[0][1] and "比上年增加20家" in cards[0][1] and "2020年" in cards[0][1]
     assert "30多所" in cards[1][1] and "名称x120家" in cards[1][1]  # the named companion figure
 
@@ -190,7 +193,10 @@ def test_the_home_page_follows_the_newest_edition(tmp_path):
     }, d=d)
     home = (out / "index.md").read_text(encoding="utf-8")
     assert home.startswith("2021年\n")
-    assert 'href="2021/"' in home and "150家" in home and "比上年增加30家" in home
+    rendered = markdown.markdown(home, extensions=["attr_list", "md_in_html"])
+    # the card and the report link both lead to the newest edition's source page
+    assert re.findall(r'href="([^"]+)"', rendered) == ["2021/index.md", "2021/index.md"]
+    assert "150家" in rendered and "比上年增加30家" in rendered
     assert (out / "2020/index.md").exists()  # the earlier edition stays where it was
 
 
