@@ -16,14 +16,13 @@ the same when the site moves to another address.
 
 from __future__ import annotations
 
-import html
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
-from . import datasets, formats, git, load, revision_log, siteconfig
+from . import datasets, formats, git, load, markup, revision_log, siteconfig
 from .paths import Layout
 
 EDITIONS = "feed-editions.xml"
@@ -123,9 +122,8 @@ def editions_feed(layout: Layout, site_url: str = "") -> bytes:
         pdf = f"{base}data/{pdf_name(layout, edition.year)}"
         summary = edition.description or f"{edition.title}：正文、图表和全部数据，另有可打印的 PDF 版。"
         entry.summary(summary)
-        entry.content(
-            f'<p>{html.escape(summary)}</p><p><a href="{html.escape(base)}{edition.year}/">'
-            f'在线阅读</a> · <a href="{html.escape(pdf)}">PDF 版</a></p>', type="html")
+        entry.content(markup.render("feed_entry.html", summary=summary,
+                                    page=f"{base}{edition.year}/", pdf=pdf), type="html")
     fg.updated(max((e.updated for e in items), default=formats.ZIP_EPOCH))
     return fg.atom_str(pretty=True)
 
