@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -256,14 +257,27 @@ def source_date_epoch(layout: Layout) -> str:
 
 
 def mkdocs_env(layout: Layout) -> dict[str, str]:
+    """The environment MkDocs runs in: a fixed build date. The theme's end-of-life notice
+    (Material for MkDocs ends on 2027-05-05) is left on: the build passes it on."""
     env = dict(os.environ)
-    env["NO_MKDOCS_2_WARNING"] = "1"
     env["SOURCE_DATE_EPOCH"] = source_date_epoch(layout)
     return env
 
 
-def run_mkdocs(layout: Layout, out_site: Path) -> None:
-    """MkDocs renders the generated pages into out_site; any warning fails (--strict)."""
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def theme_notice(stderr: str) -> str:
+    """The theme's own notice in MkDocs' output (its end of life, and where it moves to),
+    without colours and box lines; "" when there is none."""
+    lines = [ANSI.sub("", line).strip().strip("│").strip() for line in stderr.splitlines()
+             if "│" in ANSI.sub("", line)]
+    return "\n".join(line for line in lines if line)
+
+
+def run_mkdocs(layout: Layout, out_site: Path) -> str:
+    """MkDocs renders the generated pages into out_site; any warning fails (--strict).
+    Returns the theme's notice, if it printed one (theme_notice)."""
     proc = subprocess.run(
         # No --quiet: it hides warnings from MkDocs' own counter, and --strict then passes.
         [sys.executable, "-m", "mkdocs", "build", "--strict",
@@ -273,6 +287,7 @@ def run_mkdocs(layout: Layout, out_site: Path) -> None:
     if proc.returncode != 0:
         raise BuildError("MkDocs 构建失败（--strict：任何警告都算失败）：\n"
                          + (proc.stderr or proc.stdout).strip())
+    return theme_notice(proc.stderr)
 
 
 def swap(new: Path, site: Path, scratch: Path) -> None:
@@ -322,7 +337,9 @@ def build(layout: Layout = REPO, log=print, fmt: str = "text") -> int:  # type: 
         generate(layout, log)
         if new.exists():
             shutil.rmtree(new)
-        run_mkdocs(layout, new)
+        notice = run_mkdocs(layout, new)
+        if notice:  # the theme's end of life: shown on every build, never hidden
+            print("主题提示 / theme notice:\n" + notice, file=sys.stderr)
         swap(new, layout.site, layout.build)
     except BuildError as exc:
         print(str(exc), file=sys.stderr)

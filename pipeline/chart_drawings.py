@@ -16,7 +16,6 @@ JavaScript off, in print, in feeds, in reader modes and for crawlers.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import re
 import shutil
@@ -24,6 +23,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from . import markup
 from .paths import Layout
 
 # Render widths in CSS pixels: the text column of a 360 px phone and of a desktop page.
@@ -87,10 +87,8 @@ def _inline(svg: str, title: str, variant: str) -> str:
     if not match:
         raise DrawingError(f"图表 {title}：ECharts 没有输出 SVG")
     box = re.search(r'viewBox="([^"]+)"', match.group(0))
-    links = ' xmlns:xlink="http://www.w3.org/1999/xlink"' if "xlink:" in svg else ""
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg"{links} viewBox="{box.group(1) if box else ""}" '
-            f'class="chart__svg chart__svg--{variant}" focusable="false">'
-            f"<title>{html.escape(title)}</title>")
+    head = markup.render("drawing_head.svg", xlink="xlink:" in svg, variant=variant, title=title,
+                         view_box=box.group(1) if box else "")
     return head + svg[match.end():]
 
 

@@ -20,14 +20,13 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
-import html
 import json
 import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
-from . import urls
+from . import markup, urls
 from .paths import Layout
 
 WIDTH = 800
@@ -49,10 +48,6 @@ FONT_FILES = ("400Regular/NotoSansSC_400Regular.ttf", "700Bold/NotoSansSC_700Bol
 
 class ExportError(Exception):
     """An image could not be made; the message says what to install or fix, in Chinese."""
-
-
-def esc(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
 
 
 def license_name(pkg: dict[str, Any]) -> str:
@@ -232,52 +227,24 @@ def _rasterise(layout: Layout, missing: dict[str, tuple[bytes, Path]]) -> dict[s
 
 
 def embed_snippet(chart: Any, site_url: str = "") -> str:
-    src = urls.chart_urls(chart.id, site_url)["embed"]
-    height = image_height(chart) + 40
-    return (
-        f'<iframe src="{esc(src)}" title="{esc(chart.title)}" width="100%" height="{height}" '
-        'style="border:0;max-width:840px" loading="lazy"></iframe>'
-    )
+    """The iframe code a reader copies (text: the page shows it, escaped, as code)."""
+    return markup.render("embed_snippet.html", src=urls.chart_urls(chart.id, site_url)["embed"],
+                         title=chart.title, height=image_height(chart) + 40)
 
 
-def panel(chart: Any, to_root: str, site_url: str = "", page: str = "") -> str:
-    """The download panel of a chart as HTML, for any page.
-
-    `to_root` leads from the page to the site root ("../../"); `page` is the
-    site path of the page that shows the chart, for the permalink.
-    """
+def panel(chart: Any, page_rel: str, site_url: str = "") -> dict[str, Any]:
+    """What a chart's download panel shows on the page whose source is `page_rel`
+    (templates/chart_panel.html): links relative to that source, the public permalink and
+    the embed code."""
     cid = str(chart.id)
-
-    def link(path: str, label: str, download: bool = True) -> str:
-        attr = " download" if download else ""
-        return f'<a href="{esc(to_root + path)}"{attr}>{esc(label)}</a>'
-
-    permalink = urls.chart_urls(cid, site_url, page).get("permalink", "")
-    own = (to_root + page + f"#chart-{cid}") if page else ""
-    parts = [
-        f'<div class="chart-tools" id="chart-{esc(cid)}-tools">',
-        "<p><strong>下载数据</strong>：",
-        " · ".join([
-            link(urls.data_path(urls.chart_file(cid, ".csv")), "CSV"),
-            link(urls.data_path(urls.chart_file(cid, ".excel.csv")), "Excel 版 CSV"),
-            link(urls.data_path(urls.chart_file(cid, ".xlsx")), "XLSX"),
-        ]),
-        "<br><strong>下载图片</strong>：",
-        " · ".join([link(urls.data_path(urls.chart_file(cid, ".png")), "PNG"),
-                    link(urls.data_path(urls.chart_file(cid, ".svg")), "SVG")]),
-        "<br><strong>单独查看</strong>：",
-        link(f"{urls.EMBED_DIR}/{cid}/", "嵌入页", download=False),
-    ]
-    if own:
-        parts += [" · <strong>永久链接</strong>：",
-                  f'<a href="{esc(own)}">{esc(permalink or own)}</a>']
-    parts += [
-        "</p>",
-        "<p><strong>嵌入代码</strong>（复制到网页中）：</p>",
-        f"<pre><code>{esc(embed_snippet(chart, site_url))}</code></pre>",
-        "</div>",
-    ]
-    return "\n".join(parts)
+    found = {kind: urls.source_link(page_rel, path)
+             for kind, path in urls.chart_sources(cid).items()}
+    found["page"] = urls.source_link(page_rel, f"{page_rel}#chart-{cid}")
+    return {
+        "links": found,
+        "permalink": urls.chart_urls(cid, site_url, urls.page_path(page_rel))["permalink"],
+        "snippet": embed_snippet(chart, site_url),
+    }
 
 
 # --------------------------------------------------------------------------- embed page
@@ -287,68 +254,24 @@ def embed_page(chart: Any, pkg: dict[str, Any], site_url: str = "", page: str = 
                drawing: str = "") -> str:
     """A standalone page for an iframe: headline, unit, the chart, its table, source, license.
 
-    `drawing`: the chart drawn at build time (chart_drawings.py), shown without script.
+    `page` is the public path of the report page showing the chart; `drawing` the chart
+    drawn at build time (chart_drawings.py), shown without script.
     """
     from .chart_drawings import BASE_CSS
 
-    size = (f'data-height="{int(chart.height)}"' if drawing
-            else f'style="height:{int(chart.height)}px"')
     cid = f"chart-{chart.id}"
     root = "../../"
     data_csv = urls.data_path(urls.chart_file(chart.id, ".csv"))
     lic = pkg.get("license") or {}
-    lic_link = (f'<a href="{esc(lic["path"])}" target="_blank" rel="license noopener">'
-                f'{esc(license_name(pkg))}</a>') if lic.get("path") else esc(license_name(pkg))
-    target = (root + page + f"#{cid}") if page else root
-    publisher = esc(pkg.get("publisher", ""))
-    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in chart.columns)
-    body = "".join(
-        "<tr>" + f'<th scope="row">{esc(row[0])}</th>'
-        + "".join(f"<td>{esc(cell)}</td>" for cell in row[1:]) + "</tr>"
-        for row in chart.rows
+    return markup.render(
+        "embed.html", chart=chart, id=cid, root=root, height=int(chart.height),
+        drawing=drawing, option_json=chart.option_json(), font=FONT, base_css=BASE_CSS,
+        publisher=pkg.get("publisher", ""), license=license_name(pkg),
+        license_url=lic.get("path") or "",
+        home=(root + page + f"#{cid}") if page else root,
+        csv=data_csv,
+        canonical=urls.chart_urls(chart.id, site_url, page).get("permalink", "") if site_url else "",
     )
-    canonical = urls.chart_urls(chart.id, site_url, page).get("permalink", "") if site_url else ""
-    return f"""<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(chart.title)} · {publisher}</title>
-<link rel="icon" href="{root}assets/images/favicon.svg">
-{f'<link rel="canonical" href="{esc(canonical)}">' if canonical else ''}
-<style>
-body{{margin:0;padding:12px 16px;font-family:{esc(FONT)};color:#1f2329;background:#fff}}
-.chart__title{{font-size:18px;font-weight:700;margin:0 0 4px}}
-.chart__unit,.chart__source{{font-size:13px;color:#555;margin:0 0 8px}}
-.chart__source a{{color:#3f51b5}}
-details{{font-size:13px;margin:8px 0}}
-table{{border-collapse:collapse}}th,td{{border:1px solid #ddd;padding:2px 8px;text-align:left}}
-.sr-only{{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}}
-{BASE_CSS}
-@media print{{figure.chart{{break-inside:avoid}}tr{{break-inside:avoid}}details>summary{{display:none}}\
-details::details-content{{content-visibility:visible;display:block}}}}
-</style>
-</head>
-<body>
-<main>
-<figure class="chart" id="{esc(cid)}" style="margin:0" aria-labelledby="{esc(cid)}-title">
-<h1 class="chart__title" id="{esc(cid)}-title">{esc(chart.title)}</h1>
-<p class="chart__unit">单位：{esc(chart.unit)}</p>
-<div class="chart__canvas" data-chart-option="{esc(cid)}-option" role="img" \
-aria-label="{esc(chart.description)}" {size}>{drawing}</div>
-<script type="application/json" id="{esc(cid)}-option">{chart.option_json()}</script>
-<details><summary>查看图表数据</summary>
-<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>
-</details>
-<figcaption class="chart__source">{esc(chart.source)} · 数据许可：{lic_link} · \
-<a href="{esc(target)}" target="_blank" rel="noopener">{publisher} 开放数据</a> · \
-<a href="{esc(root + data_csv)}" target="_blank">下载数据</a></figcaption>
-</figure>
-</main>
-<script src="{root}assets/javascripts/site.js" defer></script>
-</body>
-</html>
-"""
 
 
 def files(

@@ -16,16 +16,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .findings import summary_cell
 from .paths import REPO, Layout
 
 MAX_ROWS = 200
-
-
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    text = (text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
-            .replace("<", "&lt;").replace(">", "&gt;").replace("`", "\\`"))
-    return text or "—"
 
 
 def markdown(report: Any, lang: str = "zh") -> str:
@@ -43,12 +37,12 @@ def markdown(report: Any, lang: str = "zh") -> str:
     for path in report.checked:
         errors = sum(1 for i in issues if i.path == path and i.severity == "error")
         warnings = sum(1 for i in issues if i.path == path and i.severity != "error")
-        lines.append(f"| `{_cell(path)}` | {errors} | {warnings} |")
+        lines.append(f"| `{summary_cell(path)}` | {errors} | {warnings} |")
     others = sorted({i.path for i in issues} - set(report.checked))
     for path in others:
         errors = sum(1 for i in issues if i.path == path and i.severity == "error")
         warnings = sum(1 for i in issues if i.path == path and i.severity != "error")
-        lines.append(f"| `{_cell(path)}` | {errors} | {warnings} |")
+        lines.append(f"| `{summary_cell(path)}` | {errors} | {warnings} |")
     if issues:
         lines.append("")
         head = (["", "文件", "行", "列", "值", "代码", "问题", "怎么改"] if zh
@@ -57,9 +51,9 @@ def markdown(report: Any, lang: str = "zh") -> str:
         for issue in issues[:MAX_ROWS]:
             mark = "❌" if issue.severity == "error" else "⚠️"
             lines.append("| " + " | ".join([
-                mark, f"`{_cell(issue.path)}`", _cell(issue.row), _cell(issue.column),
-                _cell(issue.value), f"`{issue.code}`", _cell(issue.text(lang)),
-                _cell(issue.fix(lang)),
+                mark, f"`{summary_cell(issue.path)}`", summary_cell(issue.row), summary_cell(issue.column),
+                summary_cell(issue.value), f"`{issue.code}`", summary_cell(issue.text(lang)),
+                summary_cell(issue.fix(lang)),
             ]) + " |")
         if len(issues) > MAX_ROWS:
             lines.append("")

@@ -16,13 +16,12 @@ the same when the site moves to another address.
 
 from __future__ import annotations
 
-import html
 import uuid
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
-from . import datasets, docs, formats, load, model, revision_log, siteconfig
+from . import datasets, docs, formats, git, load, markup, model, revision_log, siteconfig
 from .paths import Layout
 
 EDITIONS = "feed-editions.xml"
@@ -82,9 +81,8 @@ def editions_feed(layout: Layout, site_url: str = "",
         pdf = f"{base}data/{pdf_name(layout, edition.year)}"
         summary = edition.description or f"{edition.title}：正文、图表和全部数据，另有可打印的 PDF 版。"
         entry.summary(summary)
-        entry.content(
-            f'<p>{html.escape(summary)}</p><p><a href="{html.escape(base)}{edition.year}/">'
-            f'在线阅读</a> · <a href="{html.escape(pdf)}">PDF 版</a></p>', type="html")
+        entry.content(markup.render("feed_entry.html", summary=summary,
+                                    page=f"{base}{edition.year}/", pdf=pdf), type="html")
     fg.updated(max((e.updated for e in items), default=formats.ZIP_EPOCH))
     return fg.atom_str(pretty=True)
 

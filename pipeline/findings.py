@@ -183,8 +183,11 @@ def annotation(severity: str, path: str, line: int | None, title: str, message: 
     return f"::{severity} {','.join(props)}::{_escape_data(message)}"
 
 
-def _summary_cell(value: str) -> str:
-    text = (str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ")
+def summary_cell(value: object) -> str:
+    """A cell of a GitHub job-summary table (GitHub's Markdown, not the site's): one line, with
+    no character that would end the cell, a code span or start HTML; "—" when empty."""
+    text = "" if value is None else str(value)
+    text = (text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ")
             .replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;").replace("`", "\\`"))
     return text or "—"
 
@@ -197,7 +200,7 @@ def step_summary(heading: str, head: list[str], rows: list[list[str]], footer: s
     if not target:
         return
     lines = [heading.rstrip("\n"), "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(_summary_cell(c) for c in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(summary_cell(c) for c in row) + " |" for row in rows]
     if footer:
         lines += ["", footer]
     with open(target, "a", encoding="utf-8") as handle:

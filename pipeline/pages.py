@@ -39,14 +39,13 @@ covers (`area:`), which is where its cards link to.
 
 from __future__ import annotations
 
-import html
 import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import chart_exports, urls
+from . import chart_exports, markup, urls
 from . import model as figs
 from .charts import Chart
 from .docs import DIRECTIVE, FENCE, Page, PageError, read_pages
@@ -61,18 +60,7 @@ CHINESE_NUMERALS = "〇一二三四五六七八九十"
 
 # -- escaping --------------------------------------------------------------
 
-def esc(value: Any) -> str:
-    """Text from data, safe in HTML elements and attributes (quotes included)."""
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-_MD_SPECIAL = set("\\`*_{}[]()<>#+!|&\"'~=$^")
-
-
-def md(value: Any) -> str:
-    """Text from data inside Markdown: characters Markdown or HTML would read become entities."""
-    text = " ".join(("" if value is None else str(value)).split("\n"))
-    return "".join(f"&#{ord(c)};" if c in _MD_SPECIAL else c for c in text)
+md = markup.md  # text from data inside Markdown (the one Markdown escaper, markup.py)
 
 
 def chinese_number(n: int) -> str:
@@ -184,53 +172,23 @@ def inline(kind: str, arg: str, page: Page, site: ReportPages) -> str:
     if kind == "link":
         year = site.edition(arg, page)
         index = site.edition_index(year)
-        href = urls.relative(page.url, index.url)
-        return f'<a href="{esc(href)}">{year}年报告全文</a>'
+        return markup.render("link.md", year=year, href=urls.source_link(page.rel, index.rel))
     raise figs.FigureError(f"未知的占位符类型 {kind!r}")
 
 
 # -- block directives -------------------------------------------------------
 
-# Extra HTML under a chart (its download panel), given the chart and the page it is on.
 
 
-def chart_block(chart: Chart, extra: str = "", drawing: str = "") -> str:
-    """A chart: headline, unit, the drawing area, its option, description, table and source.
+def chart_block(chart: Chart, panel: dict[str, Any] | None = None, drawing: str = "") -> str:
+    """A chart: headline, unit, the drawing area, its option, description, table and source
+    (templates/chart.html), then its download panel when `panel` is given.
 
     `drawing` is the chart drawn at build time (chart_drawings.py), SVG that reads without
     script; without it the area keeps the chart's height until the script draws it.
     """
-    cid = esc(chart.dom_id)
-    size = (f'data-height="{int(chart.height)}"' if drawing
-            else f'style="height:{int(chart.height)}px"')
-    head = "".join(f"<th scope=\"col\">{esc(c)}</th>" for c in chart.columns)
-    body = "".join(
-        "<tr>" + f"<th scope=\"row\">{esc(row[0])}</th>"
-        + "".join(f"<td>{esc(cell)}</td>" for cell in row[1:]) + "</tr>"
-        for row in chart.rows
-    )
-    return (
-        f'<figure class="chart" id="{cid}" aria-labelledby="{cid}-title" '
-        f'aria-describedby="{cid}-desc">\n'
-        f'<p class="chart__title" id="{cid}-title">{esc(chart.title)}</p>\n'
-        f'<p class="chart__unit">单位：{esc(chart.unit)}</p>\n'
-        f'<div class="chart__canvas" data-chart-option="{cid}-option" role="img" '
-        f'aria-label="{esc(chart.description)}" {size} data-search-exclude>{drawing}</div>\n'
-        # Not a <script>: Material's instant navigation re-runs every script in the page
-        # as JavaScript. A <template> is inert; the JSON has no "<" or "&" to end it early.
-        f'<template class="chart__option" id="{cid}-option" data-search-exclude>'
-        f"{chart.option_json()}</template>\n"
-        f'<p class="sr-only" id="{cid}-desc">{esc(chart.description)}</p>\n'
-        f'<details class="chart__data"><summary>查看图表数据</summary>\n'
-        f'<table><caption>{esc(chart.title)}（单位：{esc(chart.unit)}）'
-        f"</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>\n"
-        f"</details>\n"
-        + (f'<details class="chart__data chart__tools" data-search-exclude>'
-           f"<summary>下载与嵌入</summary>\n"
-           f"{extra}\n</details>\n" if extra else "")
-        + f'<figcaption class="chart__source">{esc(chart.source)}</figcaption>\n'
-        f"</figure>"
-    )
+    return markup.render("chart.html", chart=chart, id=chart.dom_id, height=int(chart.height),
+                         drawing=drawing, option_json=chart.option_json(), panel=panel)
 
 
 def _headline(entry: Any, where: str) -> tuple[str, str | None]:
@@ -257,16 +215,10 @@ def cards_block(year: int, page: Page, site: ReportPages) -> str:
         else:
             change = site.data.change(fig) or ""
         chapter = site.area_page(year, fig.area_id)
-        href = urls.relative(page.url, chapter.url)
-        cards.append(
-            f'<a class="kpi-card" href="{esc(href)}">'
-            f'<span class="kpi-card__name">{esc(fig.name)}</span>'
-            f'<span class="kpi-card__value">{esc(fig.text)}</span>'
-            + (f'<span class="kpi-card__change">{esc(change)}</span>' if change else "")
-            + f'<span class="kpi-card__year">{fig.year}年'
-            + ("（推算）" if fig.derived else "") + "</span></a>"
-        )
-    return '<div class="kpi-cards">\n' + "\n".join(cards) + "\n</div>"
+        cards.append({"href": urls.source_link(page.rel, chapter.rel), "name": fig.name,
+                      "value": fig.text, "change": change, "year": fig.year,
+                      "derived": fig.derived})
+    return markup.render("cards.md", cards=cards)
 
 
 def figures_block(arg: str, page: Page, site: ReportPages) -> str:
@@ -279,17 +231,11 @@ def figures_block(arg: str, page: Page, site: ReportPages) -> str:
         raise figs.FigureError(f"工作领域 {area_id!r} 在 {year} 年没有指标数据")
     order = {f.indicator_id: i for i, f in enumerate(site.data.indicators.values())}
     rows.sort(key=lambda f: order[f.indicator_id])
-    body = "".join(
-        f"<tr><th scope=\"row\">{esc(f.name)}</th><td>{esc(f.text)}</td>"
-        f"<td>{esc('；'.join(x for x in ('推算值' if f.derived else '', f.note) if x))}</td></tr>"
+    return markup.render("figures.html", area=site.data.area(area_id).name, year=year, rows=[
+        {"name": f.name, "text": f.text,
+         "note": "；".join(x for x in ("推算值" if f.derived else "", f.note) if x)}
         for f in rows
-    )
-    return (
-        f'<div class="figures-table"><table><caption>{esc(site.data.area(area_id).name)}：'
-        f"{year}年全部数字</caption><thead><tr><th scope=\"col\">指标</th>"
-        f"<th scope=\"col\">数值</th><th scope=\"col\">说明</th></tr></thead>"
-        f"<tbody>{body}</tbody></table></div>"
-    )
+    ])
 
 
 def targets_block(year: int, page: Page, site: ReportPages, tasks_here: bool) -> str:
@@ -301,38 +247,15 @@ def targets_block(year: int, page: Page, site: ReportPages, tasks_here: bool) ->
     for target in targets:
         status = site.data.target_status(target)
         task = tasks.get(target.task_id or "")
-        if task is None:
-            task_cell = "预期目标"
-        elif tasks_here:
-            task_cell = f'<a href="#{esc(task.task_id.lower())}">任务{task.number}</a>'
-        else:
-            task_cell = f"任务{task.number}"
-        baseline = (
-            f"{esc(status.baseline.text)}（{status.baseline.year}年）" if status.baseline else "—"
-        )
-        if target.baseline_measure:  # the baseline measures something else: say what
-            baseline += f"<br>（{esc(target.baseline_measure)}，与目标口径不同）"
-        if status.actual:
-            actual = f"{esc(status.actual.text)}（{status.actual.year}年）"
-        elif status.status == figs.UNTRACKED:
-            actual = "—"
-        else:
-            actual = "尚无"
-        rows.append(
-            f"<tr><th scope=\"row\">{esc(target.name)}"
-            f'<span class="targets-table__task">{task_cell}</span></th>'
-            f'<td data-label="目标值">{esc(target.goal)}</td>'
-            f'<td data-label="基期">{baseline}</td><td data-label="实际">{actual}</td>'
-            f'<td data-label="状态"><span class="target-status target-status--{esc(status.status)}">'
-            f"{esc(status.label)}</span></td></tr>"
-        )
-    return (
-        f'<div class="targets-table"><table><caption>{year}年计划目标与实际完成情况</caption>'
-        "<thead><tr><th scope=\"col\">目标（出处）</th>"
-        "<th scope=\"col\">目标值</th><th scope=\"col\">基期</th>"
-        "<th scope=\"col\">实际</th><th scope=\"col\">状态</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
+        rows.append({
+            "name": target.name, "goal": target.goal, "status": status.status,
+            "label": status.label, "baseline": status.baseline, "actual": status.actual,
+            "untracked": status.status == figs.UNTRACKED,
+            "baseline_measure": target.baseline_measure,
+            "task": task.number if task else None,
+            "task_anchor": task.task_id.lower() if task and tasks_here else "",
+        })
+    return markup.render("targets.html", year=year, rows=rows)
 
 
 def tasks_block(year: int, site: ReportPages) -> str:
@@ -340,27 +263,21 @@ def tasks_block(year: int, site: ReportPages) -> str:
     categories = site.data.plan_categories(year)
     if not categories:
         raise figs.FigureError(f"{year} 年的计划没有任务类别数据（plan-categories.csv）")
-    parts = []
-    for category in categories:
-        parts.append(
-            f"### （{chinese_number(category.number)}）{md(category.name)} "
-            f"{{#{category.category_id.lower()}}}\n"
-        )
-        items = "".join(
-            f'<li id="{esc(t.task_id.lower())}" value="{t.number}">{esc(t.title)}</li>'
-            for t in site.data.plan_tasks(category.category_id)
-        )
-        parts.append(f'<ol class="plan-tasks">{items}</ol>\n')
-    return "\n".join(parts)
+    return markup.render("tasks.md", categories=[
+        {"number": chinese_number(category.number), "name": category.name,
+         "anchor": category.category_id.lower(),
+         "tasks": [{"anchor": t.task_id.lower(), "number": t.number, "title": t.title}
+                   for t in site.data.plan_tasks(category.category_id)]}
+        for category in categories
+    ])
 
 
-def download_panel(site: ReportPages, chart: Chart, page: Page) -> str:
-    """A chart's downloads (data, images, embed) from the downloads stage's record; nothing
-    when the build published none."""
+def download_panel(site: ReportPages, chart: Chart, page: Page) -> dict[str, Any] | None:
+    """What a chart's download panel shows (data, images, embed; templates/chart_panel.html),
+    from the downloads stage's record; None when the build published none."""
     if site.downloads is None or site.downloads.chart(chart.id) is None:
-        return ""
-    return chart_exports.panel(chart, urls.relative(page.url, ""), site.downloads.site_url,
-                               page.url)
+        return None
+    return chart_exports.panel(chart, page.rel, site.downloads.site_url)
 
 
 def block(kind: str, arg: str, page: Page, site: ReportPages, directives: set[str]) -> str:
@@ -459,7 +376,7 @@ def chart_links(site: ReportPages, from_rel: str) -> dict[str, list[dict[str, st
         page = site.chart_pages.get(chart_id)
         entry = {"id": chart_id, "title": chart.title}
         if page is not None:
-            entry["link"] = urls.source_link(from_rel, page.rel, chart.dom_id)
+            entry["link"] = urls.source_link(from_rel, f"{page.rel}#{chart.dom_id}")
         result.setdefault(chart.dataset, []).append(entry)
     return result
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import html
 import posixpath
 import re
 import sys
@@ -27,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import citations, datasets, formats, load, siteconfig, urls
+from . import citations, datasets, formats, load, markup, siteconfig, urls
 from .paths import REPO, Layout
 
 NS = ""  # parsed without namespaces, so elements serialise as plain HTML
@@ -157,53 +156,23 @@ def document(layout: Layout, year: int, site: Path) -> str:
     chapters = [chapter(site, rel, site_url) for rel in edition_pages(layout, year)]
     if not chapters:
         raise PdfError(f"docs/{year}/ 下没有页面 / no pages for {year}")
-    esc = html.escape
     source = next((s for s in pkg.get("sources") or [] if str(s.get("edition")) == str(year)),
                   (pkg.get("sources") or [{}])[0])
     lic = pkg.get("license") or {}
     items = datasets.read_all(layout)
     dates = [i.updated for i in items if i.updated]
     updated = max(dates) if dates else None
-    when = updated.astimezone(datasets.CST).date().isoformat() if updated else ""
-    web = (site_url.rstrip("/") + "/") if site_url else ""
-    title = chapters[0].title
-    toc = []
-    for ch in chapters:
-        toc.append(f'<li class="toc-1"><a href="#p-{_slug(ch.url)}">{esc(ch.title)}</a></li>')
-        toc += [f'<li class="toc-2"><a href="#{esc(a)}">{esc(t)}</a></li>'
-                for a, t in ch.headings if a]
-    body = "\n".join(f'<section class="chapter">{ch.body}</section>' for ch in chapters)
-    citation = citations.package_gbt(pkg, updated, site_url)
-    return f"""<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8">
-<title>{esc(str(pkg.get("title", "")))} · {esc(title)}</title>
-<meta name="author" content="{esc(str(pkg.get("publisher", "")))}">
-<meta name="description" content="{esc(str(source.get("title", "")))}">
-{f'<meta name="dcterms.created" content="{esc(when)}">' if when else ""}
-<style>{CSS}</style></head><body>
-<section class="cover">
-  <p class="cover__site">{esc(str(pkg.get("title", "")))}</p>
-  <h1 class="cover__title">{esc(title)}</h1>
-  <p class="cover__publisher">{esc(str(pkg.get("publisher", "")))}</p>
-  <p class="cover__source">根据《{esc(str(source.get("title", "")))}》整理</p>
-  <p class="cover__date">{"数据更新：" + esc(when) if when else ""}</p>
-  {f'<p class="cover__web">{esc(web)}</p>' if web else ""}
-</section>
-<nav class="toc"><h2 class="toc__title">目录</h2><ul>{"".join(toc)}</ul></nav>
-{body}
-<section class="colophon">
-  <h2>来源与许可</h2>
-  <p>本文件是《{esc(str(pkg.get("title", "")))}》{year}年版的印刷版本，与网站{
-      f"（{esc(web)}）" if web else ""}内容相同。正文中的每一个数字都取自经过校验的开放数据集，
-  根据《{esc(str(source.get("title", "")))}》整理，由网站构建时自动填入。</p>
-  <p>数据许可：{esc(str(lic.get("title", "")))}（{esc(str(lic.get("name", "")))}），
-  {esc(str(lic.get("path", "")))}。注明出处即可自由复制、改编和商用。</p>
-  <p>引用：{esc(citation)}</p>
-  <p>全部数据（CSV、Excel、JSON）及本文件的 SHA-256 校验和见数据目录 {esc(web + "data/") if web
-      else "/data/"}。</p>
-</section>
-</body></html>
-"""
+    return markup.render(
+        "pdf.html", year=year, css=CSS, title=chapters[0].title,
+        package_title=str(pkg.get("title", "")), publisher=str(pkg.get("publisher", "")),
+        source_title=str(source.get("title", "")),
+        when=updated.astimezone(datasets.CST).date().isoformat() if updated else "",
+        web=(site_url.rstrip("/") + "/") if site_url else "",
+        license={k: str(lic.get(k, "")) for k in ("title", "name", "path")},
+        citation=citations.package_gbt(pkg, updated, site_url),
+        chapters=[{"slug": _slug(ch.url), "title": ch.title, "headings": ch.headings,
+                   "body": ch.body} for ch in chapters],
+    )
 
 
 def _slug(url: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import asdict, dataclass
 
 from . import csvtext
@@ -47,25 +46,6 @@ def for_dataset(layout: Layout, name: str) -> list[dict[str, str]]:
     """The revisions of one dataset, newest first, as plain dicts for the dataset page."""
     rows = [asdict(r) for r in read(layout) if r.dataset == name]
     return sorted(rows, key=lambda r: r["date"], reverse=True)
-
-
-def markdown(rows: list[dict[str, str]], lang: str = "zh") -> str:
-    """A Markdown table of revisions; a sentence saying there are none when empty."""
-    def cell(text: str) -> str:
-        text = " ".join(text.split())
-        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        return re.sub(r"([\\`*_{}\[\]()|~])", r"\\\1", text) or "—"
-
-    if not rows:
-        return "本数据集发布以来没有修订过已发布的数字。\n" if lang != "en" else (
-            "No published figure of this dataset has been revised.\n")
-    head = (["日期", "记录", "字段", "原值", "新值", "原因"] if lang != "en"
-            else ["Date", "Record", "Field", "Old value", "New value", "Reason"])
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for r in rows:
-        values = [r["date"], r["key"], r["field"], r["old_value"], r["new_value"], r["reason"]]
-        lines.append("| " + " | ".join(cell(v) for v in values) + " |")
-    return "\n".join(lines) + "\n"
 
 
 def parse_rows(text: str) -> list[dict[str, str]]:

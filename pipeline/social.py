@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from . import chart_exports, urls
+from . import chart_exports, markup, urls
 from .paths import Layout
 
 CARD_DIR = "assets/images/cards"
@@ -30,27 +30,8 @@ def card_path(year: int) -> str:
 
 def card_svg(title: str, site_name: str, lines: list[tuple[str, str]], footer: str) -> bytes:
     """A 1200×630 card: site name, edition title, up to four headline figures, the source."""
-    esc = html.escape
-    rows = []
-    for i, (name, value) in enumerate(lines[:4]):
-        x = 80 + (i % 2) * 540
-        y = 330 + (i // 2) * 120
-        rows.append(
-            f'<text x="{x}" y="{y}" font-size="30" fill="#c5cae9">{esc(name)}</text>'
-            f'<text x="{x}" y="{y + 56}" font-size="52" font-weight="700" fill="#ffffff">'
-            f"{esc(value)}</text>"
-        )
-    svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{CARD_WIDTH}" height="{CARD_HEIGHT}" '
-        f'viewBox="0 0 {CARD_WIDTH} {CARD_HEIGHT}" font-family="{esc(chart_exports.FONT)}">'
-        f'<rect width="100%" height="100%" fill="#283593"/>'
-        f'<rect x="0" y="0" width="16" height="{CARD_HEIGHT}" fill="#ffb300"/>'
-        f'<text x="80" y="110" font-size="34" fill="#c5cae9">{esc(site_name)}</text>'
-        f'<text x="80" y="200" font-size="76" font-weight="700" fill="#ffffff">{esc(title)}</text>'
-        + "".join(rows)
-        + f'<text x="80" y="{CARD_HEIGHT - 40}" font-size="24" fill="#9fa8da">{esc(footer)}</text>'
-        "</svg>"
-    )
+    svg = markup.render("card.svg", width=CARD_WIDTH, height=CARD_HEIGHT, font=chart_exports.FONT,
+                        site_name=site_name, title=title, lines=lines, footer=footer)
     return svg.encode("utf-8")
 
 

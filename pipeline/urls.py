@@ -1,5 +1,14 @@
 """The one URL helper: how a site path becomes a link.
 
+Generated Markdown links to the *source file* of what it links to
+(`source_link("2020/plan.md", "data/indicators.md")` == "../data/indicators.md",
+"../data/charts/x.csv"): every site engine (MkDocs, Zensical) resolves a Markdown
+link to a source file into the right URL for its own output, so no generated page
+carries an output URL worked out in advance. Site paths ("data/indicators/") and
+`relative` links between them are for what no engine rewrites: standalone HTML
+(embed pages), raw HTML on a page whose source sits where its output does
+(index.md), and addresses given to others.
+
 What belongs here: where things live on the site (the data folder, chart
 files, embed pages), the URL of a Markdown page with directory URLs, of a
 dataset page and of a chart's files, links relative from one page to another,
@@ -38,14 +47,6 @@ def relative(from_path: str, to_path: str) -> str:
     if rel == ".":
         return "./"
     return rel + "/" if to_path.endswith("/") or not to_path else rel
-
-
-def source_link(from_rel: str, to_rel: str, anchor: str = "") -> str:
-    """A Markdown link from one source page to another, as files of docs/ ("2020/a.md" to
-    "data/index.md" is "../data/index.md"): every engine resolves such links itself."""
-    base = posixpath.dirname(from_rel)
-    link = posixpath.relpath(to_rel, base or ".")
-    return f"{link}#{anchor}" if anchor else link
 
 
 def absolute(site_url: str, path: str) -> str:
@@ -91,3 +92,26 @@ def chart_urls(chart_id: str, site_url: str = "", page: str = "") -> dict[str, s
     if page:
         result["permalink"] = f"{base}/{page}#chart-{chart_id}"
     return result
+
+
+def source_link(from_rel: str, to_rel: str, anchor: str = "") -> str:
+    """The Markdown link from the source page `from_rel` to the file `to_rel`, both relative
+    to the docs tree ("2020/plan.md", "data/charts/x.csv#part", or the part as `anchor`);
+    "#part" alone for the page itself is kept as it is. Every engine resolves such links."""
+    if anchor:
+        to_rel = f"{to_rel}#{anchor}"
+    path, hash_, fragment = to_rel.partition("#")
+    if not path:
+        return "#" + fragment if hash_ else ""
+    rel = posixpath.relpath(path, posixpath.dirname(from_rel) or ".")
+    return rel + (f"#{fragment}" if hash_ else "")
+
+
+def chart_sources(chart_id: str) -> dict[str, str]:
+    """Docs-tree paths of what a chart publishes (its data, images and embed page), for
+    `source_link`."""
+    paths = {key: data_path(chart_file(chart_id, suffix))
+             for key, suffix in (("csv", ".csv"), ("excel", ".excel.csv"), ("xlsx", ".xlsx"),
+                                 ("png", ".png"), ("svg", ".svg"))}
+    paths["embed"] = f"{EMBED_DIR}/{chart_id}/index.html"
+    return paths

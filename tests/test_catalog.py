@@ -10,12 +10,13 @@ import shutil
 import subprocess
 import urllib.request
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
 import pytest
 
-from pipeline import catalog, datasets, downloads, formats, load
+from pipeline import catalog, datasets, downloads, formats, load, markup
 from pipeline.paths import REPO, Layout
 from tests.test_chart_exports import chromium, site  # noqa: F401  (browser fixtures)
 
@@ -56,7 +57,7 @@ def ld_blocks(text: str) -> list[dict]:
 def test_every_page_is_written(project: Layout, tmp_path: Path):
     written = catalog.write_pages(project, tmp_path / "docs")
     names = sorted(p.relative_to(tmp_path / "docs").as_posix() for p in written)
-    assert names == ["data/en.md", "data/index.md", "data/kinds.md", "data/things.md"]
+    assert names == ["data/en/index.md", "data/index.md", "data/kinds.md", "data/things.md"]
 
 
 def test_catalog_lists_every_dataset_with_what_a_reader_needs(pages: dict[str, str],
@@ -64,25 +65,25 @@ def test_catalog_lists_every_dataset_with_what_a_reader_needs(pages: dict[str, s
     page = html(pages["data/index.md"])
     files = downloads.all_files(project)
     for info in datasets.read_all(project):
-        assert catalog.esc(info.title) in pages["data/index.md"]
+        assert markup.md(info.title) in pages["data/index.md"]
         assert f'href="{info.name}.md"' in page
-        assert catalog.esc(info.title_en) in pages["data/index.md"]
+        assert markup.md(info.title_en) in pages["data/index.md"]
         for suffix in formats.FORMATS:
             assert f'href="{info.name}{suffix}"' in page
             assert catalog.size_text(len(files[info.name + suffix])) in page
     assert "2019–2020" in page  # years covered
     assert "2021-01-01" in page  # last updated
-    assert "Creative Commons Attribution 4&#46;0 International" in pages["data/index.md"]
+    assert "Creative Commons Attribution 4.0 International" in html_module.unescape(page)
     assert "test-package.zip" in page and "SHA256SUMS" in page and "datapackage.json" in page
 
 
 def test_catalog_documents_formula_handling_and_stable_urls(pages: dict[str, str]):
-    for name in ("data/index.md", "data/en.md"):
+    for name in ("data/index.md", "data/en/index.md"):
         text = pages[name]
         assert 'id="excel-formulas"' in text
         assert "`/data/NAME.csv`" in text and "`/data/NAME.excel.csv`" in text
     assert "前缀引号" in pages["data/index.md"]
-    assert "quote-prefix" in pages["data/en.md"]
+    assert "quote-prefix" in pages["data/en/index.md"]
 
 
 def test_dataset_page_has_every_part(pages: dict[str, str], project: Layout):
@@ -93,7 +94,7 @@ def test_dataset_page_has_every_part(pages: dict[str, str], project: Layout):
         assert f">{heading}</h2>" in page, heading
     for fld in info.fields:  # data dictionary row per field with type and meaning
         assert f"<code>{fld['name']}</code>" in page
-        assert catalog.esc(fld["description"]) in text
+        assert markup.md(fld["description"]) in text
     assert "见“单位”列" in page  # unit of the value field
     assert "主键（组合）；必填；≥ 2000；≤ 2100" in page
     assert "引用 kinds 数据表" in page
@@ -110,7 +111,7 @@ def test_dataset_page_checksums_match_the_files(pages: dict[str, str], project: 
     text = pages["data/kinds.md"]
     for suffix in formats.FORMATS:
         digest = hashlib.sha256(files["kinds" + suffix]).hexdigest()
-        assert catalog.esc(f"{digest}  kinds{suffix}") in text
+        assert markup.md(f"{digest}  kinds{suffix}") in text
 
 
 def test_json_ld_parses_and_carries_the_required_properties(pages: dict[str, str],
@@ -152,7 +153,11 @@ def test_data_cannot_break_out_of_the_page(pages: dict[str, str]):
                       flags=re.S)
         # the only script elements are our JSON-LD blocks
         assert "<script" not in page, name
-        assert "<img" not in page and "javascript:alert" not in page, name
+        tags = Tags()
+        tags.feed(page)
+        # data shows as text: it never becomes an element or a link
+        assert "img" not in tags.names, name
+        assert not [h for h in tags.hrefs if h.lower().startswith("javascript")], name
         assert "{{" not in text and "{%" not in text, name
         for raw in re.findall(r'<script type="application/ld\+json">\n(.*?)\n</script>', text,
                               re.S):
@@ -163,23 +168,37 @@ def test_data_cannot_break_out_of_the_page(pages: dict[str, str]):
     assert "<" not in front
 
 
+class Tags(HTMLParser):
+    """The elements of some HTML and the links among them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.names: list[str] = []
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.names.append(tag)
+        self.hrefs += [v or "" for k, v in attrs if k in ("href", "src")]
+
+
 def test_escaped_text_shows_literally():
     text = "</script> {{ x }} [a](javascript:1) | *b* _c_ `d` 4.0"
-    rendered = markdown.markdown(catalog.esc(text), extensions=["tables", "attr_list"])
-    assert rendered == "<p>&#60;&#47;script&#62; &#123;&#123; x &#125;&#125; &#91;a&#93;&#40;" \
-        "javascript&#58;1&#41; &#124; &#42;b&#42; &#95;c&#95; &#96;d&#96; 4&#46;0</p>"
+    rendered = markdown.markdown(markup.md(text), extensions=["tables", "attr_list"])
+    tags = Tags()
+    tags.feed(rendered)
+    assert tags.names == ["p"]  # one paragraph of text: no link, emphasis, code or script
     assert html_module.unescape(rendered[3:-4]) == text
 
 
 def test_english_catalog_has_every_title_description_and_field(pages: dict[str, str],
                                                                project: Layout):
-    text = pages["data/en.md"]
+    text = pages["data/en/index.md"]
     for info in datasets.read_all(project):
         assert f'<h2 id="{info.name}">' in html(text)
-        assert catalog.esc(datasets.clean(info.meta["description_en"])) in text
+        assert markup.md(datasets.clean(info.meta["description_en"])) in text
         for fld in info.fields:
-            assert catalog.esc(fld["description_en"]) in text
-    assert catalog.esc("Test Agency. (2021). Kinds [Data set]. /data/kinds/") in text
+            assert markup.md(fld["description_en"]) in text
+    assert markup.md("Test Agency. (2021). Kinds [Data set]. /data/kinds/") in text
 
 
 @dataclass
@@ -255,9 +274,9 @@ def test_repository_datasets_are_described_in_english_too():
         assert meta.get("title_en") and meta.get("description_en"), dataset.name
         for fld in dataset.schema()["fields"]:
             assert fld.get("description_en"), (dataset.name, fld["name"])
-    text = catalog.pages(REPO)["data/en.md"]
+    text = catalog.pages(REPO)["data/en/index.md"]
     for dataset in load.discover(REPO):
-        assert catalog.esc(dataset.meta()["title_en"]) in text
+        assert markup.md(dataset.meta()["title_en"]) in text
 
 
 def test_json_ld_description_is_long_enough_for_dataset_search():
@@ -277,7 +296,7 @@ def test_dataset_page_shows_its_revisions(project: Layout):
     assert "data/revisions.md" in result  # the log is published like any dataset
     page = html(result["data/things.md"])
     assert "<td>2021-02-03</td>" in page and "更正录入错误" in page and "<td>1.4</td>" in page
-    assert "No published figure of this dataset has been revised" in result["data/en.md"]
+    assert "No published figure of this dataset has been revised" in result["data/en/index.md"]
     assert "更正录入错误" not in result["data/kinds.md"]
 
 

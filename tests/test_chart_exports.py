@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 import functools
+import html as htmllib
 import http.server
 import io
 import json
-import re
 import struct
 import sys
 import threading
@@ -19,10 +19,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import markdown
 import openpyxl
 import pytest
 
-from pipeline import browser, chart_exports, charts, downloads, formats, load, model, urls
+from pipeline import browser, chart_exports, charts, downloads, formats, load, markup, model, urls
 from pipeline.paths import REPO, Layout
 from tests.sitebuild import built_site, site_port
 
@@ -32,6 +33,17 @@ PKG = {
                 "path": "https://creativecommons.org/licenses/by/4.0/"},
 }
 NASTY = '</script><script>alert(1)</script> & "q" {{ x }}'
+
+
+class Attributes(HTMLParser):
+    """Every start tag with its attributes, as a browser reads them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((tag, dict(attrs)))
 
 
 @dataclass
@@ -235,24 +247,34 @@ def test_embed_page_is_standalone_with_title_source_license_and_safe_json():
 
 
 def test_panel_offers_data_image_embed_and_permalink():
-    html = chart_exports.panel(FakeChart(), "../../", "https://d.example.org/", "2020/a/")
+    values = chart_exports.panel(FakeChart(), "2020/a.md", "https://d.example.org/")
+    source = markup.render("chart_panel.html", id="chart-sample-chart", **values)
+    # As the site engines read it (md_in_html): Markdown links inside the panel's HTML.
+    html = markdown.markdown(source, extensions=["attr_list", "md_in_html"])
     parser = Collector()
     parser.feed(html)
+    # Relative to the page's source file 2020/a.md, so any engine resolves them.
     assert parser.links == [
-        "../../data/charts/sample-chart.csv", "../../data/charts/sample-chart.excel.csv",
-        "../../data/charts/sample-chart.xlsx", "../../data/charts/sample-chart.png",
-        "../../data/charts/sample-chart.svg", "../../embed/sample-chart/",
-        "../../2020/a/#chart-sample-chart",
+        "../data/charts/sample-chart.csv", "../data/charts/sample-chart.excel.csv",
+        "../data/charts/sample-chart.xlsx", "../data/charts/sample-chart.png",
+        "../data/charts/sample-chart.svg", "../embed/sample-chart/index.html",
+        "a.md#chart-sample-chart",
     ]
-    assert "https://d.example.org/2020/a/#chart-sample-chart" in html
-    assert "&lt;iframe src=&quot;https://d.example.org/embed/sample-chart/&quot;" in html
-    assert "</script>" not in html
+    text = htmllib.unescape(html)
+    assert "https://d.example.org/2020/a/#chart-sample-chart" in text
+    assert '<iframe src="https://d.example.org/embed/sample-chart/"' in text  # shown as code
+    assert "<iframe" not in html and "</script>" not in html
 
 
 def test_embed_snippet_escapes_the_title():
     snippet = chart_exports.embed_snippet(FakeChart(), "https://d.example.org/")
     assert snippet.startswith('<iframe src="https://d.example.org/embed/sample-chart/" ')
-    assert re.search(r'title="样例图表 &lt;/script&gt;.*&quot;q&quot;', snippet)
+    parser = Attributes()
+    parser.feed(snippet)
+    assert parser.found == [("iframe", {"src": "https://d.example.org/embed/sample-chart/",
+                                        "title": FakeChart().title, "width": "100%",
+                                        "height": "512", "style": "border:0;max-width:840px",
+                                        "loading": "lazy"})]
     assert "<script>" not in snippet
 
 

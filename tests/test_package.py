@@ -22,7 +22,7 @@ import jsonschema
 import pytest
 import yaml
 
-from pipeline import citations, datasets, downloads, formats, load, package
+from pipeline import citations, datasets, downloads, formats, load, markup, package
 from pipeline.paths import REPO, Layout
 
 SPECS = REPO.root / "tests" / "fixtures" / "specs"
@@ -197,7 +197,7 @@ def test_the_catalog_cites_the_package_as_citation_cff_does(published: Path):
     items = datasets.read_all(REPO)
     updated = max(i.updated for i in items if i.updated) if any(i.updated for i in items) else None
     pages = catalog.pages(REPO, items=items)
-    expected = catalog.esc(cff_as_gbt(cff, updated, ""))
+    expected = markup.md(cff_as_gbt(cff, updated, ""))
     assert expected in pages["data/index.md"]
     readme = _zip(published)["README.txt"].decode("utf-8")
     assert cff_as_gbt(cff, updated, SITE) in readme

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
+import markdown
 import pytest
 
-from pipeline import charts, docs, downloads, model, pages
+from pipeline import chart_exports, charts, docs, downloads, markup, model, pages
 from pipeline.paths import REPO
 from tests.synthetic import data, indicator, target
 
@@ -79,8 +81,11 @@ def test_cards_show_value_change_year_and_link_to_the_chapter(tmp_path):
         "2020/chapter.md": "---\narea: a\n---\n# 章\n",
     })
     home = (out / "index.md").read_text(encoding="utf-8")
-    cards = re.findall(r'<a class="kpi-card" href="([^"]+)">(.*?)</a>', home)
-    assert [href for href, _ in cards] == ["2020/chapter/", "2020/chapter/"]
+    # As the site engines read it (md_in_html): links to the chapter's source file.
+    rendered = markdown.markdown(home, extensions=["attr_list", "md_in_html"])
+    cards = re.findall(r'<a class="kpi-card" href="([^"]+)">(.*?)</a>', rendered)
+    assert [href for href, _ in cards] == ["2020/chapter.md", "2020/chapter.md"]
+    assert '<div class="kpi-cards">\n<a class="kpi-card"' in rendered  # no paragraph around
     assert "120家" in cards[0][1] and "比上年增加20家" in cards[0][1] and "2020年" in cards[0][1]
     assert "30多所" in cards[1][1] and "名称x120家" in cards[1][1]  # the named companion figure
 
@@ -103,7 +108,8 @@ def test_chart_block_has_table_description_source_and_escaped_json(tmp_path):
     template = re.search(r'<template class="chart__option" id="chart-c-1-option" '
                          r'data-search-exclude>([^<]*)</template>', text)
     assert template and "\\u003c/script\\u003e" in template.group(1)
-    assert "&lt;/script&gt;&lt;img src=x onerror=&quot;1&quot;&gt;" in text  # table cell
+    cells = [html.unescape(c) for c in re.findall(r'<th scope="row">([^<]*)</th>', text)]
+    assert rows[0]["name_zh"] in cells  # the table cell, escaped, reads as written
     assert "<td>3-5家</td>" in text
     assert 'class="sr-only" id="chart-c-1-desc"' in text
     assert '<figcaption class="chart__source">来源：某报告（一）</figcaption>' in text
@@ -140,7 +146,16 @@ def test_tasks_are_grouped_under_their_categories(tmp_path):
 def test_markdown_and_template_syntax_from_data_is_shown_literally():
     assert pages.md("[a](javascript:x) {{ x }} <b>") == (
         "&#91;a&#93;&#40;javascript:x&#41; &#123;&#123; x &#125;&#125; &#60;b&#62;")
-    assert pages.esc('"<&>\'') == "&quot;&lt;&amp;&gt;&#x27;"
+    # Everything else from data lands in HTML through a template: autoescaped, quotes included.
+    parsed = markup.ENV.from_string('<p title="{{ v }}">{{ v }}</p>').render(v='"<&>\'')
+    assert parsed == '<p title="&#34;&lt;&amp;&gt;&#39;">&#34;&lt;&amp;&gt;&#39;</p>'
+
+
+@pytest.mark.parametrize("text", ["1. 第一", "- 一项", "2) 二", "---", "12. 十二"])
+def test_markdown_from_data_never_starts_a_list_or_a_rule(text):
+    rendered = markdown.markdown("说明：\n\n" + markup.md(text))
+    assert "<li>" not in rendered and "<hr" not in rendered
+    assert html.unescape(re.sub(r"<[^>]+>", "", rendered)).endswith(text)
 
 
 @pytest.mark.parametrize(("n", "written"), [(1, "一"), (6, "六"), (10, "十"), (12, "十二"),
@@ -178,7 +193,10 @@ def test_the_home_page_follows_the_newest_edition(tmp_path):
     }, d=d)
     home = (out / "index.md").read_text(encoding="utf-8")
     assert home.startswith("2021年\n")
-    assert 'href="2021/"' in home and "150家" in home and "比上年增加30家" in home
+    rendered = markdown.markdown(home, extensions=["attr_list", "md_in_html"])
+    # the card and the report link both lead to the newest edition's source page
+    assert re.findall(r'href="([^"]+)"', rendered) == ["2021/index.md", "2021/index.md"]
+    assert "150家" in rendered and "比上年增加30家" in rendered
     assert (out / "2020/index.md").exists()  # the earlier edition stays where it was
 
 
@@ -189,10 +207,18 @@ def test_a_download_panel_goes_under_each_chart(tmp_path):
     docs = write_docs(tmp_path, {"2020/index.md": EDITION_INDEX, "2020/a.md": "[[chart:c]]\n"})
     pages.write(docs, tmp_path / "bare", site_data(), {"c": chart}, "某报告")
     assert "下载与嵌入" not in (tmp_path / "bare/2020/a.md").read_text(encoding="utf-8")
-    record = downloads.Published(site_url="", charts={"c": downloads.ChartDownloads(
+    record = downloads.Published(site_url="https://d.example.org/", charts={"c": downloads.ChartDownloads(
         "c", {}, "/embed/c/", "", "2020/a/")})
     pages.write(docs, tmp_path / "out", site_data(), {"c": chart}, "某报告", downloads=record)
     text = (tmp_path / "out/2020/a.md").read_text(encoding="utf-8")
-    assert "<summary>下载与嵌入</summary>" in text
-    # links lead from the page (2020/a/) to the chart's files under /data/charts/
-    assert 'href="../../data/charts/c.csv"' in text and 'href="../../embed/c/"' in text
+    # Read as the site engines read it: Markdown inside the panel's HTML (md_in_html).
+    rendered = markdown.markdown(text, extensions=["attr_list", "md_in_html", "tables"])
+    panel = rendered[rendered.index("</figure>"):]
+    assert '<summary>下载与嵌入</summary>' in panel and 'class="chart__data chart__tools"' in panel
+    hrefs = re.findall(r'href="([^"]+)"', panel)
+    # Links to the source files, relative to the page's source (2020/a.md): any engine
+    # resolves them to its own output URLs.
+    assert hrefs == ["../data/charts/c.csv", "../data/charts/c.excel.csv", "../data/charts/c.xlsx",
+                     "../data/charts/c.png", "../data/charts/c.svg", "../embed/c/index.html",
+                     "a.md#chart-c"]
+    assert "https://d.example.org/2020/a/#chart-c" in html.unescape(panel)  # the permalink shown
