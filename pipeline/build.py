@@ -190,7 +190,7 @@ def _generate(layout: Layout, log=print, preview: bool = False) -> pages.ReportP
     started = time.perf_counter()
     report, tables = validate(layout)
     from . import charts as charts_stage
-    from . import docs, load, model, pages
+    from . import docs, load, model, navigation, pages, siteconfig
 
     try:
         model.source_title(load.package_meta(layout))
@@ -202,18 +202,36 @@ def _generate(layout: Layout, log=print, preview: bool = False) -> pages.ReportP
         raise BuildError("页面中的占位符有误，网站没有更新：\n" + "\n".join(exc.problems)) from exc
     except model.FigureError as exc:
         raise BuildError(f"图表或数字有误：{exc}") from exc
+    # A draft edition is shown by the preview only: the deployed site's pages, charts,
+    # downloads, feeds, search and sitemap are made without it.
+    drafts = project.drafts
+    everything = project
+    if not preview:
+        project = project.deployed()
+    years = sorted(e.year for e in project.editions)
+    nav = navigation.derive(siteconfig.read(layout).get("nav"), everything.pages,
+                            sorted(e.year for e in everything.editions),
+                            drafts=drafts if preview else set(), shown=set(years))
+    navigation.write_nav(layout, nav.nav)
     try:
         charts = charts_stage.build_all(layout, project.figures, project.source_title,
-                                        project.records(), project.source_titles)
+                                        project.records(), project.source_titles, years)
     except (model.FigureError, charts_stage.ChartError) as exc:
         raise BuildError(f"图表或数字有误：{exc}") from exc
+    published_years = [y for y in years if y not in drafts]
+    project.chart_pages = charts.placed(
+        project.chart_pages, (published_years or years or [None])[-1])
     out = layout.generated_docs
     drawings = draw(layout, charts, preview)
     published = publish_data(layout, out, project, charts, drawings, preview)
     try:
         site = pages.write(layout.docs, out, project.figures, charts, project.source_title,
                            downloads=published, drawings=drawings, docs_pages=project.pages,
-                           sources=project.source_titles)
+                           sources=project.source_titles,
+                           drafts=drafts if preview else set(),
+                           leave_out=set() if preview else drafts,
+                           outside_nav={y: rels for y, rels in nav.outside.items()
+                                        if y not in drafts})
     except pages.PageError as exc:
         raise BuildError("页面中的占位符有误，网站没有更新：\n" + "\n".join(exc.problems)) from exc
     keep = set(site.written)
@@ -277,11 +295,15 @@ def theme_notice(stderr: str) -> str:
 
 def run_mkdocs(layout: Layout, out_site: Path) -> str:
     """MkDocs renders the generated pages into out_site; any warning fails (--strict).
-    Returns the theme's notice, if it printed one (theme_notice)."""
+    Returns the theme's notice, if it printed one (theme_notice). MkDocs reads the build's
+    own configuration: mkdocs.yml with the navigation derived from the editions."""
+    from . import navigation
+
     proc = subprocess.run(
         # No --quiet: it hides warnings from MkDocs' own counter, and --strict then passes.
         [sys.executable, "-m", "mkdocs", "build", "--strict",
-         "--config-file", str(layout.mkdocs_config), "--site-dir", str(out_site)],
+         "--config-file", str(navigation.write_config(layout, navigation.read_nav(layout))),
+         "--site-dir", str(out_site)],
         cwd=layout.root, capture_output=True, text=True, env=mkdocs_env(layout),
     )
     if proc.returncode != 0:

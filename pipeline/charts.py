@@ -21,13 +21,24 @@ A spec (YAML, one item of `charts:`):
       description: 一句话说明图表要点     # optional; the numbers are added from the data
       source: ...                      # optional; default: each row's document
                                        # (source_id -> datasets/sources.csv) + sections
+      years: all                       # what it shows relative to its edition: `edition`
+                                       # (the edition's year), `last-3` (the last 3 years up
+                                       # to the edition's), `all` (every year up to it; default)
+      id_year: 2020                    # optional: the edition whose chart keeps the bare id
+
+A spec names no year. It makes one chart per edition (docs/YEAR/) whose years hold data:
+the chart of edition YEAR has the id `ID-YEAR`, except the edition named by `id_year`, whose
+chart keeps `ID` (the first edition's ids and URLs never change). On a page under docs/YEAR/
+`[[chart:ID]]` shows edition YEAR's chart; `[[chart:ID@2020]]` another edition's.
 
 A derived value (derived: true) is never shown as the source's wording: its label,
 table cell and tooltip say 推算, the source line gives its method, and the data item
 carries the method for the chart downloads.
 
-A `target` chart (in plan-targets.meta.yml) shows one target against the
-indicator it is measured by: `target: high-tech-total`.
+A `target` chart (in plan-targets.meta.yml) shows one target of the plan issued with the
+edition (plan_year = the edition's year) against the indicator it is measured by:
+`target: high-tech-total`. An edition whose plan is not in the data yet has no such chart;
+its page says the plan has not been published.
 
 Adding a chart needs no Python change; a new kind of chart is one builder
 function in BUILDERS and its test.
@@ -62,8 +73,9 @@ REQUIRED = {
 }
 ALLOWED = {
     "id", "type", "title", "unit", "where", "x", "y", "series", "horizontal",
-    "description", "source", "target", "height",
+    "description", "source", "target", "height", "years", "id_year",
 }
+YEARS_PATTERN = re.compile(r"^(edition|all|last-([1-9][0-9]?))$")
 
 
 class ChartError(Exception):
@@ -86,6 +98,13 @@ class Chart:
     rows: list[list[str]]
     height: int
     years: list[int] = field(default_factory=list)
+    base_id: str = ""  # the spec's id (the same for every edition)
+    edition: int | None = None  # the edition (docs/YEAR/) the chart is made for
+
+    @property
+    def ref(self) -> str:
+        """`ID@YEAR`: the spec and the edition, as a page names it."""
+        return f"{self.base_id or self.id}@{self.edition}" if self.edition else self.id
 
     @property
     def dom_id(self) -> str:
@@ -152,6 +171,19 @@ def check_spec(spec: dict[str, Any], label: str, max_height: int = limits_.DEFAU
         raise ChartError(f"{label}：图表代码 {spec['id']!r} 只能用小写字母、数字和连字符")
     if "where" in spec and not isinstance(spec["where"], dict):
         raise ChartError(f"{label}：where 应为 字段: 值 的键值对")
+    pinned = sorted(set(spec.get("where") or {}) & set(YEAR_FIELDS))
+    if pinned:
+        raise ChartError(f"{label}：where 中不能写年份（{'、'.join(pinned)}）：图表跟随它所在的一期报告，"
+                         "用 years: edition（本期年份）、years: last-3（最近 3 年）或 years: all（全部年份）"
+                         f" / a chart follows its edition: use years: edition | last-N | all instead of "
+                         f"{', '.join(pinned)} in where")
+    years = spec.get("years", "all")
+    if not isinstance(years, str) or not YEARS_PATTERN.match(years):
+        raise ChartError(f"{label}：years 应为 edition、all 或 last-N（如 last-3），现在是 {years!r}"
+                         " / years must be edition, all or last-N")
+    id_year = spec.get("id_year")
+    if id_year is not None and (isinstance(id_year, bool) or not isinstance(id_year, int)):
+        raise ChartError(f"{label}：id_year 应为四位年份，现在是 {id_year!r} / id_year must be a year")
     height = spec.get("height")
     if height is not None and (isinstance(height, bool) or not isinstance(height, int)
                                or not MIN_HEIGHT <= height <= max_height):
@@ -398,11 +430,12 @@ def build_xy(
 
 def build_target(
     spec: dict[str, Any], data: figs.Figures, source_title: str, dataset: str,
-    titles: Mapping[str, str] | None = None,
+    titles: Mapping[str, str] | None = None, plan_year: int | None = None,
 ) -> Chart:
-    """One target against its indicator: every year's value, then the level to reach."""
+    """One target of the plan of `plan_year` (default: the first plan naming it) against its
+    indicator: every year's value up to the year the target is for, then the level to reach."""
     try:
-        target = data.target(str(spec["target"]))
+        target = data.target(str(spec["target"]), plan_year)
     except figs.FigureError as exc:
         raise ChartError(f"图表 {spec['id']}：{exc}") from exc
     if not target.indicator_id or not data.has_indicator(target.indicator_id):
@@ -414,7 +447,10 @@ def build_target(
             "（只支持 level、count、increase）"
         )
     status = data.target_status(target)
-    series = data.series(target.indicator_id)
+    last = max(target.plan_year, target.year_for)
+    series = [f for f in data.series(target.indicator_id) if f.year <= last]
+    if not series:
+        raise ChartError(f"图表 {spec['id']}：指标 {target.indicator_id} 在 {last} 年及以前没有数据")
     unit = series[-1].unit
     actual_name, target_name = "实际", "目标"
     categories = [f"{f.year}年" for f in series] + [f"{target.plan_year}年计划目标"]
@@ -500,29 +536,91 @@ def _height(spec: dict[str, Any], categories: int, series: int) -> int:
     return 320
 
 
+def chart_id(spec: dict[str, Any], year: int) -> str:
+    """The id of a spec's chart for an edition: ID for the edition named by id_year, else
+    ID-YEAR (stable once published: neither depends on which editions exist)."""
+    return str(spec["id"]) if spec.get("id_year") == year else f"{spec['id']}-{year}"
+
+
+def in_scope(spec: dict[str, Any], year: int, row_year: Any) -> bool:
+    """Whether a row of `row_year` belongs in the spec's chart for edition `year`."""
+    if not isinstance(row_year, int) or isinstance(row_year, bool):
+        return True  # a table without years: every row
+    scope = str(spec.get("years", "all"))
+    if scope == "edition":
+        return row_year == year
+    if scope.startswith("last-"):
+        return year - int(scope[5:]) < row_year <= year
+    return row_year <= year
+
+
+def _row_year(row: dict[str, Any]) -> Any:
+    return next((row[f] for f in YEAR_FIELDS if f in row), None)
+
+
+class Charts(dict[str, Chart]):
+    """The built charts by id, and every spec by its id (to tell a page which chart it names,
+    or why an edition has none)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.specs: dict[str, dict[str, Any]] = {}
+
+    def resolve(self, base_id: str, year: int) -> str:
+        """The id of the chart a page of edition `year` means by `base_id`."""
+        spec = self.specs.get(base_id)
+        return chart_id(spec, year) if spec is not None else base_id
+
+    def placed(self, placement: Mapping[str, Any], latest: int | None) -> dict[str, Any]:
+        """Chart id -> its page, from the pages' `ID@YEAR` (docs.chart_placement); `ID`
+        alone (a page outside the editions) means the latest edition's chart."""
+        found: dict[str, Any] = {}
+        for ref, page in placement.items():
+            name, _, year = ref.partition("@")
+            edition = int(year) if year.isdigit() else latest
+            cid = self.resolve(name, edition) if edition is not None else name
+            if cid in self:
+                found.setdefault(cid, page)
+        return found
+
+
 def build_all(layout: Layout, data: figs.Figures, source_title: str,
               records: dict[str, list[dict[str, Any]]] | None = None,
-              titles: dict[str, str] | None = None) -> dict[str, Chart]:
-    """Every chart of every dataset, by id (stable order: dataset name, then declared order).
+              titles: dict[str, str] | None = None,
+              editions: list[int] | None = None) -> Charts:
+    """Every chart of every dataset for every edition, by id (stable order: dataset name,
+    declared order, then edition, oldest first).
 
     `records` holds the typed records of the datasets by name (the model's); a dataset not
     among them is read from its file. `titles`: source_id -> document title (the model's;
-    read from datasets/sources.csv when not given)."""
+    read from datasets/sources.csv when not given). `editions`: the years to make charts for
+    (the build's editions; default: every year in the data). An edition whose years hold no
+    row of a chart (or whose plan lacks the target) has no chart of it."""
     from .editions import source_titles
 
-    built: dict[str, Chart] = {}
+    built = Charts()
     records = dict(records or {})
     _LIMITS.update(limits_.of(load.package_meta(layout)))
     titles = source_titles(layout) if titles is None else titles
+    years = sorted(editions) if editions is not None else data.years()
     for dataset, spec in specs(layout):
-        try:
-            if spec["type"] == "target":
-                chart = build_target(spec, data, source_title, dataset.name, titles)
-            else:
-                if dataset.name not in records:
-                    records[dataset.name] = load.read_records(dataset)
-                chart = build_xy(spec, records[dataset.name], source_title, dataset.name, titles)
-        except (ChartError, figs.FigureError) as exc:
-            raise ChartError(f"{layout.relative(dataset.meta_path)}：{exc}") from exc
-        built[chart.id] = chart
+        built.specs[str(spec["id"])] = spec
+        for year in years:
+            own = {**spec, "id": chart_id(spec, year)}
+            try:
+                if spec["type"] == "target":
+                    if data.find_target(str(spec["target"]), year) is None:
+                        continue  # the plan of that edition has no such target (yet)
+                    chart = build_target(own, data, source_title, dataset.name, titles, year)
+                else:
+                    if dataset.name not in records:
+                        records[dataset.name] = load.read_records(dataset)
+                    rows = [r for r in records[dataset.name] if in_scope(spec, year, _row_year(r))]
+                    if not select(rows, spec["where"]):
+                        continue
+                    chart = build_xy(own, rows, source_title, dataset.name, titles)
+            except (ChartError, figs.FigureError) as exc:
+                raise ChartError(f"{layout.relative(dataset.meta_path)}：{exc}") from exc
+            chart.base_id, chart.edition = str(spec["id"]), year
+            built[chart.id] = chart
     return built

@@ -110,6 +110,13 @@ class Edition:
     description: str
     published: datetime  # the folder's first commit
     updated: datetime  # the folder's last commit
+    status: str = "draft"  # front matter `status:` draft | published (checked by editions.py)
+
+    @property
+    def draft(self) -> bool:
+        """A draft builds for the preview only: anything but `status: published` (as
+        editions.py reads it) is a draft."""
+        return self.status != "published"
 
 
 def _date(layout: Layout, paths: list[Path], first: bool) -> datetime:
@@ -139,13 +146,16 @@ def editions(layout: Layout, pages: list[Page] | None = None) -> list[Edition]:
             description=str(meta.get("description") or ""),
             published=_date(layout, [layout.docs / folder], first=True),
             updated=_date(layout, [layout.docs / folder], first=False),
+            status=str(meta.get("status") or "draft"),
         ))
     return found
 
 
 def chart_placement(pages: list[Page]) -> dict[str, Page]:
-    """Chart id -> the page whose `[[chart:ID]]` shows it (the first, in page order). Lines
-    of fenced code blocks and escaped placeholders show a directive without placing it."""
+    """`ID@YEAR` (the chart spec and the edition it is shown for: the `@YEAR` written, else
+    the page's edition folder; a page outside the editions keeps `ID`) -> the page whose
+    `[[chart:...]]` shows it (the first, in page order). Lines of fenced code blocks and
+    escaped placeholders show a directive without placing it."""
     placed: dict[str, Page] = {}
     for page in pages:
         fence: str | None = None
@@ -163,5 +173,8 @@ def chart_placement(pages: list[Page]) -> dict[str, Page]:
             if whole:
                 kind, _, arg = whole.group(1).strip().partition(":")
                 if kind == "chart":
-                    placed.setdefault(arg.strip(), page)
+                    ref = arg.strip()
+                    if "@" not in ref and page.edition is not None:
+                        ref = f"{ref}@{page.edition}"
+                    placed.setdefault(ref, page)
     return placed

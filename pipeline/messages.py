@@ -899,6 +899,34 @@ CATALOGUE: dict[str, Message] = {
         "在 datasets/sources.csv 中加一行 source_id 为 {value} 的来源文件，或改正 {page} 中的拼写。",
         "Add a row with source_id {value} to datasets/sources.csv, or correct the spelling in {page}.",
     ),
+    "edition-unwritten": M(
+        "已发布的报告期还有待写的内容",
+        "Published edition still has passages to write",
+        "{year}年这一期已标为发布（status: published），但这一行还有“待写”。",
+        "The {year} edition is published (status: published) but this line still says 待写 (to be written).",
+        "把这一段写完并删掉“待写”字样；还没写完就把 docs/{year}/index.md 的 status 改回 draft（草稿只在预览中显示）。",
+        "Write the passage and remove 待写; if it is not finished, set status: draft in docs/{year}/index.md "
+        "(a draft shows in the preview only).",
+    ),
+    "edition-placeholder-malformed": M(
+        "占位符写法有误",
+        "Malformed placeholder",
+        "这一行的占位符少了或多了方括号：{text}",
+        "A placeholder on this line has a bracket missing or extra: {text}",
+        "占位符要用两层方括号，如 [[fig:rd-spending]]、[[chart:high-tech-enterprises]]；只是要显示方括号本身时在前面加反斜杠：\\[[fig:x]]。",
+        "Write placeholders with two brackets on each side, e.g. [[fig:rd-spending]]; to show the brackets "
+        "themselves put a backslash before them: \\[[fig:x]].",
+    ),
+    "edition-page-outside-nav": M(
+        "页面不在导航中",
+        "Page outside the navigation",
+        "{year}年这一期已发布，但 {page} 不在它的导航里，读者找不到这一页。",
+        "The {year} edition is published but {page} is not in its navigation: readers cannot find it.",
+        "在 docs/{year}/index.md 的 front matter 中用 nav: 列出这一期的全部页面（如 nav: [index.md, {name}]），"
+        "或删除这个页面。",
+        "List every page of the edition under nav: in the front matter of docs/{year}/index.md "
+        "(e.g. nav: [index.md, {name}]), or delete the page.",
+    ),
     "edition-source-mismatch": M(
         "数字的来源文件不属于它所在的报告期",
         "Figure attributed to a document its edition does not use",

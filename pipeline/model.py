@@ -16,7 +16,7 @@ here knows about MkDocs.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -293,11 +293,32 @@ class Figures:
     def area_figures(self, area_id: str, year: int) -> list[Figure]:
         return [f for f in self.indicators.values() if f.area_id == area_id and f.year == year]
 
-    def target(self, target_id: str) -> Target:
+    def find_target(self, target_id: str, plan_year: int | None = None) -> Target | None:
+        """A target of the plan of `plan_year` (any plan when None, the first listed)."""
         for target in self.targets:
-            if target.target_id == target_id:
+            if target.target_id == target_id and plan_year in (None, target.plan_year):
                 return target
-        raise FigureError(f"数据中没有计划目标 {target_id!r}（见 datasets/plan-targets.csv）")
+        return None
+
+    def target(self, target_id: str, plan_year: int | None = None) -> Target:
+        """A target of the plan issued with edition `plan_year` (any plan when None)."""
+        found = self.find_target(target_id, plan_year)
+        if found is not None:
+            return found
+        if plan_year is not None and self.find_target(target_id) is not None:
+            plans = "、".join(sorted({str(t.plan_year) for t in self.targets
+                                     if t.target_id == target_id}))
+            raise FigureError(f"{plan_year} 年的计划没有目标 {target_id!r}（它出现在 {plans} 年的计划中，"
+                              f"可写成 {target_id}@年份）")
+        raise FigureError(f"数据中没有计划目标 {target_id!r}（见 datasets/plan-targets.csv）"
+                          + did_you_mean(target_id, {t.target_id for t in self.targets}))
+
+    def has_plan(self, plan_year: int) -> bool:
+        """Whether the data holds the plan issued with that edition (targets, tasks or
+        categories)."""
+        return any(t.plan_year == plan_year for t in self.targets) or any(
+            c.plan_year == plan_year for c in self.categories) or any(
+            t.plan_year == plan_year for t in self.tasks)
 
     def plan_targets(self, plan_year: int) -> list[Target]:
         return [t for t in self.targets if t.plan_year == plan_year]
@@ -459,6 +480,21 @@ class Project:
 
     def dataset(self, name: str) -> DatasetContent:
         return next(d for d in self.datasets if d.name == name)
+
+    @property
+    def drafts(self) -> set[int]:
+        """The years of the draft editions (`status: draft`)."""
+        return {e.year for e in self.editions if e.draft}
+
+    def deployed(self) -> Project:
+        """The project as the published site shows it: without the draft editions' pages."""
+        drafts = self.drafts
+        return replace(
+            self,
+            pages=[p for p in self.pages if p.edition not in drafts],
+            editions=[e for e in self.editions if not e.draft],
+            chart_pages={ref: p for ref, p in self.chart_pages.items() if p.edition not in drafts},
+        )
 
     def records(self) -> dict[str, list[dict[str, Any]]]:
         """Dataset name -> its typed records."""

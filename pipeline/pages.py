@@ -13,7 +13,8 @@ Directives, written in the Markdown of docs/:
     [[fig:rd-spending@2020]]      a figure as the source writes it: 49.3亿元
     [[fig:rd-spending]]           the same, the year taken from the page's edition folder
     [[name:rd-spending]]          the indicator's name: 全社会研发投入
-    [[target:high-tech-total]]    a plan target as written: 240家
+    [[target:high-tech-total]]    a target of the plan issued with the page's edition: 240家
+    [[target:high-tech-total@2020]]   the same target of another edition's plan
     [[count:tasks@2020]]          how many tasks (categories, targets) a plan has: 26
     [[edition:latest]]            the latest edition's year: 2020
     [[source:title]]              the title(s) of the edition's documents (its index.md
@@ -25,6 +26,15 @@ Directives, written in the Markdown of docs/:
     [[figures:innovation-entities@2020]]   every figure of an area, as a table
     [[targets:2020]]              targets against actuals
     [[tasks:2020]]                the plan's tasks under their categories
+
+On a page under docs/YEAR/ every directive means YEAR (for plans: the plan issued with
+that edition); `@YEAR` (or `:YEAR` for cards, targets, tasks) picks another edition, and
+`[[chart:ID@YEAR]]` that edition's chart of the spec ID. An edition whose plan is not in the
+data yet builds: its targets, tasks, target placeholders and target charts say so.
+
+A draft edition (`status: draft` in its index.md) is shown by the preview only, with a 草稿
+notice on every page. A published one is refused while a page still holds 待写 or a
+malformed placeholder (`[fig:x]]`, `[[fig:x]`), each with file, line and fix.
 
 Block directives (chart, cards, figures, targets, tasks) stand alone on a
 line. A backslash before a placeholder (\\[[fig:x@2020]]) shows it as written,
@@ -47,6 +57,7 @@ from typing import Any
 
 from . import chart_exports, markup, urls
 from . import model as figs
+from .findings import Issue
 from .charts import Chart
 from .docs import DIRECTIVE, FENCE, Page, PageError, read_pages
 from .downloads import Published
@@ -90,6 +101,7 @@ class ReportPages:
     downloads: Published | None = None  # what the downloads stage wrote (the charts' panels)
     drawings: dict[str, str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)  # source_id -> title
+    drafts: set[int] = field(default_factory=set)  # editions shown as drafts (the preview)
 
     def source(self, arg: str, page: Page) -> str:
         """[[source:title]]: the titles of the documents the page's edition (else the latest)
@@ -116,16 +128,33 @@ class ReportPages:
                 raise figs.FigureError("此页不在某一年的报告目录下，请写明年份，如 2020")
             return page.edition
         if arg == "latest":
-            editions = self.editions()
-            if not editions:
-                raise figs.FigureError("docs/ 下还没有任何一年的报告目录（如 docs/2020/）")
-            return editions[-1]
+            return self.latest()
         if not arg.isdigit():
             raise figs.FigureError(f"年份写法不对：{arg!r}（应为四位数字或 latest）")
         year = int(arg)
         if year not in self.editions():
             raise figs.FigureError(f"没有 {year} 年的报告目录 docs/{year}/")
         return year
+
+    def latest(self) -> int:
+        """The newest published edition (the newest draft when none is published)."""
+        editions = self.editions()
+        if not editions:
+            raise figs.FigureError("docs/ 下还没有任何一年的报告目录（如 docs/2020/）")
+        published = [y for y in editions if y not in self.drafts]
+        return (published or editions)[-1]
+
+    def plan_year(self, year: int | None) -> int:
+        """The plan a page means: the one issued with its edition (the latest on other pages)."""
+        return year if year is not None else self.latest()
+
+    def chart_id(self, arg: str, page: Page) -> str:
+        """The chart `[[chart:ID]]` / `[[chart:ID@YEAR]]` means on `page`."""
+        name, year = _year_ref(arg, page, self)
+        if year is None:
+            year = self.latest()
+        resolve = getattr(self.charts, "resolve", None)
+        return resolve(name, year) if resolve is not None else name
 
     def edition_index(self, year: int) -> Page:
         for page in self.pages:
@@ -159,7 +188,11 @@ def inline(kind: str, arg: str, page: Page, site: ReportPages) -> str:
         name, _ = _year_ref(arg, page, site)
         return md(data.series(name)[-1].name)
     if kind == "target":
-        return md(data.target(arg).text)
+        name, year = _year_ref(arg, page, site)
+        plan = site.plan_year(year)
+        if not data.has_plan(plan):
+            return md(f"（{plan}年计划尚未发布）")
+        return md(data.target(name, plan).text)
     if kind == "count":
         what, year = _year_ref(arg, page, site)
         if year is None:
@@ -238,7 +271,15 @@ def figures_block(arg: str, page: Page, site: ReportPages) -> str:
     ])
 
 
+def plan_missing(year: int) -> str:
+    """What a plan's part says while the plan of that edition is not in the data."""
+    return markup.render("notice.html", kind="plan", title="计划尚未发布",
+                         text=f"{year}年的工作计划还没有发布，发布后这里会列出它的目标和任务。")
+
+
 def targets_block(year: int, page: Page, site: ReportPages, tasks_here: bool) -> str:
+    if not site.data.has_plan(year):
+        return plan_missing(year)
     targets = site.data.plan_targets(year)
     if not targets:
         raise figs.FigureError(f"{year} 年的计划没有量化目标数据（plan-targets.csv）")
@@ -260,6 +301,8 @@ def targets_block(year: int, page: Page, site: ReportPages, tasks_here: bool) ->
 
 def tasks_block(year: int, site: ReportPages) -> str:
     """Markdown headings (so they appear in the page's table of contents) and task lists."""
+    if not site.data.has_plan(year):
+        return plan_missing(year)
     categories = site.data.plan_categories(year)
     if not categories:
         raise figs.FigureError(f"{year} 年的计划没有任务类别数据（plan-categories.csv）")
@@ -282,14 +325,23 @@ def download_panel(site: ReportPages, chart: Chart, page: Page) -> dict[str, Any
 
 def block(kind: str, arg: str, page: Page, site: ReportPages, directives: set[str]) -> str:
     if kind == "chart":
-        if arg not in site.charts:
-            known = "、".join(sorted(site.charts)) or "（无）"
+        cid = site.chart_id(arg, page)
+        if cid not in site.charts:
+            name, year = _year_ref(arg, page, site)
+            year = site.plan_year(year)
+            spec = getattr(site.charts, "specs", {}).get(name)
+            if spec is not None and spec.get("type") == "target" and not site.data.has_plan(year):
+                return plan_missing(year)
+            if spec is not None:
+                raise figs.FigureError(f"图表 {name!r} 在 {year} 年这一期没有数据（{cid}）")
+            specs = getattr(site.charts, "specs", None) or site.charts
+            known = "、".join(sorted(specs)) or "（无）"
             raise figs.FigureError(
-                f"没有图表 {arg!r}{figs.did_you_mean(arg, site.charts)}（已声明的图表：{known}）"
+                f"没有图表 {name!r}{figs.did_you_mean(name, specs)}（已声明的图表：{known}）"
             )
-        chart = site.charts[arg]
+        chart = site.charts[cid]
         return chart_block(chart, download_panel(site, chart, page),
-                           site.drawings.get(arg, ""))
+                           site.drawings.get(cid, ""))
     if kind == "cards":
         return cards_block(site.edition(arg, page), page, site)
     if kind == "figures":
@@ -304,6 +356,41 @@ def block(kind: str, arg: str, page: Page, site: ReportPages, directives: set[st
 
 # -- expanding a page ---------------------------------------------------------
 
+UNWRITTEN = "待写"  # marks a passage still to be written: a published edition has none
+# A placeholder missing a bracket: [fig:x]], [[fig:x], [fig:x] (what is left of a line once
+# the well-formed [[...]] are taken out).
+HALF = re.compile(r"\[\[[^\[\]\n]*(?:\](?!\])|$)|(?<!\])\]\]|\[(?:"
+                  + "|".join(BLOCKS + INLINE) + r")\s*:[^\[\]\n]*\]")
+
+
+def malformed(line: str, code_spans: list[tuple[int, int]]) -> str:
+    """The first malformed or unclosed placeholder of a line outside `code`, else ""."""
+    chars = list(line)
+    for a, b in code_spans:
+        chars[a:b] = [" "] * (b - a)
+    rest = DIRECTIVE.sub(lambda m: " " * len(m.group(0)), "".join(chars))
+    found = HALF.search(rest)
+    if not found:
+        return ""
+    start = found.start()
+    return line[start:start + max(len(found.group(0)), 1) + 20].split("\n")[0].strip()
+
+
+def refusal(code: str, page: Page, line: int, **params: Any) -> str:
+    """A refusal of a published edition's page from the message catalogue: file, line, what
+    is wrong and the fix, in Chinese and English."""
+    issue = Issue(code, f"docs/{page.rel}", row=line, params={"page": f"docs/{page.rel}", **params})
+    return (f"docs/{page.rel}:{line}: {issue.text('zh')}\n    修改方法：{issue.fix('zh')}\n"
+            f"    {issue.text('en')} Fix: {issue.fix('en')}")
+
+
+def draft_notice(year: int | None) -> str:
+    """The notice on every page of a draft edition (the preview shows drafts; the site never)."""
+    return markup.render("notice.html", kind="draft", title="草稿",
+                         text=f"这是{year}年报告的草稿，只在本地预览中显示，不会发布到网站上。"
+                              f"写完后把 docs/{year}/index.md 开头的 status 改为 published 即可发布。")
+
+
 def expand(page: Page, site: ReportPages) -> tuple[str, list[str]]:
     """The page with every directive filled in, and the problems found (file:line: ...)."""
     problems: list[str] = []
@@ -312,10 +399,23 @@ def expand(page: Page, site: ReportPages) -> tuple[str, list[str]]:
     out = []
     fence: str | None = None
     charts_here: dict[str, int] = {}
+    published = page.edition is not None and page.edition not in site.drafts
+    notice = draft_notice(page.edition) if page.edition in site.drafts else ""
     for number, line in enumerate(lines, start=1):
+        if published and UNWRITTEN in line and fence is None:
+            problems.append(refusal("edition-unwritten", page, number, year=page.edition))
         if number < page.body_start:
             out.append(line)
             continue
+        if notice and (line.strip() or number == len(lines)):
+            # the notice goes under the page's title (its first heading), else on top
+            if line.startswith("# "):
+                out.append(line)
+                out.append("\n" + notice + "\n")
+                notice = ""
+                continue
+            out.append(notice + "\n")
+            notice = ""
         # Inside a fenced code block a placeholder is shown as written, never expanded.
         opening = FENCE.match(line)
         if fence is not None or opening:
@@ -331,20 +431,26 @@ def expand(page: Page, site: ReportPages) -> tuple[str, list[str]]:
             kind, _, arg = whole.group(1).strip().partition(":")
             if kind in BLOCKS:
                 try:
-                    if kind == "chart" and arg.strip() in charts_here:
+                    cid = site.chart_id(arg.strip(), page) if kind == "chart" else ""
+                    if kind == "chart" and cid in charts_here:
                         raise figs.FigureError(
-                            f"图表 {arg.strip()!r} 已在第 {charts_here[arg.strip()]} 行放过，"
+                            f"图表 {arg.strip()!r} 已在第 {charts_here[cid]} 行放过，"
                             "同一页上只能出现一次")
                     out.append("\n" + block(kind, arg.strip(), page, site, directives) + "\n")
-                    if kind == "chart":
-                        charts_here[arg.strip()] = number
-                        site.chart_pages.setdefault(arg.strip(), page)
+                    if kind == "chart" and cid in site.charts:
+                        charts_here[cid] = number
+                        site.chart_pages.setdefault(cid, page)
                 except (figs.FigureError, ValueError) as exc:
                     problems.append(f"docs/{page.rel}:{number}: [[{whole.group(1)}]]：{exc}")
                     out.append(line)
                 continue
 
         code_spans = [m.span() for m in INLINE_CODE.finditer(line)]
+        if published:
+            bad = malformed(line, code_spans)
+            if bad:
+                problems.append(refusal("edition-placeholder-malformed", page, number,
+                                        year=page.edition, text=bad))
 
         def fill(match: re.Match[str], number: int = number, line: str = line,
                  code_spans: list[tuple[int, int]] = code_spans) -> str:
@@ -385,18 +491,30 @@ def write(
     docs: Path, out: Path, data: figs.Figures, charts: dict[str, Chart], source_title: str,
     downloads: Published | None = None, drawings: dict[str, str] | None = None,
     docs_pages: list[Page] | None = None, sources: dict[str, str] | None = None,
+    drafts: set[int] | None = None, leave_out: set[int] | None = None,
+    outside_nav: dict[int, list[str]] | None = None,
 ) -> ReportPages:
     """Expand every page of `docs` into `out` (other files copied as they are).
 
     Raises PageError listing every problem of every page; `out` is then left
     as it was. Files are rewritten only when their content changed, so a live
-    preview reloads only what changed.
+    preview reloads only what changed. `drafts`: editions shown with the 草稿 notice (the
+    preview); `leave_out`: edition folders not written at all (drafts, on the deployed
+    site); `outside_nav`: pages of published editions no navigation lists (refused).
     """
     pages = read_pages(docs) if docs_pages is None else docs_pages
+    left_out = leave_out or set()
+    pages = [p for p in pages if p.edition not in left_out]
     site = ReportPages(data, charts, pages, source_title, downloads=downloads,
-                       drawings=drawings or {}, sources=sources or {})
+                       drawings=drawings or {}, sources=sources or {}, drafts=set(drafts or ()))
     results: dict[str, str] = {}
     problems: list[str] = []
+    for year, rels in sorted((outside_nav or {}).items()):
+        for rel in rels:
+            page = next(p for p in pages if p.rel == rel) if any(p.rel == rel for p in pages) \
+                else Page(rel, "", {}, 1)
+            problems.append(refusal("edition-page-outside-nav", page, 1, year=year,
+                                    name=rel.split("/", 1)[1]))
     for page in pages:
         text, found = expand(page, site)
         results[page.rel] = text
@@ -414,6 +532,8 @@ def write(
     for path in sorted(docs.rglob("*")):
         if path.is_file() and path.suffix != ".md":
             rel = path.relative_to(docs).as_posix()
+            if Page(rel, "", {}, 1).edition in left_out:
+                continue
             wanted.add(rel)
             write_if_changed(out / rel, path.read_bytes())
     site.written = wanted

@@ -53,18 +53,16 @@ def status_path(layout: Layout) -> Path:
 
 
 def preview_config(layout: Layout) -> Path:
-    """.build/mkdocs-preview.yml: mkdocs.yml plus the overlay hook, not strict, watching the
-    status file (JSON is YAML, so every path is written as a JSON string, Windows too)."""
-    from . import preview_hook
+    """.build/mkdocs-preview.yml: mkdocs.yml with the editions' navigation (drafts included)
+    plus the overlay hook, not strict, watching the status file (JSON is YAML, so every path is written as a JSON string, Windows too)."""
+    from . import navigation, preview_hook
 
     path = layout.build / "mkdocs-preview.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
     lines = [
         "# The live preview's configuration, written by `serve`: mkdocs.yml plus the overlay hook.",
-        f"INHERIT: {json.dumps(layout.mkdocs_config.resolve().as_posix())}",
-        f"docs_dir: {json.dumps(layout.generated_docs.resolve().as_posix())}",
+        *navigation.config_lines(layout, navigation.read_nav(layout)),
         "strict: false",
-        *_custom_dir(layout),
         f"hooks: [{json.dumps(Path(preview_hook.__file__).resolve().as_posix())}]",
         f"watch: [{json.dumps(status_path(layout).resolve().as_posix())}, "
         f"{json.dumps(layout.mkdocs_config.resolve().as_posix())}]",
@@ -73,19 +71,6 @@ def preview_config(layout: Layout) -> Path:
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
     return path
-
-
-def _custom_dir(layout: Layout) -> list[str]:
-    """The theme's custom_dir of mkdocs.yml made absolute (relative paths would otherwise be
-    read from .build/, where the preview configuration lives)."""
-    from . import siteconfig
-
-    theme = siteconfig.read(layout).get("theme")
-    custom = theme.get("custom_dir") if isinstance(theme, dict) else None
-    if not isinstance(custom, str) or not custom:
-        return []
-    folder = (layout.root / custom).resolve().as_posix()
-    return ["theme:", f"  custom_dir: {json.dumps(folder)}"]
 
 
 def write_status(layout: Layout, problem: str | None) -> None:
@@ -146,6 +131,7 @@ def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
                 before = now
                 print("检测到修改，重新生成页面……")
                 regenerate(layout)
+                preview_config(layout)  # a new page or edition changes the navigation
     except KeyboardInterrupt:
         pass
     finally:
