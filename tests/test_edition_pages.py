@@ -1,0 +1,236 @@
+"""Two editions in one project: pages and charts follow their edition, a draft is previewed
+only, a published edition is refused while unfinished.
+
+A copy of the repository gets a made-up edition for the year after its latest one (TEST
+DATA ONLY, never part of the real site): a source document marked as a test, a few
+indicator rows for that year, and a front page that uses placeholders without a year. The
+years are derived from docs/ and the data, so nothing here breaks when a real edition for
+that year is added.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline import build, docs, model, package
+from pipeline.paths import REPO, Layout
+from tests.repocopy import repo_with_site
+
+LATEST = max(e.year for e in docs.editions(REPO) if not e.draft)
+NEXT = LATEST + 1  # the made-up edition (test data)
+SOURCE = f"test-{NEXT}"
+# Indicators the made-up edition has figures for; the stock and its flow move together so
+# the consistency rule (total = last year's total + net increase) holds.
+RD, STOCK, FLOW = "rd-spending", "high-tech-enterprises", "high-tech-net-increase"
+
+
+def _front(status: str = "published", sources: str = f"sources: [{SOURCE}]", nav: str = "") -> str:
+    return (f"---\ntitle: {NEXT}年工作报告（测试数据）\nstatus: {status}\n"
+            f"published: {NEXT + 1}-03-15\nnext: {NEXT + 2}-03\n{sources}\n{nav}"
+            f"headline:\n  - {RD}\n  - {STOCK}\n---\n")
+
+
+BODY = (f"# {NEXT}年工作报告（测试数据）\n\n"
+        "本页是测试数据，不是真实的报告。\n\n"
+        "[[cards]]\n\n"
+        f"研发投入：[[fig:{RD}]]；上一期：[[fig:{RD}@{LATEST}]]。\n\n"
+        "[[chart:high-tech-enterprises]]\n\n"
+        f"[[chart:high-tech-enterprises@{LATEST}]]\n\n"
+        "目标：[[target:high-tech-total]]。\n\n"
+        "[[targets]]\n\n"
+        "[[chart:high-tech-total-target]]\n")
+
+
+def _rows(layout: Layout) -> dict[str, dict[str, str]]:
+    with layout.csv("indicators").open(encoding="utf-8", newline="") as f:
+        return {(r["indicator_id"], r["year"]): r for r in csv.DictReader(f)}  # type: ignore[misc]
+
+
+def _values(latest: dict[tuple[str, str], dict[str, str]]) -> dict[str, float | int]:
+    """Made-up figures for NEXT: last edition's plus something, derived from the data."""
+    stock = int(latest[(STOCK, str(LATEST))]["value"])
+    flow = 11
+    rd = float(latest[(RD, str(LATEST))]["value"]) + 7.5
+    return {RD: rd, STOCK: stock + flow, FLOW: flow}
+
+
+def _add_edition(layout: Layout, front: str, body: str = BODY) -> dict[str, float | int]:
+    sources = layout.csv("sources")
+    sources.write_text(sources.read_text(encoding="utf-8")
+                       + f"{SOURCE},测试用文件（非真实报告，仅供测试）,Test document (not a real report),"
+                         "测试机构,,,仅供测试\n", encoding="utf-8")
+    path = layout.csv("indicators")
+    text = path.read_text(encoding="utf-8")
+    header = text.splitlines()[0].split(",")
+    rows = _rows(layout)
+    values = _values(rows)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, header, lineterminator="\n")
+    for name, value in values.items():
+        row = dict(rows[(name, str(LATEST))])
+        row.update(year=str(NEXT), value=str(value), source_id=SOURCE, derived="false",
+                   derivation="", source_section="测试章节", note="测试数据")
+        writer.writerow(row)
+    path.write_text(text + out.getvalue(), encoding="utf-8")
+    (layout.docs / str(NEXT)).mkdir()
+    (layout.docs / str(NEXT) / "index.md").write_text(front + body, encoding="utf-8")
+    layout.descriptor.write_text(package.datapackage_json(layout), encoding="utf-8")
+    return values
+
+
+def _text(name: str, value: float | int) -> str:
+    unit = {RD: "亿元", STOCK: "家", FLOW: "家"}[name]
+    return model.format_value(value, unit=unit)
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> tuple[Layout, dict[str, float | int]]:
+    layout = repo_with_site(tmp_path_factory.mktemp("two") / "repo", site=False)
+    values = _add_edition(layout, _front())
+    build.generate(layout, log=lambda *_: None)
+    return layout, values
+
+
+def test_the_next_editions_page_gets_its_own_years_numbers(published):
+    layout, values = published
+    page = (layout.generated_docs / str(NEXT) / "index.md").read_text(encoding="utf-8")
+    latest = model.load_figures(REPO).figure(f"{RD}@{LATEST}").text
+    assert f"研发投入：{_text(RD, values[RD])}；上一期：{latest}。" in page
+    # the cards are this edition's figures
+    assert f'{_text(STOCK, values[STOCK])}' in page and f"{NEXT}年" in page
+    # the latest edition's own page still shows its own numbers
+    older = (layout.generated_docs / str(LATEST) / "index.md").read_text(encoding="utf-8")
+    assert latest in older and _text(RD, values[RD]) not in older
+
+
+def test_the_same_chart_has_an_id_and_downloads_per_edition(published):
+    layout, values = published
+    page = (layout.generated_docs / str(NEXT) / "index.md").read_text(encoding="utf-8")
+    ours, theirs = f"chart-high-tech-enterprises-{NEXT}", "chart-high-tech-enterprises"
+    assert f'id="{ours}"' in page and f'id="{theirs}"' in page
+    charts = layout.generated_docs / "data" / "charts"
+    new = list(csv.reader(io.StringIO(
+        (charts / f"high-tech-enterprises-{NEXT}.csv").read_text(encoding="utf-8"))))
+    old = list(csv.reader(io.StringIO(
+        (charts / "high-tech-enterprises.csv").read_text(encoding="utf-8"))))
+    assert [r[0] for r in new[1:]][-1] == str(NEXT) and str(NEXT) not in [r[0] for r in old[1:]]
+    assert str(values[STOCK]) in [r[2] for r in new[1:]]
+
+
+def test_a_plan_not_published_yet_is_said_not_failed(published):
+    layout, _ = published
+    page = (layout.generated_docs / str(NEXT) / "index.md").read_text(encoding="utf-8")
+    assert f"目标：（{NEXT}年计划尚未发布）。" in page
+    assert page.count("计划尚未发布") >= 3  # the placeholder, the targets table, the target chart
+    assert f"high-tech-total-target-{NEXT}" not in page
+
+
+def test_the_navigation_lists_both_editions_newest_first(published):
+    layout, _ = published
+    nav = json.loads((layout.build / "nav.json").read_text(encoding="utf-8"))
+    sections = [next(iter(item)) for item in nav if isinstance(item, dict)]
+    assert sections.index(f"{NEXT}年报告") < sections.index(f"{LATEST}年报告")
+
+
+# -- a draft ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def draft(tmp_path_factory) -> Layout:
+    layout = repo_with_site(tmp_path_factory.mktemp("draft") / "repo", site=False)
+    _add_edition(layout, _front(status="draft"))
+    assert build.build(layout, log=lambda *_: None) == 0
+    return layout
+
+
+def test_a_draft_is_left_out_of_the_deployed_site(draft):
+    site = draft.site
+    assert not (site / str(NEXT)).exists()
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert f'{LATEST}/' in home and not re.search(rf'href="[^"]*\b{NEXT}/', home)
+    assert f"/{NEXT}/" not in (site / "sitemap.xml").read_text(encoding="utf-8")
+    search = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert not [d for d in search["docs"] if d["location"].startswith(f"{NEXT}/")]
+    feeds = "".join(p.read_text(encoding="utf-8") for p in site.glob("feed-*.xml"))
+    assert f'href="{LATEST}/"' in feeds and str(NEXT) not in feeds
+    catalog = (site / "data" / "index.html").read_text(encoding="utf-8")
+    assert f"-{NEXT}" not in catalog
+    assert not list((site / "data" / "charts").glob(f"*-{NEXT}.*"))
+
+
+def test_a_draft_is_in_the_preview_with_a_notice_on_every_page(draft):
+    build.generate(draft, log=lambda *_: None, preview=True)
+    page = (draft.generated_docs / str(NEXT) / "index.md").read_text(encoding="utf-8")
+    assert 'class="edition-notice edition-notice--draft"' in page and "草稿" in page
+    latest = (draft.generated_docs / str(LATEST) / "index.md").read_text(encoding="utf-8")
+    assert "edition-notice--draft" not in latest
+    nav = json.loads((draft.build / "nav.json").read_text(encoding="utf-8"))
+    assert any(f"{NEXT}年报告（草稿）" in item for item in nav if isinstance(item, dict))
+
+
+# -- refusals of a published edition ---------------------------------------------------------
+
+
+def _refused(tmp_path: Path, front: str, body: str, extra: dict[str, str] | None = None) -> str:
+    """The build's refusal of the made-up edition with this front matter and body."""
+    layout = repo_with_site(tmp_path / "repo", site=False)
+    _add_edition(layout, front, body)
+    for rel, text in (extra or {}).items():
+        (layout.docs / rel).write_text(text, encoding="utf-8")
+    with pytest.raises(build.BuildError) as caught:
+        build.generate(layout, log=lambda *_: None)
+    return str(caught.value)
+
+
+def _line(front: str, body: str, needle: str) -> int:
+    return next(n for n, line in enumerate((front + body).split("\n"), 1) if needle in line)
+
+
+UNFINISHED = {
+    "unwritten": ("这一段（待写：概况）", "待写"),
+    "malformed": (f"数字 [fig:{RD}]] 少了括号", "方括号"),
+    "unclosed": (f"数字 [[fig:{RD}] 没有闭合", "方括号"),
+}
+
+
+@pytest.fixture(scope="module")
+def unfinished(tmp_path_factory) -> tuple[str, str, str]:
+    """One published edition with every kind of unfinished page (one build, every refusal)."""
+    front = _front(nav="nav: [index.md]\n").replace(
+        f"published: {NEXT + 1}-03-15", "published: 2099-01-01  # 待写：发布日期")
+    body = BODY + "".join(f"\n{bad}\n" for bad, _ in UNFINISHED.values())
+    message = _refused(tmp_path_factory.mktemp("unfinished"), front, body,
+                       {f"{NEXT}/extra.md": "# 多出来的一页\n\n测试。\n"})
+    return front, body, message
+
+
+@pytest.mark.parametrize("case", sorted(UNFINISHED))
+def test_a_published_edition_with_unfinished_text_is_refused(unfinished, case):
+    front, body, message = unfinished
+    bad, title = UNFINISHED[case]
+    where = f"docs/{NEXT}/index.md:{_line(front, body, bad)}:"
+    refusal = message[message.index(where):].split(f"\ndocs/", 1)[0]
+    assert title in refusal and "修改方法" in refusal and "Fix:" in refusal
+
+
+def test_unwritten_publication_date_in_front_matter_is_refused(unfinished):
+    front, body, message = unfinished
+    assert f"docs/{NEXT}/index.md:{_line(front, body, 'published:')}: " in message
+
+
+def test_a_page_outside_the_navigation_is_refused(unfinished):
+    _front_, _body, message = unfinished
+    refusal = message[message.index(f"docs/{NEXT}/extra.md:1:"):]
+    assert "导航" in refusal and "navigation" in refusal and f"docs/{NEXT}/index.md" in refusal
+
+
+def test_a_published_edition_without_a_source_document_is_refused(tmp_path):
+    message = _refused(tmp_path, _front(sources="sources: []"), BODY)
+    assert f"docs/{NEXT}/index.md" in message
+    assert re.search(r"没有列出任何来源文件|no source document", message)
