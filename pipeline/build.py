@@ -1,9 +1,11 @@
 """`python -m pipeline build`: validate, then build the whole site into site/.
 
-What belongs here: chaining the stages in order (validate -> figures ->
-charts -> downloads -> pages, feeds and preview images -> MkDocs) and replacing site/ only when every
-stage succeeded. What does not: any stage's own work. This is the only
-module that imports them all.
+What belongs here: chaining the stages in order (validate -> model ->
+charts -> downloads -> pages, catalog, feeds and preview images -> MkDocs),
+each taking what the ones before returned, and replacing site/ only when
+every stage succeeded. What does not: any stage's own work or domain logic
+(titles, names, URLs, dates live in model.py, siteconfig.py, urls.py,
+git.py). This is the only module that imports them all.
 
 The pages are generated into .build/docs (mkdocs.yml's docs_dir) and MkDocs
 renders them with --strict into a fresh folder beside it; site/ is swapped
