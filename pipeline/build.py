@@ -1,9 +1,11 @@
 """`python -m pipeline build`: validate, then build the whole site into site/.
 
-What belongs here: chaining the stages in order (validate -> figures ->
-charts -> downloads -> pages, feeds and preview images -> MkDocs) and replacing site/ only when every
-stage succeeded. What does not: any stage's own work. This is the only
-module that imports them all.
+What belongs here: chaining the stages in order (validate -> model ->
+charts -> downloads -> pages, catalog, feeds and preview images -> MkDocs),
+each taking what the ones before returned, and replacing site/ only when
+every stage succeeded. What does not: any stage's own work or domain logic
+(titles, names, URLs, dates live in model.py, siteconfig.py, urls.py,
+git.py). This is the only module that imports them all.
 
 The pages are generated into .build/docs (mkdocs.yml's docs_dir) and MkDocs
 renders them with --strict into a fresh folder beside it; site/ is swapped
@@ -27,7 +29,9 @@ from .paths import REPO, Layout
 
 if TYPE_CHECKING:
     from . import charts as charts_stage
-    from . import pages
+    from . import downloads, model, pages
+    from .datasets import Table
+    from .findings import Findings
 
 # The stages are imported where they are used, not here: a build that fails at
 # validation (the common case for staff) then stops without loading the chart and
@@ -44,23 +48,15 @@ class BuildError(Exception):
     """A stage failed; the message says which and why, in Chinese."""
 
 
-def source_title(layout: Layout) -> str:
-    from . import load
+def validate(layout: Layout) -> tuple[Findings, dict[str, Table]]:
+    """Validation's findings and every table it read (validate.validated); BuildError when
+    anything is invalid."""
+    from .validate import validated
 
-    sources = load.package_meta(layout).get("sources") or []
-    if not isinstance(sources, list) or not sources or not isinstance(sources[0], dict) \
-            or not sources[0].get("title"):
-        raise BuildError("datasets/package.yml 缺少 sources[0].title（来源报告的标题）")
-    return str(sources[0]["title"])
-
-
-def validate(layout: Layout) -> object:
-    from .validate import run
-
-    report = run(layout, lang="zh")
+    report, tables = validated(layout, lang="zh")
     if not report.valid:
         raise BuildError("数据校验未通过，网站没有更新：\n" + report.formatted("text", lang="zh"))
-    return report
+    return report, tables
 
 
 def bundle(layout: Layout, out_docs: Path) -> set[str]:
@@ -84,7 +80,7 @@ def bundle(layout: Layout, out_docs: Path) -> set[str]:
         raise BuildError("打包图表脚本失败（esbuild）：\n" + proc.stderr)
     written = set()
     for produced in sorted(scratch.iterdir()):
-        rel = f"{posix_dir(BUNDLE)}/{produced.name}"
+        rel = f"{BUNDLE.rsplit('/', 1)[0]}/{produced.name}"
         pages.write_if_changed(out_docs / rel, produced.read_bytes())
         written.add(rel)
     return written
@@ -112,66 +108,57 @@ def chart_stylesheet(layout: Layout, out_docs: Path) -> set[str]:
     return {CHART_CSS}
 
 
-def posix_dir(rel: str) -> str:
-    return rel.rsplit("/", 1)[0]
+def publish_data(layout: Layout, out_docs: Path, project: model.Project,
+                 charts: dict[str, charts_stage.Chart], drawings: dict[str, str],
+                 preview: bool = False) -> downloads.Published:
+    """Downloads under /data/ (chart data and images included) and embed pages under
+    /embed/ (downloads.py, formats.py, chart_exports.py); the record of what was written."""
+    from . import chart_exports, downloads
 
-
-def download_panel(layout: Layout) -> pages.ChartExtra:
-    """Each chart's downloads (data, image, embed) under it on the report pages."""
-    from . import chart_exports, siteconfig
-
-    url = siteconfig.site_url(layout)
-
-    def panel(chart: charts_stage.Chart, page: pages.Page) -> dict[str, object]:
-        return chart_exports.panel(chart, page.rel, url)
-
-    return panel
-
-
-def publish_data(layout: Layout, out_docs: Path, report: object, site: pages.ReportPages,
-                 preview: bool = False) -> set[str]:
-    """Downloads under /data/ (chart data and images included), embed pages under /embed/,
-    and the catalog pages (downloads.py, chart_exports.py, catalog.py)."""
-    from . import catalog, chart_exports, downloads, load, model, pages, siteconfig, urls
-
-    pkg = load.package_meta(layout)
-    url = siteconfig.site_url(layout)
-    chart_pages = {cid: p.url for cid, p in site.chart_pages.items()}
+    chart_pages = {cid: page.url for cid, page in project.chart_pages.items() if cid in charts}
     try:
-        images, embeds = chart_exports.files(layout, site.charts, pkg, url, chart_pages,
-                                             site.drawings)
+        images, embeds = chart_exports.files(layout, charts, project.package, project.site_url,
+                                             chart_pages, drawings)
     except chart_exports.ExportError as exc:
         if not preview:
             raise BuildError(str(exc)) from exc
         # the preview runs with Python alone: without Node or Chromium, no chart images
         print(f"预览：没有生成图表图片（{str(exc).splitlines()[0]}）", file=sys.stderr)
         images, embeds = {}, {}
-    files = downloads.all_files(layout, charts=site.charts, chart_pages=chart_pages, extra=images)
-    written = downloads.write(layout, out_docs / "data", files)
-    written += downloads.write(layout, out_docs, embeds)
+    return downloads.publish(layout, out_docs, project.datasets, charts, chart_pages,
+                             project.site_url, images, embeds)
+
+
+def catalog_pages(layout: Layout, out_docs: Path, project: model.Project,
+                  site: pages.ReportPages, published: downloads.Published) -> set[str]:
+    """The catalog pages under /data/ (catalog.py), from the model and the downloads' record."""
+    from . import catalog, chart_exports, model, pages, urls
+
     links = pages.chart_links(site, "data/index.md")
     for entries in links.values():
         for entry in entries:
             chart = site.charts[entry["id"]]
-            entry["snippet"] = chart_exports.embed_snippet(chart, url)
+            entry["snippet"] = chart_exports.embed_snippet(chart, project.site_url)
             entry["permalink"] = urls.chart_urls(
-                chart.id, url, chart_pages.get(chart.id, "")).get("permalink", "")
+                chart.id, project.site_url, published.charts[chart.id].page
+                if chart.id in published.charts else "").get("permalink", "")
     # A target chart draws its indicator's series too: list it under that dataset as well.
     for entry in list(links.get(model.TARGETS, [])):
         if site.charts[entry["id"]].kind == "target":
             links.setdefault(model.INDICATORS, []).append(dict(entry))
-    written += catalog.write_pages(layout, out_docs, files, report, links)
+    written = catalog.write_pages(layout, out_docs, published.content, project.findings, links,
+                                  items=project.datasets)
     return {p.relative_to(out_docs).as_posix() for p in written}
 
 
-def share(layout: Layout, out_docs: Path, site: pages.ReportPages,
+def share(layout: Layout, out_docs: Path, project: model.Project, site: pages.ReportPages,
           charts: dict[str, charts_stage.Chart]) -> set[str]:
     """Feeds (feeds.py), edition cards and each page's preview image (social.py)."""
-    from . import chart_exports, feeds, formats, load, pages, siteconfig, social
+    from . import chart_exports, feeds, formats, pages, social
 
-    written = feeds.write(layout, out_docs)
+    written = feeds.write(layout, out_docs, project)
     try:
-        cards = social.cards(layout, site, siteconfig.site_name(layout), load.package_meta(layout))
+        cards = social.cards(layout, site, project.site_name, project.package)
     except chart_exports.ExportError as exc:
         raise BuildError(str(exc)) from exc
     for rel, content in cards.items():
@@ -189,8 +176,9 @@ def generate(layout: Layout, log=print, preview: bool = False) -> pages.ReportPa
     `preview` (the live preview) carries on without Node.js and Chromium: charts are then
     not drawn and have no images, and everything else is as in the build.
 
-    Git is asked once for every file's date, each YAML file parsed once (load.read_yaml_once)
-    and each table read and typed once, by validation (load.read_records reuses its rows).
+    Git is asked once for every file's date (git.dates_once), each YAML file parsed once
+    (load.read_yaml_once, siteconfig) and each table read and typed once, by validation,
+    which hands the tables to the model (validate.validated, model.build_project).
     """
     from . import git
 
@@ -199,21 +187,34 @@ def generate(layout: Layout, log=print, preview: bool = False) -> pages.ReportPa
 
 
 def _generate(layout: Layout, log=print, preview: bool = False) -> pages.ReportPages:  # type: ignore[no-untyped-def]
+    # The stages in order, each taking what the ones before handed on: model -> charts ->
+    # downloads -> pages (report pages, catalog, feeds, cards) -> MkDocs (run_mkdocs).
     started = time.perf_counter()
-    report = validate(layout)
+    report, tables = validate(layout)
     from . import charts as charts_stage
-    from . import model, pages
+    from . import docs, load, model, pages
 
     try:
-        data = model.load_figures(layout)
-        charts = charts_stage.build_all(layout, data, source_title(layout))
+        model.source_title(load.package_meta(layout))
+    except model.FigureError as exc:
+        raise BuildError(str(exc)) from exc
+    try:
+        project = model.build_project(layout, report, tables)
+    except docs.PageError as exc:
+        raise BuildError("页面中的占位符有误，网站没有更新：\n" + "\n".join(exc.problems)) from exc
+    except model.FigureError as exc:
+        raise BuildError(f"图表或数字有误：{exc}") from exc
+    try:
+        charts = charts_stage.build_all(layout, project.figures, project.source_title,
+                                        project.records())
     except (model.FigureError, charts_stage.ChartError) as exc:
         raise BuildError(f"图表或数字有误：{exc}") from exc
     out = layout.generated_docs
     drawings = draw(layout, charts, preview)
+    published = publish_data(layout, out, project, charts, drawings, preview)
     try:
-        site = pages.write(layout.docs, out, data, charts, source_title(layout),
-                           chart_extra=download_panel(layout), drawings=drawings)
+        site = pages.write(layout.docs, out, project.figures, charts, project.source_title,
+                           downloads=published, drawings=drawings, docs_pages=project.pages)
     except pages.PageError as exc:
         raise BuildError("页面中的占位符有误，网站没有更新：\n" + "\n".join(exc.problems)) from exc
     keep = set(site.written)
@@ -225,9 +226,10 @@ def _generate(layout: Layout, log=print, preview: bool = False) -> pages.ReportP
             raise
         print(f"预览：图表不会绘制（{str(exc).splitlines()[0]}），表格和文字照常显示。",
               file=sys.stderr)
-    generated |= publish_data(layout, out, report, site, preview)
+    generated |= published.written
+    generated |= catalog_pages(layout, out, project, site, published)
     try:
-        generated |= share(layout, out, site, charts)
+        generated |= share(layout, out, project, site, charts)
     except BuildError as exc:
         if not preview:
             raise

@@ -393,6 +393,7 @@ def write_pages(
     files: dict[str, bytes] | None = None,
     report: Any = None,
     charts: dict[str, list[dict[str, str]]] | None = None,
+    items: list[DatasetContent] | None = None,
 ) -> list[Path]:
     """Write the catalog pages under docs_dir/data/; return the paths written.
 
@@ -401,7 +402,7 @@ def write_pages(
     name to the charts that use it ({"id", "title", "link"}).
     """
     written = []
-    for rel, text in pages(layout, files, report, charts).items():
+    for rel, text in pages(layout, files, report, charts, items).items():
         path = docs_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

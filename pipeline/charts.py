@@ -417,10 +417,14 @@ def _height(spec: dict[str, Any], categories: int, series: int) -> int:
     return 320
 
 
-def build_all(layout: Layout, data: figs.Figures, source_title: str) -> dict[str, Chart]:
-    """Every chart of every dataset, by id (stable order: dataset name, then declared order)."""
+def build_all(layout: Layout, data: figs.Figures, source_title: str,
+              records: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Chart]:
+    """Every chart of every dataset, by id (stable order: dataset name, then declared order).
+
+    `records` holds the typed records of the datasets by name (the model's); a dataset not
+    among them is read from its file."""
     built: dict[str, Chart] = {}
-    records: dict[str, list[dict[str, Any]]] = {}
+    records = dict(records or {})
     _LIMITS.update(limits_.of(load.package_meta(layout)))
     for dataset, spec in specs(layout):
         try:

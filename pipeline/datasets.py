@@ -27,6 +27,21 @@ NAME_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 @dataclass
+class Table:
+    """One table as validation read it: the file's bytes, its cells as written and its typed
+    records. Handed to the model so that no later stage reads the file again."""
+
+    raw: bytes
+    header: list[str]
+    rows: list[list[str]]
+    records: list[dict[str, Any]]
+
+    def text_records(self) -> list[dict[str, str]]:
+        """The rows as text records keyed by the header (as csvtext.records gives them)."""
+        return [dict(zip(self.header, row, strict=False)) for row in self.rows]
+
+
+@dataclass
 class DatasetContent:
     """Everything the outputs need to know about one dataset, read once."""
 
@@ -38,6 +53,7 @@ class DatasetContent:
     rows: list[list[str]]  # cells exactly as written in the canonical CSV
     records: list[dict[str, Any]]  # typed values
     updated: datetime | None
+    raw: bytes = b""  # the file as committed (canonical CSV downloads reuse it as it is)
     site_url: str = ""
     fields: list[dict[str, Any]] = field(default_factory=list)
     choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # dropdown values
@@ -62,37 +78,51 @@ class DatasetContent:
         return self.updated.astimezone(CST).date().isoformat() if self.updated else ""
 
 
-def read(layout: Layout, dataset: load.Dataset, pkg: dict[str, Any], url: str) -> DatasetContent:
+def read_table(dataset: load.Dataset) -> Table:
+    """A validated dataset's table read from its file (when validation did not hand it over:
+    a large table, or a caller outside the build)."""
     raw = dataset.csv.read_bytes()
-    text = raw.decode("utf-8-sig")
-    table = list(csv.reader(io.StringIO(text, newline="")))
-    header, rows = (table[0], table[1:]) if table else ([], [])
+    cells = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    header, rows = (cells[0], cells[1:]) if cells else ([], [])
+    return Table(raw, header, rows, load.read_records(dataset))
+
+
+def read(layout: Layout, dataset: load.Dataset, pkg: dict[str, Any], url: str,
+         table: Table | None = None,
+         tables: dict[str, Table] | None = None) -> DatasetContent:
+    """One dataset's content, from `table` (what validation read) or from its file.
+    `tables` holds the other tables, for the values of foreign keys."""
+    table = table or read_table(dataset)
     schema = dataset.schema()
-    info = DatasetContent(
+    known = tables or {}
+    return DatasetContent(
         dataset=dataset,
         meta=dataset.meta(),
         schema=schema,
         package=pkg,
-        header=header,
-        rows=rows,
-        records=load.read_records(dataset),
+        header=table.header,
+        rows=table.rows,
+        records=table.records,
         updated=git.last_updated(layout, [dataset.csv]),
         site_url=url,
         fields=list(schema.get("fields", [])),
-        choices=workbook.choices(layout, schema),
+        choices=workbook.choices(layout, schema, {n: t.text_records for n, t in known.items()}),
+        raw=table.raw,
     )
-    return info
 
 
-def read_all(layout: Layout, datasets: list[load.Dataset] | None = None) -> list[DatasetContent]:
-    """Every dataset of the layout with what the outputs need, sorted by name."""
+def read_all(layout: Layout, datasets: list[load.Dataset] | None = None,
+             tables: dict[str, Table] | None = None) -> list[DatasetContent]:
+    """Every dataset of the layout with what the outputs need, sorted by name; `tables`
+    holds what validation read (by dataset name), so those files are not read again."""
     pkg = load.package_meta(layout)
     url = siteconfig.site_url(layout)
+    known = tables or {}
     result = []
     for dataset in load.discover(layout) if datasets is None else datasets:
         if not NAME_PATTERN.fullmatch(dataset.name):
             raise ValueError(f"dataset name not usable in a URL: {dataset.name!r}")
-        result.append(read(layout, dataset, pkg, url))
+        result.append(read(layout, dataset, pkg, url, known.get(dataset.name), known))
     return result
 
 

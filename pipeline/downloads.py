@@ -2,16 +2,20 @@
 
 What belongs here: which files are published (each dataset's formats, the
 schemas, datapackage.json, DCAT, each chart's numbers, the ZIP, SHA256SUMS)
-and writing them. What does not: the bytes of each format (formats.py), the
-dataset model (datasets.py), pages (catalog.py, pages.py).
+and writing them, and the record of what was written (`Published`: per
+dataset and chart its files, sizes, checksums and URLs), which the page
+stages take as input. What does not: the bytes of each format (formats.py),
+the dataset model (datasets.py), pages (catalog.py, pages.py).
 """
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import datasets, formats, load, siteconfig
+from . import datasets, formats, load, siteconfig, urls
 from .datasets import DatasetContent
 from .paths import Layout
 
@@ -65,3 +69,91 @@ def write(layout: Layout, out_dir: Path, files: dict[str, bytes] | None = None) 
             path.write_bytes(content)
         written.append(path)
     return written
+
+
+# --------------------------------------------------------------------------- what was written
+
+
+@dataclass(frozen=True)
+class PublishedFile:
+    """One file readers can download: where it is, how big, its checksum."""
+
+    path: str  # site path: "data/indicators.csv", "embed/ID/index.html"
+    url: str  # absolute when the site's address is known, else from the root
+    size: int
+    sha256: str
+
+
+@dataclass
+class ChartDownloads:
+    """What the downloads stage published for one chart (the panel under it is made from this)."""
+
+    chart_id: str
+    files: dict[str, PublishedFile]  # "csv", "excel", "xlsx", "png", "svg" -> the file
+    embed: str  # URL of its embeddable page
+    permalink: str  # URL of the chart on its page ("" when no page shows it)
+    page: str  # site path of the page showing it ("" when none)
+
+
+@dataclass
+class Published:
+    """What the downloads stage wrote: the record the page stages take as input.
+
+    `files` holds every published file (path inside /data/ -> PublishedFile),
+    `datasets` each dataset's files and `charts` each chart's; `content` the
+    bytes, for the pages that quote from them (the catalog); `written` every
+    path written into the generated docs."""
+
+    site_url: str
+    files: dict[str, PublishedFile] = field(default_factory=dict)
+    datasets: dict[str, list[str]] = field(default_factory=dict)
+    charts: dict[str, ChartDownloads] = field(default_factory=dict)
+    content: dict[str, bytes] = field(default_factory=dict)
+    written: set[str] = field(default_factory=set)
+
+    def chart(self, chart_id: str) -> ChartDownloads | None:
+        return self.charts.get(chart_id)
+
+
+def describe(files: dict[str, bytes], site_url: str, prefix: str = urls.DATA_DIR
+             ) -> dict[str, PublishedFile]:
+    """Each file (path inside the folder `prefix` of the site -> bytes) as PublishedFile."""
+    described = {}
+    for rel, content in files.items():
+        path = f"{prefix}/{rel}" if prefix else rel
+        described[rel] = PublishedFile(path, urls.absolute(site_url, path), len(content),
+                                       hashlib.sha256(content).hexdigest())
+    return described
+
+
+def publish(
+    layout: Layout,
+    out_docs: Path,
+    items: list[DatasetContent],
+    charts: dict[str, Any],
+    chart_pages: dict[str, str],
+    site_url: str,
+    images: dict[str, bytes] | None = None,
+    embeds: dict[str, bytes] | None = None,
+) -> Published:
+    """Every download written under out_docs/data/ (embed pages under out_docs/), and the
+    record of what was written. `chart_pages` maps a chart id to the site path of the page
+    showing it; `images` are the charts' PNG and SVG files, `embeds` their embed pages."""
+    files = all_files(layout, items, charts=charts, chart_pages=chart_pages, extra=images)
+    written = write(layout, out_docs / urls.DATA_DIR, files)
+    written += write(layout, out_docs, embeds or {})
+    record = Published(site_url=site_url, files=describe(files, site_url), content=files,
+                       written={p.relative_to(out_docs).as_posix() for p in written})
+    for info in items:
+        record.datasets[info.name] = [
+            rel for rel in (f"{info.name}{suffix}" for suffix in formats.FORMATS) if rel in files]
+    for chart_id in sorted(charts):
+        links = urls.chart_urls(chart_id, site_url, chart_pages.get(chart_id, ""))
+        found = {key: record.files[urls.chart_file(chart_id, suffix)]
+                 for key, suffix in (("csv", ".csv"), ("excel", ".excel.csv"), ("xlsx", ".xlsx"),
+                                     ("png", ".png"), ("svg", ".svg"))
+                 if urls.chart_file(chart_id, suffix) in record.files}
+        record.charts[chart_id] = ChartDownloads(chart_id, found, links["embed"],
+                                                 links.get("permalink", ""),
+                                                 chart_pages.get(chart_id, ""))
+    return record

@@ -17,12 +17,11 @@ the same when the site moves to another address.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
-from . import datasets, formats, git, load, markup, revision_log, siteconfig
+from . import datasets, docs, formats, load, markup, model, revision_log, siteconfig
 from .paths import Layout
 
 EDITIONS = "feed-editions.xml"
@@ -35,50 +34,9 @@ TITLES = {
 }
 
 
-@dataclass(frozen=True)
-class Edition:
-    year: int
-    title: str
-    description: str
-    published: datetime
-    updated: datetime
-
-
 def feed_id(layout: Layout, *parts: str) -> str:
     name = formats.package_name(layout)
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "/".join([name, *parts])))
-
-
-def _date(layout: Layout, paths: list[Path], first: bool) -> datetime:
-    """First or last commit touching `paths`; SOURCE_DATE_EPOCH; else the ZIP epoch."""
-    if first and git.full_history(layout):
-        out = git.output(layout, "log", "--reverse", "--format=%ct", "--",
-                                   *[str(p) for p in paths])
-        stamps = out.split()
-        if stamps and stamps[0].isdigit():
-            return datetime.fromtimestamp(int(stamps[0]), UTC)
-    return git.last_updated(layout, paths) or formats.ZIP_EPOCH
-
-
-def editions(layout: Layout) -> list[Edition]:
-    """Every edition folder of docs/ (docs/2020/ ...), newest first."""
-    found = []
-    for folder in sorted(layout.docs.glob("[12][0-9][0-9][0-9]"), reverse=True):
-        index = folder / "index.md"
-        if not index.is_file():
-            continue
-        from .pages import split_front_matter
-
-        meta, _ = split_front_matter(index.read_text(encoding="utf-8"))
-        year = int(folder.name)
-        found.append(Edition(
-            year=year,
-            title=str(meta.get("title") or f"{year}年工作报告"),
-            description=str(meta.get("description") or ""),
-            published=_date(layout, [folder], first=True),
-            updated=_date(layout, [folder], first=False),
-        ))
-    return found
 
 
 def _base(site_url: str) -> str:
@@ -104,9 +62,10 @@ def _feed(layout: Layout, name: str, site_url: str) -> Any:
     return fg
 
 
-def editions_feed(layout: Layout, site_url: str = "") -> bytes:
+def editions_feed(layout: Layout, site_url: str = "",
+                  editions: list[docs.Edition] | None = None) -> bytes:
     fg = _feed(layout, EDITIONS, site_url)
-    items = editions(layout)
+    items = docs.editions(layout) if editions is None else editions
     base = _base(site_url)
     pdf_name = formats.edition_pdf
     for edition in reversed(items):  # feedgen lists the last added first
@@ -128,11 +87,14 @@ def editions_feed(layout: Layout, site_url: str = "") -> bytes:
     return fg.atom_str(pretty=True)
 
 
-def revisions_feed(layout: Layout, site_url: str = "") -> bytes:
+def revisions_feed(layout: Layout, site_url: str = "",
+                   revisions: list[revision_log.Revision] | None = None,
+                   editions: list[docs.Edition] | None = None) -> bytes:
     fg = _feed(layout, REVISIONS, site_url)
     base = _base(site_url)
     titles = {d.name: str(d.meta().get("title") or d.name) for d in load.discover(layout)}
-    rows = sorted(revision_log.read(layout), key=lambda r: (r.date, r.dataset, r.key, r.field))
+    logged = revision_log.read(layout) if revisions is None else revisions
+    rows = sorted(logged, key=lambda r: (r.date, r.dataset, r.key, r.field))
     latest = formats.ZIP_EPOCH
     for row in rows:
         when = _day(row.date)
@@ -147,7 +109,8 @@ def revisions_feed(layout: Layout, site_url: str = "") -> bytes:
         entry.published(when)
         entry.summary(f"修订原因：{row.reason}" if row.reason else "修订")
     if not rows:
-        latest = max((e.updated for e in editions(layout)), default=formats.ZIP_EPOCH)
+        found = docs.editions(layout) if editions is None else editions
+        latest = max((e.updated for e in found), default=formats.ZIP_EPOCH)
     fg.updated(latest)
     return fg.atom_str(pretty=True)
 
@@ -161,18 +124,22 @@ def _day(text: str) -> datetime:
     return datetime.combine(day, time(0, 0), datasets.CST)
 
 
-def files(layout: Layout) -> dict[str, bytes]:
-    """The two feeds, paths relative to the site root."""
-    url = siteconfig.site_url(layout)
-    return {EDITIONS: editions_feed(layout, url), REVISIONS: revisions_feed(layout, url)}
+def files(layout: Layout, project: model.Project | None = None) -> dict[str, bytes]:
+    """The two feeds, paths relative to the site root (from the build's model when given)."""
+    if project is None:
+        url = siteconfig.site_url(layout)
+        return {EDITIONS: editions_feed(layout, url), REVISIONS: revisions_feed(layout, url)}
+    return {EDITIONS: editions_feed(layout, project.site_url, project.editions),
+            REVISIONS: revisions_feed(layout, project.site_url, project.revisions,
+                                      project.editions)}
 
 
-def write(layout: Layout, out_docs: Path) -> set[str]:
+def write(layout: Layout, out_docs: Path, project: model.Project | None = None) -> set[str]:
     """Write the feeds into the generated docs (MkDocs copies them); return their paths."""
     from .pages import write_if_changed
 
     written = set()
-    for rel, content in files(layout).items():
+    for rel, content in files(layout, project).items():
         write_if_changed(out_docs / rel, content)
         written.add(rel)
     return written

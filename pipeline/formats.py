@@ -79,7 +79,7 @@ TYPE_LABELS = {
 def canonical_csv(info: DatasetContent) -> bytes:
     """The committed CSV as is when it is already canonical (UTF-8 without BOM, LF line ends,
     final newline); otherwise the same cells rewritten in that form."""
-    raw = info.dataset.csv.read_bytes()
+    raw = info.raw or info.dataset.csv.read_bytes()
     if not raw.startswith(b"\xef\xbb\xbf") and b"\r" not in raw and raw.endswith(b"\n"):
         return raw
     return _csv_text([info.header, *info.rows], "\n").encode("utf-8")

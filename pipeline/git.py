@@ -18,10 +18,11 @@ from pathlib import Path
 
 from .paths import Layout
 
-# root -> {path under root: time of the last commit touching it}, while a build runs.
+# root -> {path under root: time of the last commit touching it}, while a build runs;
+# _FIRST the same with the first commit, _FULL whether the clone has its whole history.
 _HISTORY: dict[str, dict[str, int]] = {}
-
-
+_FIRST: dict[str, dict[str, int]] = {}
+_FULL: dict[str, bool] = {}
 _KEEP = False
 
 
@@ -35,6 +36,8 @@ def dates_once() -> Iterator[None]:
     finally:
         _KEEP = False
         _HISTORY.clear()
+        _FIRST.clear()
+        _FULL.clear()
 
 
 def history(root: str) -> dict[str, int]:
@@ -43,6 +46,7 @@ def history(root: str) -> dict[str, int]:
     if root in _HISTORY:
         return _HISTORY[root]
     dates: dict[str, int] = {}
+    first: dict[str, int] = {}
     if is_full_history(root):
         when = None
         out = run(root, "-c", "core.quotePath=false", "log", "--format=@%ct", "--name-only",
@@ -52,9 +56,30 @@ def history(root: str) -> dict[str, int]:
                 when = int(line[1:])
             elif line and when is not None:
                 dates.setdefault(line, when)  # the log is newest first
+                first[line] = when  # ... so the last time seen is the first commit
+    _FIRST[root] = first
     if _KEEP:
         _HISTORY[root] = dates
     return dates
+
+
+def first_commit(layout: Layout, paths: list[Path]) -> datetime | None:
+    """When `paths` (files, or folders: every file under them) first appeared in git
+    history; None without a full history."""
+    root = str(layout.root)
+    if root not in _HISTORY or root not in _FIRST:
+        history(root)
+    first = _FIRST.get(root, {})
+    if not _KEEP:
+        _FIRST.pop(root, None)
+    found = _matching(first, [_relative(root, p) for p in paths])
+    return datetime.fromtimestamp(min(found), UTC) if found else None
+
+
+def _matching(dates: dict[str, int], wanted: list[str]) -> list[int]:
+    """The times of the files named in `wanted`, or under a folder named there."""
+    folders = tuple(w.rstrip("/") + "/" for w in wanted)
+    return [when for rel, when in dates.items() if rel in wanted or rel.startswith(folders)]
 
 
 def _relative(root: str, path: Path) -> str:
@@ -97,7 +122,12 @@ def last_commit_time(layout: Layout) -> str:
 
 
 def is_full_history(root: str) -> bool:
-    return run(root, "rev-parse", "--is-shallow-repository") == "false"
+    if root in _FULL:
+        return _FULL[root]
+    full = run(root, "rev-parse", "--is-shallow-repository") == "false"
+    if _KEEP:
+        _FULL[root] = full
+    return full
 
 
 def full_history(layout: Layout) -> bool:
@@ -119,7 +149,7 @@ def last_updated(layout: Layout, paths: list[Path]) -> datetime | None:
     """
     root = str(layout.root)
     dates = history(root)
-    found = [dates[rel] for rel in (_relative(root, p) for p in paths) if rel in dates]
+    found = _matching(dates, [_relative(root, p) for p in paths])
     if found:
         return datetime.fromtimestamp(max(found), UTC)
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()

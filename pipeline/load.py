@@ -83,13 +83,35 @@ SAFE_LOADER.add_constructor("tag:yaml.org,2002:timestamp", _as_text)
 SAFE_LOADER.add_constructor("tag:yaml.org,2002:binary", _binary)
 
 
+# text -> its parsed value, or (line, problem) of why it cannot be parsed: the same text (a
+# page's front matter is read by validation and again by the build) is parsed once.
+_TEXTS: dict[str, tuple[bool, Any]] = {}
+_TEXTS_KEPT = 2048
+
+
 def parse_yaml(text: str, path: Path) -> Any:
     """Parse YAML text safely: aliases (`*name`) are refused before anything is built.
 
     An alias can repeat a node any number of times ("billion laughs"), so a few
     hundred bytes could expand to gigabytes; descriptors never need them.
-    Raises DescriptorError with the line.
+    Raises DescriptorError with the line. A text parsed before is not parsed again:
+    callers get their own copy of the value.
     """
+    known = _TEXTS.get(text)
+    if known is None:
+        try:
+            known = (True, _parse_yaml(text, path))
+        except DescriptorError as exc:
+            known = (False, (exc.line, exc.reason))
+        if len(_TEXTS) >= _TEXTS_KEPT:
+            _TEXTS.clear()
+        _TEXTS[text] = known
+    if not known[0]:
+        raise DescriptorError(path, *known[1])
+    return copy.deepcopy(known[1])
+
+
+def _parse_yaml(text: str, path: Path) -> Any:
     try:
         for event in yaml.parse(text, Loader=_BASE_LOADER):
             if isinstance(event, yaml.AliasEvent):

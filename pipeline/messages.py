@@ -2,9 +2,9 @@
 
 Each entry says what is wrong (`text`) and how to fix it (`fix`); both are
 `str.format` templates filled from the issue's parameters plus `value`,
-`column` and `row`. Validation codes have a title and a fix in both
-languages; the importer's codes (`import-...`, said before anything is
-validated or written) have their fix in Chinese, for the staff who run it.
+`column` and `row`. Validation codes have a title; the importer's codes
+(`import-...`, said before anything is validated or written) have none, and
+the guide lists them in a table of their own.
 The staff guide lists this catalogue, so every code a staff member can meet
 is explained in one place. Nothing else lives here.
 """
@@ -713,140 +713,140 @@ CATALOGUE: dict[str, Message] = {
         "找不到要导入的文件：{path}",
         "file to import not found: {path}",
         "检查文件名和所在文件夹；文件名含空格时用引号括起来。",
-        "",
+        "Check the file name and folder; put a name with spaces in quotes.",
     ),
     "import-format": M(
         "", "",
         "不支持的文件类型：{suffix}（只接受 .xlsx 和 .csv）",
         "unsupported file type {suffix} (only .xlsx and .csv)",
         "在 Excel 中“另存为” Excel 工作簿 (.xlsx) 或 CSV 文件后再导入；旧版 .xls 请先另存为 .xlsx。",
-        "",
+        "Save the sheet from Excel as an Excel workbook (.xlsx) or a CSV file and import that; save an old .xls as .xlsx first.",
     ),
     "import-xlsx-unreadable": M(
         "", "",
         "无法读取 Excel 文件：{reason}",
         "cannot read the Excel file: {reason}",
         "用 Excel 打开文件确认没有损坏、没有设置密码，然后重新保存为 .xlsx。",
-        "",
+        "Open the file in Excel to check it is not damaged or password-protected, then save it again as .xlsx.",
     ),
     "import-sheet-missing": M(
         "", "",
         "工作簿中没有名为“{sheet}”的工作表（现有：{sheets}）",
         "no sheet named {sheet} in the workbook (found: {sheets})",
         "用 --sheet 指定正确的工作表名称，或把数据放在第一个工作表中。",
-        "",
+        "Name the right sheet with --sheet, or put the data in the first sheet.",
     ),
     "import-encoding": M(
         "", "",
         "无法识别文件编码：既不是 UTF-8，也不是 GBK/GB18030",
         "unknown encoding: neither UTF-8 nor GBK/GB18030",
         "在 Excel 中选择“另存为”→“CSV UTF-8（逗号分隔）”，或直接导入 .xlsx 文件。",
-        "",
+        'In Excel use Save As -> "CSV UTF-8 (Comma delimited)", or import the .xlsx file directly.',
     ),
     "import-empty": M(
         "", "",
         "文件中没有表头和数据",
         "the file has no header and no data",
         "确认保存的是有数据的工作表；第一行应为列名。",
-        "",
+        "Check that the saved sheet holds the data; the first row must be the column names.",
     ),
     "import-delimiter": M(
         "", "",
         "列之间用的不是英文逗号（发现“{delimiter}”）",
         "columns are not separated by commas (found {delimiter!r})",
         "在 Excel 中另存为“CSV UTF-8（逗号分隔）”，不要用制表符或分号分隔的格式。",
-        "",
+        'Save from Excel as "CSV UTF-8 (Comma delimited)", not a tab- or semicolon-separated format.',
     ),
     "import-header-missing": M(
         "", "",
         "缺少列：{columns}",
         "missing columns: {columns}",
         "第一行必须包含数据字典中的全部列名（英文列名或中文标题均可），不要删除或改名。",
-        "",
+        "The first row must hold every column of the data dictionary (code names or Chinese titles); do not delete or rename columns.",
     ),
     "import-header-unknown": M(
         "", "",
         "多出不认识的列：{columns}",
         "unknown columns: {columns}",
         "删除这些列，或检查列名是否拼错；列名以数据字典为准。",
-        "",
+        "Delete these columns or correct their spelling; the data dictionary has the names.",
     ),
     "import-header-duplicate": M(
         "", "",
         "列名重复：{columns}",
         "duplicate columns: {columns}",
         "每一列只能出现一次；删除重复的列。",
-        "",
+        "Each column may appear once; delete the repeated ones.",
     ),
     "import-ragged-row": M(
         "", "",
         "第 {row} 行有 {cells} 个单元格，表头有 {columns} 列",
         "row {row} has {cells} cells, the header has {columns} columns",
         "检查该行是否多了逗号或少填了单元格；在 Excel 中删除表格右侧多余的内容。",
-        "",
+        "Check the row for an extra comma or a missing cell; in Excel delete anything to the right of the table.",
     ),
     "import-sheet-hidden": M(
         "", "",
         "要导入的工作表“{sheet}”在 Excel 中是隐藏的，没有导入",
         "the sheet {sheet} is hidden in Excel; nothing was imported",
         "在 Excel 中右键工作表标签→“取消隐藏”，确认内容无误后保存再导入；或用 --sheet 明确指定要导入的工作表。",
-        "",
+        "In Excel right-click the sheet tab -> Unhide, check the contents and save before importing; or name the sheet with --sheet.",
     ),
     "import-formula-uncached": M(
         "", "",
         "{file} 工作表“{sheet}”中有 {count} 个公式没有计算结果：{cells}",
         "{count} formula(s) in {file}, sheet {sheet}, have no computed value: {cells}",
         "用 Excel 打开文件，按 F9 重新计算后保存（其他程序生成的表格不会保存公式结果）；或把这些单元格“复制”→“选择性粘贴”→“数值”。",
-        "",
+        "Open the file in Excel, press F9 to recalculate and save (other programs do not save formula results); or copy the cells and paste them as values.",
     ),
     "import-percent-cell": M(
         "", "",
         "{place}（{title}）是百分比格式，显示为 {shown}，而这一行的单位不是 %",
         "{place} ({title}) is formatted as a percentage ({shown}) but the row's unit is not %",
         "把单元格格式改为“常规”或“数值”，按单位列的单位填写数字；确实是百分比时把单位改为 %。",
-        "",
+        'Format the cell as "General" or "Number" and enter the number in the unit of the unit column; if it really is a percentage, set the unit to %.',
     ),
     "import-delete-refused": M(
         "", "",
         "导入会删除 {count} 行已发布的数据",
         "the import would delete {count} published row(s)",
         "通常是用了旧的表格：重新下载或用 new-year 生成最新的表格再填写。确实要删除这些行时，再次运行并加上 --allow-delete。",
-        "",
+        "Usually an old sheet was used: download or make (new-year) the current one and fill that in. To delete these rows, run again with --allow-delete.",
     ),
     "import-jump": M(
         "", "",
         "{count} 个数字比上一年变化超过 5 倍，请核对",
         "{count} figure(s) changed more than 5-fold from the year before: check them",
         "核对这些数字和单位（常见错误：小数点错位、万元/亿元混用）；确认无误后再次运行并加上 --confirm。",
-        "",
+        "Check these numbers and units (decimal point, 万元 vs 亿元); when they are right, run again with --confirm.",
     ),
     "import-reason-unsafe": M(
         "", "",
         "修订原因不能这样写：{reason}",
         "the revision reason cannot be written like this: {reason}",
         '修订原因只写一句普通的话，如 --reason "据统计公报更正"：不要用尖括号 < >、模板符号 {{ }}、以 = + - @ 开头或写链接；原因会在数据页面和下载文件中公开。',
-        "",
+        'Write the reason as one plain sentence, e.g. --reason "corrected from the statistical bulletin": no < >, no template braces, no leading = + - @, no links; it is published.',
     ),
     "import-too-large": M(
         "", "",
         "文件过大：{what} {size} 字节，超过上限 {limit} 字节",
         "file too large: {what} is {size} bytes, over the limit of {limit}",
         "确认选对了文件；确需导入更大的表格请联系维护人员调整 datasets/package.yml 的 limits。",
-        "",
+        "Check that this is the right file; for bigger tables ask the maintainers to raise the limits in datasets/package.yml.",
     ),
     "import-too-many": M(
         "", "",
         "表格过大：超过 {limit} {what}",
         "sheet too large: more than {limit} {what}",
         "删除表格中多余的行或列（如整列的公式、格式）；确需更大请联系维护人员调整 datasets/package.yml 的 limits。",
-        "",
+        "Delete unused rows or columns (whole-column formulas or formats); for bigger tables ask the maintainers to raise the limits in datasets/package.yml.",
     ),
     "import-reason-required": M(
         "", "",
         "已发布的数字有修改（{count} 处），请用 --reason 说明修订原因",
         "{count} published figure(s) change: give the reason with --reason",
         '再次运行并加上 --reason "修订原因"，原因会记入修订记录并在数据页面上公开。',
-        "",
+        'Run again with --reason "why"; the reason is recorded in the revisions log and shown on the dataset page.',
     ),
 }
 

@@ -1,11 +1,16 @@
-"""Named figures from the validated data, and how the report writes them.
+"""The model of the project: what validation hands to every later stage.
 
-What belongs here: reading the indicators, plan targets, tasks, categories and
-areas of work into plain objects; naming each figure (`indicator-id@year`);
-writing a value the way the source writes it ("49.3亿元", "30多所", "3-5家",
-"不少于10期", "15%以上"); and judging a plan target against the actual figure
-(baseline, actual, status). What does not: charts (charts.py), Markdown or
-HTML (pages.py). Nothing here knows about MkDocs.
+What belongs here: `Project`, the one typed model a build makes after
+validation (datasets with their rows and metadata, the named figures, the
+pages and editions of docs/, which page shows each chart, the revisions log,
+the validation findings), and the report's domain: reading the indicators,
+plan targets, tasks, categories and areas of work into plain objects; naming
+each figure (`indicator-id@year`); writing a value the way the source writes
+it ("49.3亿元", "30多所", "3-5家", "不少于10期", "15%以上"); and judging a plan
+target against the actual figure (baseline, actual, status). What does not:
+reading a single dataset (datasets.py) or docs/ (docs.py), charts (charts.py),
+download files (formats.py), Markdown or HTML (pages.py, catalog.py). Nothing
+here knows about MkDocs.
 """
 
 from __future__ import annotations
@@ -15,8 +20,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from . import load, numbers
+from . import datasets as datasets_
+from . import docs, load, numbers, revision_log, siteconfig
+from .datasets import DatasetContent
+from .docs import Edition, Page
+from .findings import Findings
 from .paths import Layout
+from .revision_log import Revision
 
 # The datasets this stage reads, by name.
 INDICATORS = "indicators"
@@ -403,3 +413,72 @@ def load_figures(layout: Layout) -> Figures:
         raise FigureError("缺少数据表：" + "、".join(f"datasets/{n}.csv" for n in missing))
     return from_records(*(load.read_records(by_name[n]) for n in (
         INDICATORS, AREAS, TARGETS, TASKS, CATEGORIES)))
+
+
+# --------------------------------------------------------------------------- the project
+
+
+@dataclass
+class Project:
+    """The whole project as validation left it, read once: what every later stage takes.
+
+    The stages after validation (charts, downloads, pages, feeds, social cards) take this
+    and hand their own output on; none reads a dataset, a descriptor or a page again."""
+
+    layout: Layout
+    package: dict[str, Any]  # datasets/package.yml
+    site_url: str  # the site's public address ("" when unknown: links are relative)
+    site_name: str
+    source_title: str  # the title of the report the data comes from
+    datasets: list[DatasetContent]  # every dataset: files, metadata, rows, records, dates
+    figures: Figures  # indicators, areas, plan targets, tasks and categories
+    pages: list[Page]  # the hand-written pages of docs/ (front matter read)
+    editions: list[Edition]  # docs/YEAR/ folders, newest first
+    chart_pages: dict[str, Page]  # chart id -> the page that shows it
+    revisions: list[Revision]  # the revisions log
+    findings: Findings  # what validation found (warnings; no errors)
+
+    def dataset(self, name: str) -> DatasetContent:
+        return next(d for d in self.datasets if d.name == name)
+
+    def records(self) -> dict[str, list[dict[str, Any]]]:
+        """Dataset name -> its typed records."""
+        return {d.name: d.records for d in self.datasets}
+
+
+def source_title(package: dict[str, Any]) -> str:
+    """The title of the source report (datasets/package.yml sources[0].title); FigureError
+    when it is missing."""
+    sources = package.get("sources") or []
+    if not isinstance(sources, list) or not sources or not isinstance(sources[0], dict) \
+            or not sources[0].get("title"):
+        raise FigureError("datasets/package.yml 缺少 sources[0].title（来源报告的标题）")
+    return str(sources[0]["title"])
+
+
+def build_project(layout: Layout, findings: Findings,
+                  tables: dict[str, datasets_.Table] | None = None) -> Project:
+    """The model of a validated project, from the tables validation read (`tables`, by
+    dataset name; a table not among them is read from its file)."""
+    package = load.package_meta(layout)
+    contents = datasets_.read_all(layout, tables=tables)
+    by_name = {d.name: d for d in contents}
+    missing = [n for n in (INDICATORS, AREAS, TARGETS, TASKS, CATEGORIES) if n not in by_name]
+    if missing:
+        raise FigureError("缺少数据表：" + "、".join(f"datasets/{n}.csv" for n in missing))
+    pages = docs.read_pages(layout.docs) if layout.docs.is_dir() else []
+    return Project(
+        layout=layout,
+        package=package,
+        site_url=siteconfig.site_url(layout),
+        site_name=siteconfig.site_name(layout),
+        source_title=source_title(package),
+        datasets=contents,
+        figures=from_records(*(by_name[n].records for n in (
+            INDICATORS, AREAS, TARGETS, TASKS, CATEGORIES))),
+        pages=pages,
+        editions=docs.editions(layout, pages),
+        chart_pages=docs.chart_placement(pages),
+        revisions=revision_log.read(layout),
+        findings=findings,
+    )

@@ -39,31 +39,21 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import load, markup, urls
+from . import chart_exports, markup, urls
 from . import model as figs
 from .charts import Chart
+from .docs import DIRECTIVE, FENCE, Page, PageError, read_pages
+from .downloads import Published
 
-DIRECTIVE = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 ESCAPED = re.compile(r"\\(\[\[[^\[\]\n]*\]\])")  # \[[fig:x]] shows the placeholder itself
 BLOCKS = ("chart", "cards", "figures", "targets", "tasks")
 INLINE = ("fig", "name", "target", "count", "edition", "source", "link")
-EDITION_DIR = re.compile(r"^(\d{4})$")
-FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 CHINESE_NUMERALS = "〇一二三四五六七八九十"
-
-
-class PageError(Exception):
-    """Placeholders that cannot be filled in: one line per problem, with file and line."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 # -- escaping --------------------------------------------------------------
@@ -85,70 +75,6 @@ def chinese_number(n: int) -> str:
 # -- pages and editions -----------------------------------------------------
 
 @dataclass
-class Page:
-    """One Markdown page of docs/: where it is, its front matter, its text."""
-
-    rel: str  # path relative to docs/, POSIX
-    text: str
-    meta: dict[str, Any]
-    body_start: int  # line number (1-based) where the body starts
-
-    @property
-    def edition(self) -> int | None:
-        first = self.rel.split("/", 1)[0]
-        match = EDITION_DIR.match(first)
-        return int(match.group(1)) if match and "/" in self.rel else None
-
-    @property
-    def url(self) -> str:
-        """The page's public path relative to the site root (directory URLs)."""
-        return urls.page_path(self.rel)
-
-
-def split_front_matter(text: str, path: Path | None = None) -> tuple[dict[str, Any], int]:
-    """Front matter (YAML between --- lines) and the line its body starts on.
-
-    Raises PageError (file and line) when the front matter is not valid YAML.
-    """
-    if not text.startswith("---\n"):
-        return {}, 1
-    end = text.find("\n---\n", 4)
-    if end < 0:
-        return {}, 1
-    try:
-        meta = load.parse_yaml(text[4:end], path or Path("page.md")) or {}
-    except load.DescriptorError as exc:
-        where = f"{path}:{(exc.line or 0) + 1}" if path else "front matter"
-        raise PageError([f"{where}: 页面开头的 front matter 不是正确的 YAML：{exc.reason}"]) from exc
-    if not isinstance(meta, dict):
-        meta = {}
-    return meta, text[: end + 5].count("\n") + 1
-
-
-def read_pages(docs: Path) -> list[Page]:
-    pages = []
-    problems = []
-    for path in sorted(docs.rglob("*.md")):
-        rel = path.relative_to(docs).as_posix()
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-            meta, start = split_front_matter(text, Path("docs") / rel)
-        except UnicodeDecodeError:
-            problems.append(f"docs/{rel}: 页面不是 UTF-8 编码（可能存成了 GBK），请另存为 UTF-8")
-            continue
-        except OSError as exc:
-            problems.append(f"docs/{rel}: 无法读取：{exc.strerror or exc}")
-            continue
-        except PageError as exc:
-            problems += exc.problems
-            continue
-        pages.append(Page(rel, text, meta, start))
-    if problems:
-        raise PageError(problems)
-    return pages
-
-
-@dataclass
 class ReportPages:
     """The report's pages (docs/) with what their directives draw on: the figures, the charts,
     their drawings, and which page shows each chart."""
@@ -159,7 +85,7 @@ class ReportPages:
     source_title: str
     chart_pages: dict[str, Page] = field(default_factory=dict)
     written: set[str] = field(default_factory=set)  # files of the generated tree, relative
-    chart_extra: ChartExtra | None = None
+    downloads: Published | None = None  # what the downloads stage wrote (the charts' panels)
     drawings: dict[str, str] = field(default_factory=dict)
 
     def editions(self) -> list[int]:
@@ -235,8 +161,6 @@ def inline(kind: str, arg: str, page: Page, site: ReportPages) -> str:
 
 # -- block directives -------------------------------------------------------
 
-# What goes under a chart (its download panel, chart_panel.html), given the chart and the page.
-ChartExtra = Callable[[Chart, "Page"], dict[str, Any]]
 
 
 def chart_block(chart: Chart, panel: dict[str, Any] | None = None, drawing: str = "") -> str:
@@ -330,6 +254,14 @@ def tasks_block(year: int, site: ReportPages) -> str:
     ])
 
 
+def download_panel(site: ReportPages, chart: Chart, page: Page) -> dict[str, Any] | None:
+    """What a chart's download panel shows (data, images, embed), from the downloads stage's
+    record, with links relative to the page's source; None when the build published none."""
+    if site.downloads is None or site.downloads.chart(chart.id) is None:
+        return None
+    return chart_exports.panel(chart, page.rel, site.downloads.site_url)
+
+
 def block(kind: str, arg: str, page: Page, site: ReportPages, directives: set[str]) -> str:
     if kind == "chart":
         if arg not in site.charts:
@@ -338,7 +270,7 @@ def block(kind: str, arg: str, page: Page, site: ReportPages, directives: set[st
                 f"没有图表 {arg!r}{figs.did_you_mean(arg, site.charts)}（已声明的图表：{known}）"
             )
         chart = site.charts[arg]
-        return chart_block(chart, site.chart_extra(chart, page) if site.chart_extra else None,
+        return chart_block(chart, download_panel(site, chart, page),
                            site.drawings.get(arg, ""))
     if kind == "cards":
         return cards_block(site.edition(arg, page), page, site)
@@ -426,14 +358,15 @@ def chart_links(site: ReportPages, from_rel: str) -> dict[str, list[dict[str, st
         page = site.chart_pages.get(chart_id)
         entry = {"id": chart_id, "title": chart.title}
         if page is not None:
-            entry["link"] = urls.source_link(from_rel, f"{page.rel}#{chart.dom_id}")
+            entry["link"] = urls.source_link(from_rel, page.rel, chart.dom_id)
         result.setdefault(chart.dataset, []).append(entry)
     return result
 
 
 def write(
     docs: Path, out: Path, data: figs.Figures, charts: dict[str, Chart], source_title: str,
-    chart_extra: ChartExtra | None = None, drawings: dict[str, str] | None = None,
+    downloads: Published | None = None, drawings: dict[str, str] | None = None,
+    docs_pages: list[Page] | None = None,
 ) -> ReportPages:
     """Expand every page of `docs` into `out` (other files copied as they are).
 
@@ -441,8 +374,8 @@ def write(
     as it was. Files are rewritten only when their content changed, so a live
     preview reloads only what changed.
     """
-    pages = read_pages(docs)
-    site = ReportPages(data, charts, pages, source_title, chart_extra=chart_extra,
+    pages = read_pages(docs) if docs_pages is None else docs_pages
+    site = ReportPages(data, charts, pages, source_title, downloads=downloads,
                 drawings=drawings or {})
     results: dict[str, str] = {}
     problems: list[str] = []

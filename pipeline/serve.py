@@ -78,13 +78,13 @@ def preview_config(layout: Layout) -> Path:
 def _custom_dir(layout: Layout) -> list[str]:
     """The theme's custom_dir of mkdocs.yml made absolute (relative paths would otherwise be
     read from .build/, where the preview configuration lives)."""
-    import re
+    from . import siteconfig
 
-    text = layout.mkdocs_config.read_text(encoding="utf-8") if layout.mkdocs_config.exists() else ""
-    match = re.search(r"^\s+custom_dir:\s*([^#\s]+)", text, re.M)
-    if not match:
+    theme = siteconfig.read(layout).get("theme")
+    custom = theme.get("custom_dir") if isinstance(theme, dict) else None
+    if not isinstance(custom, str) or not custom:
         return []
-    folder = (layout.root / match.group(1).strip("'\"")).resolve().as_posix()
+    folder = (layout.root / custom).resolve().as_posix()
     return ["theme:", f"  custom_dir: {json.dumps(folder)}"]
 
 

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import datasets, load, package
 from . import limits as limits_
-from . import load, package
 from .checks import cells, consistency, descriptors, files, project, tables
 from .findings import Findings, Issue
 from .paths import META_SCHEMA, REPO, Layout
@@ -54,6 +54,7 @@ class ParsedTable:
     rows: list[list[str]]
     large: Any = None  # the column engine's result (checks/columns.py) for a large table
     version: tuple[int, int] = (-1, -1)  # the file's as it was read (load.file_version)
+    raw: bytes = b""  # the file's bytes as read (handed on to the model)
 
     def columns(self) -> dict[str, list[str]]:
         """Column name -> its cells (as text), for examples in messages."""
@@ -155,7 +156,8 @@ def _read(
     """The row engine's reading: the whole text, its shape, its rows."""
     shown = layout.relative(dataset.csv)
     version = load.file_version(dataset.csv)
-    text, encoding_issues = files.read_text(dataset.csv.read_bytes(), shown, dataset.name)
+    raw = dataset.csv.read_bytes()
+    text, encoding_issues = files.read_text(raw, shown, dataset.name)
     issues += encoding_issues
     if text is None:
         return None, issues
@@ -169,7 +171,7 @@ def _read(
     issues += too_many or files.check_header_row(rows, shown, names)
     if too_many or any(i.code == "header-not-first" for i in issues):
         return None, issues
-    return ParsedTable(dataset, schema, meta, text, rows, version=version), issues
+    return ParsedTable(dataset, schema, meta, text, rows, version=version, raw=raw), issues
 
 
 def _frictionless(
@@ -238,7 +240,28 @@ def run(
     to, but only the chosen files' issues are reported. `engine` is "auto" (large tables
     through the column engine), "rows" or "columns" (every table through that one).
     """
+    return _run(layout, targets, lang, engine)[0]
+
+
+def validated(layout: Layout = REPO, lang: str = "zh") -> tuple[Findings, dict[str, datasets.Table]]:
+    """Validate the whole project and hand on every table that passed, as it was read (its
+    bytes, cells and typed records), so the model is built without reading a file again.
+    A large table (read by the column engine) is left out: the model reads it itself."""
+    report, prepared, passed = _run(layout, None, lang, "auto")
+    tables = {}
+    for name, records in passed.items():
+        prep = prepared[name]
+        if prep.large is None and prep.rows:
+            tables[name] = datasets.Table(prep.raw, list(prep.rows[0]),
+                                          [list(r) for r in prep.rows[1:]], records)
+    return report, tables
+
+
+def _run(
+    layout: Layout, targets: list[Path] | None, lang: str, engine: str
+) -> tuple[Findings, dict[str, ParsedTable], dict[str, Records]]:
     report = Findings()
+    passed: dict[str, Records] = {}
     refused: set[str] = set()
     if targets is None:  # the whole project: pages, configuration and names too
         found, refused = project.check(layout)
@@ -269,7 +292,6 @@ def run(
         small = {name: prep for name, prep in prepared.items() if prep.large is None}
         errors, typed = _frictionless(small, {n for n in prepared if n not in small})
         columns = _Examples(prepared)
-        passed: dict[str, Records] = {}
         for name, prep in prepared.items():
             if prep.large is not None:
                 table_errors = prep.large.errors
@@ -294,7 +316,7 @@ def run(
             and not _descriptor_errors(layout, report)):
         if layout.descriptor.read_text(encoding="utf-8") != package.datapackage_json(layout):
             report.issues.append(Issue("datapackage-stale", layout.relative(layout.descriptor)))
-    return report
+    return report, prepared, passed
 
 
 class _Examples(dict):  # type: ignore[type-arg]

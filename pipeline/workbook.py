@@ -21,6 +21,7 @@ workbook holds (formats.py, newyear.py) or reading workbooks (importer.py).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,8 +64,13 @@ class Sheet:
     highlight_from: int | None = None  # data rows from this index on are new: empty cells coloured
 
 
-def choices(layout: Layout, schema: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
-    """Allowed values of each enum, boolean and foreign-key field, with what they mean."""
+def choices(layout: Layout, schema: dict[str, Any],
+            rows_of: dict[str, Callable[[], list[dict[str, str]]]] | None = None,
+            ) -> dict[str, list[tuple[str, str]]]:
+    """Allowed values of each enum, boolean and foreign-key field, with what they mean.
+
+    `rows_of` gives a table's text records by dataset name when they are already read (the
+    build's model); other tables are read from their files."""
     from . import load
 
     result: dict[str, list[tuple[str, str]]] = {}
@@ -87,7 +93,8 @@ def choices(layout: Layout, schema: dict[str, Any]) -> dict[str, list[tuple[str,
         from .changes import read_rows
 
         values: dict[str, str] = {}
-        for record in read_rows(target.csv):
+        known = (rows_of or {}).get(target.name)
+        for record in known() if known else read_rows(target.csv):
             value = record.get(ref_fields[0], "")
             if value and value not in values:
                 values[value] = record.get("name_zh") or record.get("title_zh") or ""

@@ -433,3 +433,19 @@ def test_chart_images_are_checksummed_but_kept_out_of_the_zip(project: Layout):
     assert "  charts/c.svg\n" in sums
     with zipfile.ZipFile(io.BytesIO(files["test-package.zip"])) as zf:
         assert not [n for n in zf.namelist() if n.endswith((".png", ".svg"))]
+
+
+def test_publish_returns_a_record_of_what_it_wrote(project: Layout, tmp_path: Path):
+    """The record the page stages take: every file with its size, checksum and URL, as
+    written; each dataset's files in the order readers see them."""
+    items = datasets.read_all(project)
+    out = tmp_path / "out"
+    record = downloads.publish(project, out, items, {}, {}, "https://data.example.org/")
+    assert record.files and set(record.content) == set(record.files)
+    for rel, entry in record.files.items():
+        written = (out / "data" / rel).read_bytes()
+        assert (entry.size, entry.sha256) == (len(written), hashlib.sha256(written).hexdigest())
+        assert entry.url == f"https://data.example.org/data/{rel}"
+        assert f"data/{rel}" in record.written
+    first = items[0].name
+    assert record.datasets[first] == [f"{first}{suffix}" for suffix in formats.FORMATS]

@@ -309,7 +309,7 @@ def test_every_problem_has_a_message_and_a_fix() -> None:
     codes = {c for c in messages.CATALOGUE if c.startswith(messages.IMPORT_PREFIX)}
     for code in codes:
         entry = messages.CATALOGUE[code]
-        assert entry.text_zh and entry.text_en and entry.fix_zh, code
+        assert entry.text_zh and entry.text_en and entry.fix_zh and entry.fix_en, code
     source = Path(importer.__file__).read_text(encoding="utf-8")
     import re
 

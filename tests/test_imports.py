@@ -9,6 +9,7 @@ and no page stage may import a staff tool.
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,7 @@ def imports_of(path: Path, known: set[str]) -> set[str]:
     return found
 
 
+@functools.cache
 def graph() -> dict[str, set[str]]:
     files = {module_name(p): p for p in PACKAGE.rglob("*.py")}
     known = set(files)
@@ -133,3 +135,22 @@ def test_page_stage_imports_no_staff_tool(stage: str) -> None:
             reached.add(nxt)
             todo.append(nxt)
     assert sorted(reached & set(STAFF_TOOLS)) == []
+
+
+README = PACKAGE.parent / "README.md"
+
+
+@pytest.mark.parametrize("path", sorted(p for p in PACKAGE.rglob("*.py")
+                                        if p.name not in ("__main__.py",)),
+                         ids=lambda p: p.relative_to(PACKAGE).as_posix())
+def test_every_module_says_what_belongs_there(path: Path) -> None:
+    docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+    assert docstring and len(docstring) > 40, f"{path.name} needs a docstring saying what it holds"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in PACKAGE.glob("*.py")
+                                        if p.name not in ("__init__.py", "__main__.py")))
+def test_every_module_is_in_the_readme_module_map(name: str) -> None:
+    table = [line for line in README.read_text(encoding="utf-8").splitlines()
+             if line.startswith("| `pipeline/")]
+    assert any(f"`{name}`" in line or f"/{name}`" in line for line in table), name

@@ -127,3 +127,29 @@ def test_a_mistyped_name_gets_a_suggestion():
     d = data([indicator("rice-shrimp-base", 2020, 1000)])
     with pytest.raises(figs.FigureError, match="是不是 rice-shrimp-base"):
         d.figure("rice-shrimp-bse@2020")
+
+
+# --------------------------------------------------------------------------- the project model
+
+
+def test_the_model_is_built_from_what_validation_read(repo_copy):
+    """Validation hands its tables on: the model never reads a CSV again, so changing the
+    files after validation changes nothing in it."""
+    from pipeline import load, model, validate
+
+    findings, tables = validate.validated(repo_copy)
+    assert findings.valid, findings.formatted("text")
+    assert set(tables) == {d.name for d in load.discover(repo_copy)}
+    for dataset in load.discover(repo_copy):
+        dataset.csv.write_text("not,the,table\n", encoding="utf-8")
+    project = model.build_project(repo_copy, findings, tables)
+    indicators = project.dataset(figs.INDICATORS)
+    assert indicators.records == tables[figs.INDICATORS].records
+    assert indicators.raw == tables[figs.INDICATORS].raw and indicators.raw.startswith(b"indicator_id,")
+    assert project.figures.figure("rd-spending@2020").text == "49.3亿元"
+    assert project.source_title and project.findings is findings
+
+
+def test_a_missing_source_title_is_said_plainly():
+    with pytest.raises(figs.FigureError, match=r"sources\[0\]\.title"):
+        figs.source_title({"sources": []})

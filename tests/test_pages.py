@@ -9,7 +9,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from pipeline import chart_exports, charts, markup, model, pages
+from pipeline import charts, docs, downloads, markup, model, pages
 from pipeline.paths import REPO
 from tests.synthetic import data, indicator, target
 
@@ -169,10 +169,10 @@ def test_hand_written_pages_type_no_figures():
     for path in sorted(REPO.docs.rglob("*.md")):
         if path.relative_to(REPO.docs).parts[0] in ("data", "guide"):
             continue
-        meta, start = pages.split_front_matter(path.read_text(encoding="utf-8"))
+        meta, start = docs.split_front_matter(path.read_text(encoding="utf-8"))
         body = path.read_text(encoding="utf-8").split("\n")[start - 1:]
         for number, line in enumerate(body, start=start):
-            text = pages.DIRECTIVE.sub("", line)
+            text = docs.DIRECTIVE.sub("", line)
             text = re.sub(r"\]\([^)]*\)", "]", text)  # link targets
             text = re.sub(r"\b(19|20)\d\d(?=年)", "", text)  # a year: 2020年
             assert not re.search(r"\d", text), f"{path}:{number}: typed number in {line!r}"
@@ -205,8 +205,11 @@ def test_a_download_panel_goes_under_each_chart(tmp_path):
     chart = charts.build_xy({"id": "c", "type": "bar", "title": "标题", "unit": "家",
                              "where": {}, "x": "x", "y": "v"}, rows, "某报告", "d")
     docs = write_docs(tmp_path, {"2020/index.md": EDITION_INDEX, "2020/a.md": "[[chart:c]]\n"})
-    pages.write(docs, tmp_path / "out", site_data(), {"c": chart}, "某报告",
-                chart_extra=lambda c, page: chart_exports.panel(c, page.rel, "https://d.example.org/"))
+    pages.write(docs, tmp_path / "bare", site_data(), {"c": chart}, "某报告")
+    assert "下载与嵌入" not in (tmp_path / "bare/2020/a.md").read_text(encoding="utf-8")
+    record = downloads.Published(site_url="https://d.example.org/", charts={
+        "c": downloads.ChartDownloads("c", {}, "/embed/c/", "", "2020/a/")})
+    pages.write(docs, tmp_path / "out", site_data(), {"c": chart}, "某报告", downloads=record)
     text = (tmp_path / "out/2020/a.md").read_text(encoding="utf-8")
     # Read as the site engines read it: Markdown inside the panel's HTML (md_in_html).
     rendered = markdown.markdown(text, extensions=["attr_list", "md_in_html", "tables"])

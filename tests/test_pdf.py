@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from pipeline import build, charts, formats, load, model, pdf
+from pipeline import charts, formats, load, model, pdf
 from pipeline.paths import REPO, Layout
 from tests.sitebuild import built_site
 
@@ -51,7 +51,7 @@ def test_every_headline_and_chapter_figure_is_in_the_pdf(text: str):
 
 def test_every_chart_is_drawn_as_vectors_with_its_title(reader: PdfReader, text: str):
     data = model.load_figures(REPO)
-    drawn = charts.build_all(REPO, data, build.source_title(REPO))
+    drawn = charts.build_all(REPO, data, model.source_title(load.package_meta(REPO)))
     for chart in drawn.values():
         assert chart.title in text, chart.title
     # charts come from SVG: no picture in the PDF is a bitmap
