@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from . import load
-from .paths import Layout
 from .findings import Issue
+from .paths import Layout
 
 STATUSES = ("draft", "published")
 EDITION_DIR = re.compile(r"^\d{4}$")

@@ -21,7 +21,7 @@ from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
-from . import datasets, docs, formats, git, load, markup, model, revision_log, siteconfig
+from . import datasets, docs, formats, load, markup, model, revision_log, siteconfig
 from .paths import Layout
 
 EDITIONS = "feed-editions.xml"

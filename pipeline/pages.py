@@ -57,10 +57,10 @@ from typing import Any
 
 from . import chart_exports, markup, urls
 from . import model as figs
-from .findings import Issue
 from .charts import Chart
 from .docs import DIRECTIVE, FENCE, Page, PageError, read_pages
 from .downloads import Published
+from .findings import Issue
 
 ESCAPED = re.compile(r"\\(\[\[[^\[\]\n]*\]\])")  # \[[fig:x]] shows the placeholder itself
 BLOCKS = ("chart", "cards", "figures", "targets", "tasks")
@@ -316,8 +316,8 @@ def tasks_block(year: int, site: ReportPages) -> str:
 
 
 def download_panel(site: ReportPages, chart: Chart, page: Page) -> dict[str, Any] | None:
-    """What a chart's download panel shows (data, images, embed; templates/chart_panel.html),
-    from the downloads stage's record; None when the build published none."""
+    """What a chart's download panel shows (data, images, embed), from the downloads stage's
+    record, with links relative to the page's source; None when the build published none."""
     if site.downloads is None or site.downloads.chart(chart.id) is None:
         return None
     return chart_exports.panel(chart, page.rel, site.downloads.site_url)
@@ -482,7 +482,7 @@ def chart_links(site: ReportPages, from_rel: str) -> dict[str, list[dict[str, st
         page = site.chart_pages.get(chart_id)
         entry = {"id": chart_id, "title": chart.title}
         if page is not None:
-            entry["link"] = urls.source_link(from_rel, f"{page.rel}#{chart.dom_id}")
+            entry["link"] = urls.source_link(from_rel, page.rel, chart.dom_id)
         result.setdefault(chart.dataset, []).append(entry)
     return result
 

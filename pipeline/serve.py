@@ -54,7 +54,8 @@ def status_path(layout: Layout) -> Path:
 
 def preview_config(layout: Layout) -> Path:
     """.build/mkdocs-preview.yml: mkdocs.yml with the editions' navigation (drafts included)
-    plus the overlay hook, not strict, watching the status file (JSON is YAML, so every path is written as a JSON string, Windows too)."""
+    plus the overlay hook, not strict, watching the status file (JSON is YAML, so every
+    path is written as a JSON string, Windows too)."""
     from . import navigation, preview_hook
 
     path = layout.build / "mkdocs-preview.yml"

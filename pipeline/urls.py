@@ -96,8 +96,8 @@ def chart_urls(chart_id: str, site_url: str = "", page: str = "") -> dict[str, s
 
 def source_link(from_rel: str, to_rel: str, anchor: str = "") -> str:
     """The Markdown link from the source page `from_rel` to the file `to_rel`, both relative
-    to the docs tree ("2020/plan.md", "data/charts/x.csv#part", or the part as `anchor`);
-    "#part" alone for the page itself is kept as it is. Every engine resolves such links."""
+    to the docs tree ("2020/a.md" to "data/index.md" is "../data/index.md"; "#part" in
+    `to_rel`, or `anchor`, for a place in it): every engine resolves such links itself."""
     if anchor:
         to_rel = f"{to_rel}#{anchor}"
     path, hash_, fragment = to_rel.partition("#")

@@ -215,7 +215,7 @@ def test_a_published_edition_with_unfinished_text_is_refused(unfinished, case):
     front, body, message = unfinished
     bad, title = UNFINISHED[case]
     where = f"docs/{NEXT}/index.md:{_line(front, body, bad)}:"
-    refusal = message[message.index(where):].split(f"\ndocs/", 1)[0]
+    refusal = message[message.index(where):].split("\ndocs/", 1)[0]
     assert title in refusal and "修改方法" in refusal and "Fix:" in refusal
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from pipeline import chart_exports, charts, docs, downloads, markup, model, pages
+from pipeline import charts, docs, downloads, markup, model, pages
 from pipeline.paths import REPO
 from tests.synthetic import data, indicator, target
 
@@ -207,8 +207,8 @@ def test_a_download_panel_goes_under_each_chart(tmp_path):
     docs = write_docs(tmp_path, {"2020/index.md": EDITION_INDEX, "2020/a.md": "[[chart:c]]\n"})
     pages.write(docs, tmp_path / "bare", site_data(), {"c": chart}, "某报告")
     assert "下载与嵌入" not in (tmp_path / "bare/2020/a.md").read_text(encoding="utf-8")
-    record = downloads.Published(site_url="https://d.example.org/", charts={"c": downloads.ChartDownloads(
-        "c", {}, "/embed/c/", "", "2020/a/")})
+    record = downloads.Published(site_url="https://d.example.org/", charts={
+        "c": downloads.ChartDownloads("c", {}, "/embed/c/", "", "2020/a/")})
     pages.write(docs, tmp_path / "out", site_data(), {"c": chart}, "某报告", downloads=record)
     text = (tmp_path / "out/2020/a.md").read_text(encoding="utf-8")
     # Read as the site engines read it: Markdown inside the panel's HTML (md_in_html).

@@ -73,6 +73,8 @@ def test_an_invalid_save_shows_an_overlay_until_it_is_fixed(tmp_path: Path) -> N
             page.screenshot(path=str(SCREENSHOTS / "serve-overlay-360.png"))
             csv.write_text(good, encoding="utf-8")
             overlay.wait_for(state="detached", timeout=120_000)
+            # the preview reloads the page: its heading is back once the reload is done
+            page.locator("h1").first.wait_for(state="visible", timeout=60_000)
             assert page.locator("h1").count() >= 1
     finally:
         csv.write_text(good, encoding="utf-8")
