@@ -57,7 +57,7 @@ from pyecharts import options as opts
 from pyecharts.charts import Bar, Line
 
 from . import limits as limits_
-from . import load, numbers
+from . import docs, load, numbers
 from . import model as figs
 from .paths import Layout
 
@@ -594,7 +594,7 @@ def build_all(layout: Layout, data: figs.Figures, source_title: str,
     `records` holds the typed records of the datasets by name (the model's); a dataset not
     among them is read from its file. `titles`: source_id -> document title (the model's;
     read from datasets/sources.csv when not given). `editions`: the years to make charts for
-    (the build's editions; default: every year in the data). An edition whose years hold no
+    (the build's editions; default: the published editions of docs/). An edition whose years hold no
     row of a chart (or whose plan lacks the target) has no chart of it."""
     from .editions import source_titles
 
@@ -602,7 +602,7 @@ def build_all(layout: Layout, data: figs.Figures, source_title: str,
     records = dict(records or {})
     _LIMITS.update(limits_.of(load.package_meta(layout)))
     titles = source_titles(layout) if titles is None else titles
-    years = sorted(editions) if editions is not None else data.years()
+    years = sorted(editions) if editions is not None else docs.edition_years(layout)
     for dataset, spec in specs(layout):
         built.specs[str(spec["id"])] = spec
         for year in years:

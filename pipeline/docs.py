@@ -151,6 +151,20 @@ def editions(layout: Layout, pages: list[Page] | None = None) -> list[Edition]:
     return found
 
 
+def edition_years(layout: Layout, drafts: bool = False) -> list[int]:
+    """The years of the edition folders docs/YEAR/ with an index.md, oldest first: the
+    published ones (and the drafts with `drafts`), read from their front matter alone."""
+    found = []
+    for folder in sorted(layout.docs.glob("[12][0-9][0-9][0-9]")) if layout.docs.is_dir() else []:
+        index = folder / "index.md"
+        if not index.is_file():
+            continue
+        meta, _ = split_front_matter(index.read_text(encoding="utf-8-sig"), index)
+        if drafts or str(meta.get("status") or "draft") == "published":
+            found.append(int(folder.name))
+    return found
+
+
 def chart_placement(pages: list[Page]) -> dict[str, Page]:
     """`ID@YEAR` (the chart spec and the edition it is shown for: the `@YEAR` written, else
     the page's edition folder; a page outside the editions keeps `ID`) -> the page whose
