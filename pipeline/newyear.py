@@ -14,11 +14,15 @@ Carried over:
 - plan-categories and plan-tasks: the current rows only; the new plan's
   categories and tasks are new text, added by staff.
 
-Page drafts go to updates/YEAR/docs/YEAR/: the latest edition's pages with
-their structure kept (front matter, headings, chart and table placeholders,
-links) and every paragraph replaced by a writing prompt that lists the figure
-placeholders it used, shifted to the new year. The drafts stay outside docs/
-until the data is imported, so the site keeps building meanwhile.
+The draft edition goes to docs/YEAR/: the latest edition's pages with their
+structure kept (front matter, headings, chart and table placeholders, links)
+and every paragraph replaced by a writing prompt that lists the figure
+placeholders it used, shifted to the new year. Its index.md says `status:
+draft`, so only the preview shows it (with 待补数据 where the data is not
+imported yet) and the published site stays as it is. Every passage still to
+write is on a line containing 待写: the prompts, the front matter's
+`published:` line and a commented `sources:` line. Its navigation is the
+latest edition's, derived by the build (navigation.py): mkdocs.yml is not edited.
 """
 
 from __future__ import annotations
@@ -105,11 +109,15 @@ def _new_rows(name: str, rows: list[dict[str, str]], year: int) -> list[dict[str
 
 
 def scaffold(layout: Layout, year: int, out: Path | None = None) -> Scaffold:
-    """Write updates/YEAR/*.xlsx and the checklist; raise AlreadyThere if the year exists."""
+    """Write updates/YEAR/*.xlsx, the checklist and the draft edition docs/YEAR/; raise
+    AlreadyThere if the year exists."""
     datasets = {d.name: d for d in discover(layout)}
     folder = out or layout.root / "updates" / str(year)
     if folder.exists() and any(folder.iterdir()):
         raise AlreadyThere(f"{layout.relative(folder)} 已存在且不是空的 / already exists")
+    edition = layout.docs / str(year)
+    if edition.exists() and any(edition.iterdir()):
+        raise AlreadyThere(f"{layout.relative(edition)} 已存在且不是空的 / already exists")
     for name, year_field in YEAR_FIELD.items():
         if name in datasets and any(r.get(year_field) == str(year)
                                     for r in read_current(datasets[name].csv)):
@@ -125,7 +133,7 @@ def scaffold(layout: Layout, year: int, out: Path | None = None) -> Scaffold:
         path = folder / f"{name}.xlsx"
         _write_workbook(layout, dataset, rows, new, path, year)
         workbooks.append(Workbook(name, path, new))
-    previous, drafts = draft_pages(layout, year, folder / "docs" / str(year))
+    previous, drafts = draft_pages(layout, year, layout.docs / str(year))
     checklist = folder / "清单.md"
     result = Scaffold(year, folder, workbooks, checklist, drafts, previous)
     checklist.write_text(checklist_text(layout, year, workbooks, result), encoding="utf-8")
@@ -142,12 +150,45 @@ def _shift_years(text: str, by: int) -> str:
     return DIRECTIVE.sub(shift, text)
 
 
-def draft_page(text: str, latest: int, year: int) -> str:
-    """One page of the latest edition as a draft for `year`: structure kept, prose to write."""
+# Front-matter keys an edition's index.md says for itself; a draft gets them afresh.
+EDITION_KEYS = ("status", "published", "next", "sources")
+
+
+def draft_front(front: str, year: int) -> str:
+    """The front matter of a draft edition's index.md: the edition keys written afresh
+    (status: draft; the publication date and the source document to fill in, on lines
+    with 待写), everything else kept."""
+    lines = front.split("\n")  # "---", keys..., "---", ""
+    kept: list[str] = []
+    skipping = False
+    for line in lines[1:-2]:
+        key = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
+        if key:
+            skipping = key.group(1) in EDITION_KEYS
+        elif not (line.startswith((" ", "\t", "-")) or not line.strip()):
+            skipping = False
+        if not skipping:
+            kept.append(line)
+    at = next((i + 1 for i, line in enumerate(kept) if line.startswith("title:")), 0)
+    kept[at:at] = [
+        "status: draft  # 草稿：只在预览中显示，不会发布；写完全部内容后改为 published",
+        "published:  # 待写：发布日期（YYYY-MM-DD），改为 published 时填写",
+        "next:  # 待写：下一期预计发布的年月（YYYY-MM）",
+        "# sources: [来源代码]  # 待写：先把本期依据的文件登记到 datasets/sources.csv"
+        "（source_id、title、title_en、publisher……），再把它的 source_id 写在这里并删掉行首的 #",
+    ]
+    return "\n".join([lines[0], *kept, *lines[-2:]])
+
+
+def draft_page(text: str, latest: int, year: int, index: bool = False) -> str:
+    """One page of the latest edition as a draft for `year`: structure kept, prose to write.
+    `index`: the edition's index.md, whose front matter describes the edition."""
     by = year - latest
     front = ""
     if text.startswith("---\n") and (end := text.find("\n---\n", 4)) > 0:
         front = text[: end + 5].replace(str(latest), str(year))
+        if index:
+            front = draft_front(front, year)
         text = text[end + 5:]
     out: list[str] = []
     paragraph: list[str] = []
@@ -199,8 +240,8 @@ def draft_pages(layout: Layout, year: int, out: Path) -> tuple[int | None, list[
     for source in _in_nav_order(layout, latest):
         target = out / source.name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(draft_page(source.read_text(encoding="utf-8"), latest, year),
-                          encoding="utf-8")
+        target.write_text(draft_page(source.read_text(encoding="utf-8"), latest, year,
+                                     index=source.name == "index.md"), encoding="utf-8")
         written.append(target)
     return latest, written
 
@@ -306,19 +347,20 @@ def checklist_text(layout: Layout, year: int, workbooks: list[Workbook],
     if scaffold is not None and scaffold.pages:
         drafts = rel(scaffold.pages[0].parent)
         lines += [
-            f"{drafts}/ 中是按 {scaffold.previous_edition} 年页面结构生成的草稿：标题、图表和表格的占位符"
-            "都已改成新的年份，每段正文换成了“（待写：……）”，并列出原来这一段用到的数字占位符。",
+            f"{drafts}/ 中是按 {scaffold.previous_edition} 年页面结构生成的新一期草稿（index.md 中 "
+            "status: draft）：标题、图表和表格的占位符都已改成新的年份，每段正文换成了“（待写：……）”，"
+            "并列出原来这一段用到的数字占位符。草稿只在预览（`kjj serve` / `make serve`）中显示，"
+            "每页顶部有“草稿”提示；数据还没导入的地方显示“待补数据”。网站照常构建，不会发布草稿。",
             "",
-            f"数据全部导入后，把这个文件夹移到 docs/{year}/，逐段用自己的话改写所有“（待写：……）”。"
-            "文中的数字不要直接打字，用数字占位符从数据中取（见“数据更新指南”）。",
+            "数据全部导入后，逐段用自己的话改写所有“（待写：……）”（搜索“待写”即可找到每一处，"
+            "包括 index.md 开头的 published 和 sources 两行）。文中的数字不要直接打字，"
+            "用数字占位符从数据中取（见“数据更新指南”）。",
             "",
-            "然后在 mkdocs.yml 的 nav 中加入新的一期：",
+            f"导航由各期目录自动生成，不需要修改 mkdocs.yml。写完后把 {drafts}/index.md 的 "
+            "status 改为 published、填上发布日期，这一期就会发布；还有“待写”的页面会被拒绝，"
+            "提示会指出文件和行号。",
             "",
-            "```yaml",
-            f"  - {year}年报告:",
         ]
-        lines += [f"      - {year}/{p.name}" for p in scaffold.pages]
-        lines += ["```", ""]
     else:
         lines += [f"在 docs/{year}/ 中为 {year} 年的报告写说明文字：文中的数字不要直接打字，"
                   "用数字占位符从数据中取（见“数据更新指南”）。", ""]

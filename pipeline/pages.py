@@ -33,7 +33,8 @@ that edition); `@YEAR` (or `:YEAR` for cards, targets, tasks) picks another edit
 data yet builds: its targets, tasks, target placeholders and target charts say so.
 
 A draft edition (`status: draft` in its index.md) is shown by the preview only, with a 草稿
-notice on every page. A published one is refused while a page still holds 待写 or a
+notice on every page; a figure or chart whose data is not imported yet reads 待补数据 there
+instead of stopping the preview. A published one is refused while a page still holds 待写 or a
 malformed placeholder (`[fig:x]]`, `[[fig:x]`), each with file, line and fix.
 
 Block directives (chart, cards, figures, targets, tasks) stand alone on a
@@ -441,8 +442,13 @@ def expand(page: Page, site: ReportPages) -> tuple[str, list[str]]:
                         charts_here[cid] = number
                         site.chart_pages.setdefault(cid, page)
                 except (figs.FigureError, ValueError) as exc:
-                    problems.append(f"docs/{page.rel}:{number}: [[{whole.group(1)}]]：{exc}")
-                    out.append(line)
+                    if page.edition in site.drafts:  # a draft waits for its data: say so
+                        out.append("\n" + markup.render(
+                            "notice.html", kind="plan", title="待补数据",
+                            text=f"[[{whole.group(1)}]]：{exc}") + "\n")
+                    else:
+                        problems.append(f"docs/{page.rel}:{number}: [[{whole.group(1)}]]：{exc}")
+                        out.append(line)
                 continue
 
         code_spans = [m.span() for m in INLINE_CODE.finditer(line)]
@@ -468,6 +474,8 @@ def expand(page: Page, site: ReportPages) -> tuple[str, list[str]]:
                     )
                 return inline(kind, arg.strip(), page, site)
             except (figs.FigureError, ValueError) as exc:
+                if page.edition in site.drafts:  # a draft waits for its data: say so
+                    return md(f"（待补数据：{match.group(1)}）")
                 problems.append(f"docs/{page.rel}:{number}: [[{match.group(1)}]]：{exc}")
                 return match.group(0)
 

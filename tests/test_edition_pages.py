@@ -234,3 +234,24 @@ def test_a_published_edition_without_a_source_document_is_refused(tmp_path):
     message = _refused(tmp_path, _front(sources="sources: []"), BODY)
     assert f"docs/{NEXT}/index.md" in message
     assert re.search(r"没有列出任何来源文件|no source document", message)
+
+
+# -- new-year: the next edition as a draft in docs/ -----------------------------------------
+
+
+def test_new_year_writes_a_draft_edition_the_preview_shows_and_the_site_leaves_out(tmp_path):
+    from pipeline import newyear
+
+    layout = repo_with_site(tmp_path / "repo", site=False)
+    newyear.scaffold(layout, NEXT)
+    drafts = sorted(p.name for p in (layout.docs / str(NEXT)).glob("*.md"))
+    assert drafts == sorted(p.name for p in (layout.docs / str(LATEST)).glob("*.md"))
+    build.generate(layout, log=lambda *_: None)  # the deployed site: as before
+    assert not (layout.generated_docs / str(NEXT)).exists()
+    build.generate(layout, log=lambda *_: None, preview=True)  # the preview: every draft page
+    for name in drafts:
+        page = (layout.generated_docs / str(NEXT) / name).read_text(encoding="utf-8")
+        assert "edition-notice--draft" in page, name
+    nav = json.loads((layout.build / "nav.json").read_text(encoding="utf-8"))
+    section = next(item for item in nav if isinstance(item, dict) and f"{NEXT}年报告（草稿）" in item)
+    assert len(section[f"{NEXT}年报告（草稿）"]) == len(drafts)

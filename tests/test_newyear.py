@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import yaml
 
 from pipeline import importer, newyear
 from pipeline.paths import REPO, Layout
@@ -152,15 +153,38 @@ def test_page_drafts_keep_the_structure_and_leave_the_prose_to_staff(edition: La
                                     encoding="utf-8")
     result = newyear.scaffold(edition, 2021)
     assert result.previous_edition == 2020
-    draft = (result.folder / "docs" / "2021" / "index.md").read_text(encoding="utf-8")
-    assert draft.startswith("---\ntitle: 2021年示例\nheadline: [sample-firms]\n---\n# 2021年示例\n")
+    draft = (edition.docs / "2021" / "index.md").read_text(encoding="utf-8")
+    front, body = draft.split("\n---\n", 1)
+    assert front.startswith("---\ntitle: 2021年示例\nstatus: draft") and "headline: [sample-firms]" in front
+    assert body.startswith("# 2021年示例\n")
     assert "示例企业达到" not in draft and "第二行正文" not in draft
     assert ("（待写：用自己的话写这一段；原来用到的占位符："
             "[[fig:sample-firms]]、[[fig:sample-firms@2020]]）") in draft
     assert "\n[[cards:2021]]\n" in draft
     assert "- [详情](detail.md)：说明" in draft
-    detail = (result.folder / "docs" / "2021" / "detail.md").read_text(encoding="utf-8")
+    detail = (edition.docs / "2021" / "detail.md").read_text(encoding="utf-8")
     assert detail == "# 详情\n\n（待写：用自己的话写这一段）\n\n[[chart:sample-chart]]\n"
     checklist = result.checklist.read_text(encoding="utf-8")
-    assert "      - 2021/index.md" in checklist and "      - 2021/detail.md" in checklist
-    assert not (edition.docs / "2021").exists(), "drafts stay outside docs/ until moved"
+    assert "docs/2021/" in checklist and "不需要修改 mkdocs.yml" in checklist
+    assert "mkdocs.yml 的 nav 中加入" not in checklist
+
+
+def test_the_draft_edition_says_what_to_write_on_lines_with_daixie(edition: Layout) -> None:
+    docs = edition.docs / "2020"
+    docs.mkdir(parents=True)
+    (docs / "index.md").write_text(
+        "---\ntitle: 2020年示例\nstatus: published\npublished: 2021-03-01\nnext: 2022-03\n"
+        "sources:\n  - kjj-2020\nheadline: [sample-firms]\n---\n# 2020年示例\n\n正文。\n",
+        encoding="utf-8")
+    newyear.scaffold(edition, 2021)
+    front = (edition.docs / "2021" / "index.md").read_text(encoding="utf-8").split("\n---\n")[0]
+    meta = yaml.safe_load(front[4:])
+    assert meta["status"] == "draft" and meta["headline"] == ["sample-firms"]
+    assert meta["published"] is None and "sources" not in meta and "kjj-2020" not in front
+    lines = front.split("\n")
+    assert "待写" in next(x for x in lines if x.startswith("published:"))
+    sources = next(x for x in lines if x.startswith("# sources:"))
+    assert "待写" in sources and "datasets/sources.csv" in sources
+    # a second run leaves the draft alone
+    with pytest.raises(newyear.AlreadyThere):
+        newyear.scaffold(edition, 2021, edition.root / "elsewhere")
