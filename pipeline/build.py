@@ -221,8 +221,8 @@ def _generate(layout: Layout, log=print, preview: bool = False) -> pages.ReportP
     except (model.FigureError, charts_stage.ChartError) as exc:
         raise BuildError(f"图表或数字有误：{exc}") from exc
     published_years = [y for y in years if y not in drafts]
-    project.chart_pages = charts.placed(
-        project.chart_pages, (published_years or years or [None])[-1])
+    latest = (published_years or years)[-1] if years else None
+    project.chart_pages = charts.placed(project.chart_pages, latest)
     out = layout.generated_docs
     drawings = draw(layout, charts, preview)
     published = publish_data(layout, out, project, charts, drawings, preview)

@@ -56,8 +56,8 @@ from typing import Any
 from pyecharts import options as opts
 from pyecharts.charts import Bar, Line
 
-from . import limits as limits_
 from . import docs, load, numbers
+from . import limits as limits_
 from . import model as figs
 from .paths import Layout
 
