@@ -108,6 +108,7 @@ class ReportPages:
         """[[source:title]]: the titles of the documents the page's edition (else the latest)
         lists in its index.md `sources:`, joined as 》《 for the text's 《》; [[source:ID]]:
         that document's title. Without a sources table: the package's source title."""
+        arg, _, at = arg.partition("@")
         if arg != "title":
             if arg not in self.sources:
                 raise figs.FigureError(f"未知的来源 {arg!r}（可用：title、{'、'.join(self.sources)}；"
@@ -115,6 +116,8 @@ class ReportPages:
             return self.sources[arg]
         editions = self.editions()
         year = page.edition if page.edition is not None else (editions[-1] if editions else None)
+        if at:
+            year = self.edition(at, page)
         listed = self.edition_index(year).meta.get("sources") if year is not None else None
         ids = [str(s) for s in listed] if isinstance(listed, list) else []
         titles = [self.sources[i] for i in ids if i in self.sources]
@@ -357,6 +360,16 @@ def block(kind: str, arg: str, page: Page, site: ReportPages, directives: set[st
 
 # -- expanding a page ---------------------------------------------------------
 
+def _kind_arg(inner: str) -> tuple[str, str]:
+    """`kind:arg`; `kind@YEAR` (no argument) is `kind:YEAR`, so `@YEAR` picks an edition for
+    every kind: [[cards@2020]], [[targets@2020]], [[tasks@2020]]."""
+    kind, _, arg = inner.strip().partition(":")
+    kind, at, year = kind.partition("@")
+    if at and not arg:
+        arg = year
+    return kind.strip(), arg
+
+
 UNWRITTEN = "待写"  # marks a passage still to be written: a published edition has none
 # A placeholder missing a bracket: [fig:x]], [[fig:x], [fig:x] (what is left of a line once
 # the well-formed [[...]] are taken out).
@@ -429,7 +442,7 @@ def expand(page: Page, site: ReportPages) -> tuple[str, list[str]]:
         stripped = line.strip()
         whole = DIRECTIVE.fullmatch(stripped)
         if whole:
-            kind, _, arg = whole.group(1).strip().partition(":")
+            kind, arg = _kind_arg(whole.group(1))
             if kind in BLOCKS:
                 try:
                     cid = site.chart_id(arg.strip(), page) if kind == "chart" else ""
@@ -464,7 +477,7 @@ def expand(page: Page, site: ReportPages) -> tuple[str, list[str]]:
                 return match.group(0)  # inside `code`: shown as written
             if match.start() > 0 and line[match.start() - 1] == "\\":
                 return match.group(0)  # escaped: kept as written, backslash removed below
-            kind, _, arg = match.group(1).strip().partition(":")
+            kind, arg = _kind_arg(match.group(1))
             try:
                 if kind in BLOCKS:
                     raise figs.FigureError(f"[[{kind}:...]] 必须单独占一行")

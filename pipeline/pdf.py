@@ -275,6 +275,8 @@ def write(layout: Layout, site: Path | None = None, log: Any = print) -> list[Pa
         raise PdfError(f"没有构建好的网站：{site}（先运行 make build）/ no built site: run make build")
     written: dict[str, bytes] = {}
     for year in editions(layout):
+        if not (site / str(year) / "index.html").is_file():
+            continue  # not on the built site: a draft edition
         started = datetime.now()
         name = formats.edition_pdf(layout, year)
         content = edition_pdf(layout, year, site)

@@ -163,3 +163,44 @@ def test_patterns_mark_series_only_when_there_are_several():
                           rows(), SOURCE, "indicators")
     assert one.option["aria"]["decal"]["show"] is False
     assert two.option["aria"]["decal"]["show"] is True
+
+
+# -- charts follow their edition ---------------------------------------------------------------
+
+@pytest.mark.parametrize("bad, message", [
+    ({"where": {"indicator_id": "a", "year": 2020}}, "years: edition"),
+    ({"years": "2020"}, "years 应为"),
+    ({"years": "last-0"}, "years 应为"),
+    ({"id_year": "2020"}, "id_year"),
+])
+def test_a_spec_names_no_year(bad, message):
+    with pytest.raises(charts.ChartError, match=message):
+        charts.check_spec(spec(**bad), "x.meta.yml 第1个图表")
+
+
+@pytest.mark.parametrize("years, edition, shown", [
+    ("edition", 2021, [2021]),
+    ("last-2", 2021, [2020, 2021]),
+    ("all", 2020, [2018, 2019, 2020]),
+    ("all", 2021, [2018, 2019, 2020, 2021]),
+])
+def test_a_spec_shows_years_relative_to_its_edition(years, edition, shown):
+    assert [y for y in (2018, 2019, 2020, 2021)
+            if charts.in_scope({"years": years}, edition, y)] == shown
+
+
+def test_each_edition_has_its_own_chart_id_and_the_named_one_keeps_the_bare_id():
+    first = {"id": "c", "id_year": 2020}
+    assert [charts.chart_id(first, y) for y in (2020, 2021)] == ["c", "c-2021"]
+    assert charts.chart_id({"id": "c"}, 2020) == "c-2020"
+
+
+def test_the_repository_charts_keep_their_ids_for_the_first_edition():
+    built = charts.build_all(REPO, model.load_figures(REPO), SOURCE)
+    for chart in built.values():
+        spec_ = built.specs[chart.base_id]
+        assert chart.id == (spec_["id"] if spec_.get("id_year") == chart.edition
+                            else f"{spec_['id']}-{chart.edition}")
+        assert chart.option["series"] and chart.edition is not None
+    first = min(c.edition for c in built.values() if c.edition is not None)
+    assert {c.id for c in built.values() if c.edition == first} == set(built.specs)

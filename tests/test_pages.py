@@ -222,3 +222,63 @@ def test_a_download_panel_goes_under_each_chart(tmp_path):
                      "../data/charts/c.png", "../data/charts/c.svg", "../embed/c/index.html",
                      "a.md#chart-c"]
     assert "https://d.example.org/2020/a/#chart-c" in html.unescape(panel)  # the permalink shown
+
+
+# -- placeholders follow their page's edition ------------------------------------------------
+
+def _two_plans():
+    """Two editions' figures and plans (synthetic): the same target id in each plan."""
+    return data(
+        [indicator("x", 2019, 100), indicator("x", 2020, 120), indicator("x", 2021, 150),
+         indicator("u", 2020, 30)],
+        [target("t", "level", 240), target("t", "level", 300, baseline_year=2021)],
+    )
+
+
+def test_every_placeholder_means_the_pages_edition_and_at_year_picks_another(tmp_path):
+    text = ("[[fig:x]] [[fig:x@2020]] [[target:t]] [[target:t@2020]]\n\n"
+            "[[targets]]\n\n[[targets@2020]]\n")
+    out, _ = build(tmp_path, {"2021/index.md": "---\nheadline: [x]\n---\n# 2021\n",
+                              "2021/a.md": text}, d=_two_plans())
+    page = (out / "2021/a.md").read_text(encoding="utf-8")
+    assert page.startswith("150家 120家 300家 240家\n")
+    tables = re.findall(r"<caption>(\d{4})年计划目标", page)
+    assert tables == ["2021", "2020"]
+    assert "达到300家" in page.split("2020年计划目标")[0] and "达到240家" in page
+
+
+def test_cards_and_at_year_cards_show_their_editions_figures(tmp_path):
+    out, _ = build(tmp_path, {"2021/index.md": "---\nheadline: [x]\n---\n# 2021\n\n[[cards]]\n\n"
+                                               "[[cards@2020]]\n"}, d=_two_plans())
+    page = (out / "2021/index.md").read_text(encoding="utf-8")
+    values = re.findall(r'kpi-card__value">([^<]+)<', page)
+    assert values == ["150家", "120家", "30家"]  # 2021: x; 2020: x and u
+
+
+def test_an_edition_without_its_plan_says_so_and_builds(tmp_path):
+    text = "目标：[[target:t]]。\n\n[[targets]]\n\n[[tasks]]\n"
+    out, _ = build(tmp_path, {"2021/index.md": "---\nheadline: [x]\n---\n# 2021\n",
+                              "2021/plan.md": text})
+    page = (out / "2021/plan.md").read_text(encoding="utf-8")
+    assert page.startswith("目标：（2021年计划尚未发布）。")
+    assert page.count("计划尚未发布") == 3
+    with pytest.raises(pages.PageError, match="2021 年的计划没有目标"):
+        build(tmp_path / "other", {"2021/index.md": "---\nheadline: [x]\n---\n# 2021\n",
+                                   "2021/plan.md": "[[target:nope]]\n"}, d=data(
+            [indicator("x", 2021, 1)], [target("t", "level", 1, baseline_year=2021),
+                                        target("nope", "level", 1)]))
+
+
+def test_a_draft_edition_has_a_notice_on_every_page_and_waits_for_its_data(tmp_path):
+    docs = write_docs(tmp_path, {"2020/index.md": EDITION_INDEX,
+                                 "2021/index.md": "---\nheadline: [x]\n---\n# 2021\n\n[[cards]]\n",
+                                 "2021/a.md": "# 一章\n\n数字[[fig:x]]。\n"})
+    pages.write(docs, tmp_path / "out", site_data(), {}, "某报告", drafts={2021})
+    for rel in ("2021/index.md", "2021/a.md"):
+        page = (tmp_path / "out" / rel).read_text(encoding="utf-8")
+        assert page.count("edition-notice--draft") == 1 and "草稿" in page, rel
+    assert "数字（待补数据：fig:x）。" in (tmp_path / "out/2021/a.md").read_text(encoding="utf-8")
+    assert "草稿" not in (tmp_path / "out/2020/index.md").read_text(encoding="utf-8")
+    # the same pages published: the missing figure stops the build
+    with pytest.raises(pages.PageError, match="2021"):
+        pages.write(docs, tmp_path / "pub", site_data(), {}, "某报告")
