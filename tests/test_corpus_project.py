@@ -417,14 +417,14 @@ def pristine(repo: Layout) -> dict[str, bytes | None]:
 def run_case(repo: Layout, pristine: dict[str, bytes | None], case: Case, monkeypatch) -> Outcome:
     site_before = digest(repo.site)
     reports = []
-    real_run = validate_mod.run
+    real_validated = validate_mod.validated
 
     def spy(*args, **kwargs):  # the build's own validation, kept to read its issues
-        report = real_run(*args, **kwargs)
+        report, tables = real_validated(*args, **kwargs)
         reports.append(report)
-        return report
+        return report, tables
 
-    monkeypatch.setattr(validate_mod, "run", spy)
+    monkeypatch.setattr(validate_mod, "validated", spy)
     try:
         case.mutate(repo)
         before = inputs(repo)
@@ -435,7 +435,7 @@ def run_case(repo: Layout, pristine: dict[str, bytes | None], case: Case, monkey
         seconds = time.perf_counter() - started
         unchanged = inputs(repo) == before
     finally:
-        monkeypatch.setattr(validate_mod, "run", real_run)
+        monkeypatch.setattr(validate_mod, "validated", real_validated)
         restore(repo, pristine)
     issues = reports[0].errors if reports else []
     return Outcome(status, err.getvalue(), issues, unchanged, digest(repo.site) == site_before, seconds)
