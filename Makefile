@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 SUDO   := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: build test serve validate linkcheck lint install npm browser pdf pdf-deps lock bench clean
+.PHONY: build test check serve validate linkcheck lint install npm browser pdf pdf-deps lock bench clean
 
 ## install: create .venv and install the locked dependencies (only when the lock changed)
 ## (requirements.txt: every package pinned with hashes, compiled from pyproject.toml; `make lock`)
@@ -67,7 +67,7 @@ test: $(STAMP) $(NPM_STAMP) browser pdf-deps
 bench: $(STAMP) $(NPM_STAMP) browser
 	$(PY) benchmarks/run.py $(if $(WRITE),--write) $(if $(GROWTH),--growth)
 
-## lint: ruff and mypy (also run by the test suite, tests/test_lint.py)
+## lint: ruff and mypy, a step of its own (.ci/run and CI call it beside make test)
 lint: $(STAMP)
 	$(PY) -m ruff check pipeline tests benchmarks
 	$(PY) -m mypy pipeline
