@@ -17,6 +17,7 @@ import pytest
 
 from pipeline import catalog, downloads, load
 from pipeline.paths import REPO, Layout
+from tests import engine
 from tests.test_chart_exports import chromium, site  # noqa: F401  (browser fixtures)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "downloads"
@@ -297,6 +298,8 @@ def test_json_ld_is_also_harmless_javascript(pages: dict[str, str], tmp_path: Pa
 # ---------------------------------------------------------------------------- in a browser
 
 
+@pytest.mark.site
+@pytest.mark.browser
 def test_catalog_pages_in_a_browser_with_instant_navigation(site, chromium):  # noqa: F811
     """Every link of the catalog resolves; moving between catalog pages raises no error."""
     base, layout = site
@@ -305,7 +308,7 @@ def test_catalog_pages_in_a_browser_with_instant_navigation(site, chromium):  # 
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(base + "data/", wait_until="load")
-    hrefs = page.eval_on_selector_all("article a[href]", "els => els.map(e => e.href)")
+    hrefs = page.eval_on_selector_all(f"{engine.CONTENT} a[href]", "els => els.map(e => e.href)")
     local = sorted({h.split("#")[0] for h in hrefs if h.startswith(base)})
     assert any(h.endswith("/data/indicators.xlsx") for h in local)
     for href in local:
@@ -316,13 +319,13 @@ def test_catalog_pages_in_a_browser_with_instant_navigation(site, chromium):  # 
         return re.compile(re.escape(base + path) + r"(#.*)?$")
 
     for dataset in load.discover(layout):
-        page.locator(f'article a[href$="/data/{dataset.name}/"]').first.click()
+        page.locator(f'{engine.CONTENT} a[href$="/data/{dataset.name}/"]').first.click()
         page.wait_for_url(at(f"data/{dataset.name}/"))
-        page.locator("article h1", has_text=dataset.meta()["title"]).wait_for(timeout=10000)
+        page.locator(f"{engine.CONTENT} h1", has_text=dataset.meta()["title"]).wait_for(timeout=10000)
         page.go_back()
         page.wait_for_url(at("data/"))
-        page.locator("article h1", has_text="开放数据").wait_for(timeout=10000)
-    page.locator('article a[href$="/data/en/"]').first.click()
+        page.locator(f"{engine.CONTENT} h1", has_text="开放数据").wait_for(timeout=10000)
+    page.locator(f'{engine.CONTENT} a[href$="/data/en/"]').first.click()
     page.wait_for_url(at("data/en/"))
     page.close()
     assert errors == []

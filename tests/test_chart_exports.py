@@ -169,6 +169,7 @@ def test_png_draws_chinese_glyphs_without_a_browser(tmp_path: Path, monkeypatch)
     assert drawn["a"] != drawn["c"] and drawn["b"] != drawn["c"]
 
 
+@pytest.mark.slow
 def test_every_repository_chart_gets_images_and_an_embed_page(tmp_path: Path):
     built = real_charts()
     (tmp_path / "node_modules").symlink_to(REPO.node_modules)
@@ -292,6 +293,8 @@ def chromium(site: tuple[str, Layout]) -> Iterator[Any]:
         yield chromium
 
 
+@pytest.mark.site
+@pytest.mark.browser
 def test_embed_pages_draw_their_chart_in_a_browser(site: tuple[str, Layout], chromium: Any):
     base, layout = site
     embeds = sorted(p.parent.name for p in (layout.site / "embed").glob("*/index.html"))
@@ -309,6 +312,7 @@ def test_embed_pages_draw_their_chart_in_a_browser(site: tuple[str, Layout], chr
     assert errors == []
 
 
+@pytest.mark.site
 def test_chart_downloads_are_served(site: tuple[str, Layout]):
     base, layout = site
     for cid in real_charts():

@@ -154,6 +154,7 @@ def pages_with_payloads(layout: Layout) -> list[str]:
                   if TOKEN in p.read_text(encoding="utf-8"))
 
 
+@pytest.mark.site
 def test_raw_html_never_holds_a_live_payload(injected):
     layout, _, _ = injected
     pages = pages_with_payloads(layout)
@@ -166,6 +167,7 @@ def test_raw_html_never_holds_a_live_payload(injected):
             assert live not in text, (rel, live)
 
 
+@pytest.mark.site
 def test_canonical_downloads_keep_the_text_and_excel_files_neutralise_formulas(injected):
     layout, shown, _ = injected
     data = layout.site / "data"
@@ -194,6 +196,8 @@ def chromium(injected) -> Iterator[Any]:
         yield chromium
 
 
+@pytest.mark.site
+@pytest.mark.browser
 def test_nothing_injected_runs_in_the_browser_and_the_text_reads_literally(injected, chromium):
     layout, shown, base = injected
     pages = pages_with_payloads(layout)
