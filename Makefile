@@ -63,6 +63,12 @@ build: $(STAMP) $(NPM_STAMP)
 test: $(STAMP) $(NPM_STAMP) browser pdf-deps
 	$(PY) -m pytest
 
+## check: the fast subset for the edit loop (unit, contract and in-process corpus tests; no
+## browser, no site build), on every core; `make test` runs everything
+CHECK_MARKS := not site and not browser and not slow
+check: $(STAMP) $(NPM_STAMP)
+	$(PY) -m pytest -n auto -q -m "$(CHECK_MARKS)"
+
 ## bench: speed and weight benchmarks with Lighthouse (installs it into benchmarks/node_modules); GROWTH=1 adds the growth benchmark; not a test
 bench: $(STAMP) $(NPM_STAMP) browser
 	$(PY) benchmarks/run.py $(if $(WRITE),--write) $(if $(GROWTH),--growth)

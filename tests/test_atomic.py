@@ -76,6 +76,7 @@ def test_chart_failure_where_selects_nothing(repo, capsys):
         fails_and_leaves_site(repo, capsys, r"图表或数字有误.*where")
 
 
+@pytest.mark.slow
 def test_page_failure_bad_placeholder(repo, capsys):
     with changed(repo.docs / "2020/index.md", lambda t: t + "\n不存在的数字[[fig:no-such-figure@2020]]。\n"):
         fails_and_leaves_site(repo, capsys, r"页面中的占位符有误[\s\S]*no-such-figure")
@@ -86,6 +87,7 @@ def test_bundle_failure_script_syntax_error(repo, capsys):
         fails_and_leaves_site(repo, capsys, r"打包图表脚本失败")
 
 
+@pytest.mark.slow
 def test_download_failure_chart_image(repo, capsys, monkeypatch):
     """Chromium failing to draw a chart PNG (after pages and bundle were generated)."""
     def broken(missing):
