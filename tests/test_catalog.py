@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import html as html_module
 import json
 import re
 import shutil
@@ -12,12 +11,11 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import markdown
 import pytest
 
 from pipeline import catalog, downloads, load
 from pipeline.paths import REPO, Layout
-from tests import engine
+from tests import engine, markup
 from tests.test_chart_exports import chromium, site  # noqa: F401  (browser fixtures)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "downloads"
@@ -36,18 +34,15 @@ def pages(project: Layout) -> dict[str, str]:
     return catalog.pages(project)
 
 
-def html(page: str) -> str:
-    """The page as MkDocs would render it (front matter dropped, common extensions on)."""
-    body = page.split("---\n", 2)[2] if page.startswith("---\n") else page
-    return markdown.markdown(body, extensions=["tables", "attr_list", "md_in_html", "toc",
-                                               "fenced_code"])
+def ld_scripts(text: str) -> list[str]:
+    """The text of each JSON-LD block of a page (Markdown with raw HTML, or HTML)."""
+    return [s.text or "" for s in markup.find(markup.parse(text), "script", type="application/ld+json")]
 
 
 def ld_blocks(text: str) -> list[dict]:
     """The JSON-LD nodes of a page (each block is a one-element array)."""
-    found = re.findall(r'<script type="application/ld\+json">\n(.*?)\n</script>', text, re.S)
     nodes = []
-    for block in found:
+    for block in ld_scripts(text):
         data = json.loads(block)
         assert isinstance(data, list) and len(data) == 1
         nodes.append(data[0])
@@ -62,19 +57,20 @@ def test_every_page_is_written(project: Layout, tmp_path: Path):
 
 def test_catalog_lists_every_dataset_with_what_a_reader_needs(pages: dict[str, str],
                                                               project: Layout):
-    page = html(pages["data/index.md"])
+    page = markup.rendered(pages["data/index.md"])
+    shown, links = markup.text(page), markup.hrefs(page)
     files = downloads.render(project)
     for info in downloads.infos(project):
-        assert catalog.esc(info.title) in pages["data/index.md"]
-        assert f'href="{info.name}.md"' in page
-        assert catalog.esc(info.title_en) in pages["data/index.md"]
+        assert " ".join(info.title.split()) in shown
+        assert f"{info.name}.md" in links
+        assert " ".join(info.title_en.split()) in shown
         for suffix in downloads.FORMATS:
-            assert f'href="{info.name}{suffix}"' in page
-            assert catalog.size_text(len(files[info.name + suffix])) in page
-    assert "2019–2020" in page  # years covered
-    assert "2021-01-01" in page  # last updated
-    assert "Creative Commons Attribution 4&#46;0 International" in pages["data/index.md"]
-    assert "test-package.zip" in page and "SHA256SUMS" in page and "datapackage.json" in page
+            assert f"{info.name}{suffix}" in links
+            assert catalog.size_text(len(files[info.name + suffix])) in shown
+    assert "2019–2020" in shown  # years covered
+    assert "2021-01-01" in shown  # last updated
+    assert "Creative Commons Attribution 4.0 International" in shown
+    assert "test-package.zip" in shown and "SHA256SUMS" in shown and "datapackage.json" in shown
 
 
 def test_catalog_documents_formula_handling_and_stable_urls(pages: dict[str, str]):
@@ -89,21 +85,24 @@ def test_catalog_documents_formula_handling_and_stable_urls(pages: dict[str, str
 def test_dataset_page_has_every_part(pages: dict[str, str], project: Layout):
     (info,) = [i for i in downloads.infos(project) if i.name == "things"]
     text = pages["data/things.md"]
-    page = html(text)
+    page = markup.rendered(text)
+    headings = markup.texts(markup.find(page, "h2"))
     for heading in ("下载", "数据字典", "预览", "引用", "许可", "使用本数据的图表", "校验和"):
-        assert f">{heading}</h2>" in page, heading
+        assert heading in headings, heading
+    codes = markup.texts(markup.find(page, "code"))
+    shown = markup.text(page)
     for fld in info.fields:  # data dictionary row per field with type and meaning
-        assert f"<code>{fld['name']}</code>" in page
-        assert catalog.esc(fld["description"]) in text
-    assert "见“单位”列" in page  # unit of the value field
-    assert "主键（组合）；必填；≥ 2000；≤ 2100" in page
-    assert "引用 kinds 数据表" in page
-    shown = html_module.unescape(page)
+        assert fld["name"] in codes
+        assert " ".join(fld["description"].split()) in shown
+    assert "见“单位”列" in shown  # unit of the value field
+    assert "主键（组合）；必填；≥ 2000；≤ 2100" in shown
+    assert "引用 kinds 数据表" in shown
     assert "测试机构. 测试事项 </script><script>alert(1)</script>[DS/OL]. (2021-01-01)[引用日期]. " \
         "/data/things/." in shown
     assert "Test Agency. (2021). Test things {{ x }} [Data set]. /data/things/" in shown
-    assert page.count("<tr><td>") == catalog.PREVIEW_ROWS  # preview rows
-    assert "前 10 行，共 12 行" in page
+    preview = markup.one(page, role="region", aria_label="数据预览")
+    assert len(markup.find(markup.one(preview, "tbody"), "tr")) == catalog.PREVIEW_ROWS
+    assert "前 10 行，共 12 行" in shown
 
 
 def test_dataset_page_checksums_match_the_files(pages: dict[str, str], project: Layout):
@@ -149,14 +148,13 @@ def test_json_ld_urls_are_absolute_with_a_site_url(project: Layout):
 
 def test_data_cannot_break_out_of_the_page(pages: dict[str, str]):
     for name, text in pages.items():
-        page = re.sub(r'<script type="application/ld\+json">.*?</script>', "", html(text),
-                      flags=re.S)
-        # the only script elements are our JSON-LD blocks
-        assert "<script" not in page, name
-        assert "<img" not in page and "javascript:alert" not in page, name
+        page = markup.rendered(text)
+        # the only script elements are our JSON-LD blocks; no image, no script link
+        assert {s.get("type") for s in markup.find(page, "script")} <= {"application/ld+json"}, name
+        assert not markup.find(page, "img"), name
+        assert not [h for h in markup.hrefs(page) if h.strip().lower().startswith("javascript:")], name
         assert "{{" not in text and "{%" not in text, name
-        for raw in re.findall(r'<script type="application/ld\+json">\n(.*?)\n</script>', text,
-                              re.S):
+        for raw in ld_scripts(text):  # nothing in a block that could close it
             assert "<" not in raw and ">" not in raw, name
     (data,) = ld_blocks(pages["data/things.md"])
     assert data["name"] == "测试事项 </script><script>alert(1)</script>"  # exact after parsing
@@ -165,22 +163,26 @@ def test_data_cannot_break_out_of_the_page(pages: dict[str, str]):
 
 
 def test_escaped_text_shows_literally():
+    """Text through the escaper, then Markdown: one paragraph showing exactly that text, with
+    no element made of it (no link, emphasis, code, script or table)."""
     text = "</script> {{ x }} [a](javascript:1) | *b* _c_ `d` 4.0"
-    rendered = markdown.markdown(catalog.esc(text), extensions=["tables", "attr_list"])
-    assert rendered == "<p>&#60;&#47;script&#62; &#123;&#123; x &#125;&#125; &#91;a&#93;&#40;" \
-        "javascript&#58;1&#41; &#124; &#42;b&#42; &#95;c&#95; &#96;d&#96; 4&#46;0</p>"
-    assert html_module.unescape(rendered[3:-4]) == text
+    page = markup.rendered(catalog.esc(text))
+    assert [e.tag for e in page.iter()] == ["div", "p"]
+    assert page[0].text_content() == text
 
 
 def test_english_catalog_has_every_title_description_and_field(pages: dict[str, str],
                                                                project: Layout):
     text = pages["data/en.md"]
+    page = markup.rendered(text)
+    shown = markup.text(page)
+    ids = [h.get("id") for h in markup.find(page, "h2")]
     for info in downloads.infos(project):
-        assert f'<h2 id="{info.name}">' in html(text)
-        assert catalog.esc(downloads.clean(info.meta["description_en"])) in text
+        assert info.name in ids
+        assert " ".join(downloads.clean(info.meta["description_en"]).split()) in shown
         for fld in info.fields:
-            assert catalog.esc(fld["description_en"]) in text
-    assert catalog.esc("Test Agency. (2021). Kinds [Data set]. /data/kinds/") in text
+            assert " ".join(fld["description_en"].split()) in shown
+    assert "Test Agency. (2021). Kinds [Data set]. /data/kinds/" in shown
 
 
 @dataclass
@@ -213,9 +215,9 @@ def test_validation_status_from_the_real_validator(project: Layout):
 
 def test_charts_that_use_a_dataset_are_linked(project: Layout):
     charts = {"things": [{"id": "c1", "title": "图表一", "link": "../charts/c1.md"}]}
-    page = html(catalog.pages(project, charts=charts)["data/things.md"])
-    assert '<a href="../charts/c1.md">图表一</a>' in page
-    assert "本数据集目前没有用于图表" in html(catalog.pages(project)["data/kinds.md"])
+    page = markup.rendered(catalog.pages(project, charts=charts)["data/things.md"])
+    assert "图表一" in markup.texts(markup.find(page, "a", href="../charts/c1.md"))
+    assert "本数据集目前没有用于图表" in markup.text(markup.rendered(catalog.pages(project)["data/kinds.md"]))
 
 
 def test_repository_pages_build_for_every_dataset():
@@ -239,14 +241,15 @@ def test_chart_section_offers_data_images_embed_and_permalink(project: Layout):
                          "snippet": '<iframe src="https://d.example.org/embed/sample-chart/">',
                          "permalink": "https://d.example.org/2020/a/#chart-x"}]}
     text = catalog.pages(project, files=files, charts=links)["data/things.md"]
-    page = html(text)
+    page = markup.rendered(text)
+    links = markup.hrefs(page)
     for href in ("charts/sample-chart.csv", "charts/sample-chart.excel.csv",
                  "charts/sample-chart.xlsx", "charts/sample-chart.png",
                  "charts/sample-chart.svg", "../embed/sample-chart/index.html",
                  "../2020/a.md#chart-x"):
-        assert f'href="{href}"' in page, href
-    assert "https://d.example.org/embed/sample-chart/" in html_module.unescape(page)
-    assert "<iframe" not in page  # shown as code, never as an element
+        assert href in links, href
+    assert "https://d.example.org/embed/sample-chart/" in markup.text(page)
+    assert not markup.find(page, "iframe")  # shown as code, never as an element
 
 
 def test_repository_datasets_are_described_in_english_too():
@@ -276,16 +279,15 @@ def test_dataset_page_shows_its_revisions(project: Layout):
     shutil.copy(REPO.meta("revisions"), project.meta("revisions"))
     result = catalog.pages(project)
     assert "data/revisions.md" in result  # the log is published like any dataset
-    page = html(result["data/things.md"])
-    assert "<td>2021-02-03</td>" in page and "更正录入错误" in page and "<td>1.4</td>" in page
+    cells = markup.texts(markup.find(markup.rendered(result["data/things.md"]), "td"))
+    assert "2021-02-03" in cells and "更正录入错误" in cells and "1.4" in cells
     assert "No published figure of this dataset has been revised" in result["data/en.md"]
     assert "更正录入错误" not in result["data/kinds.md"]
 
 
 def test_json_ld_is_also_harmless_javascript(pages: dict[str, str], tmp_path: Path):
     """Material's instant navigation runs content scripts as JavaScript, whatever their type."""
-    blocks = re.findall(r'<script type="application/ld\+json">\n(.*?)\n</script>',
-                        "".join(pages.values()), re.S)
+    blocks = [block for page in pages.values() for block in ld_scripts(page)]
     assert len(blocks) == len(pages) - 1  # every page but the English catalog
     script = tmp_path / "ld.js"
     script.write_text(";\n".join(blocks), encoding="utf-8")

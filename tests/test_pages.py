@@ -9,6 +9,7 @@ import pytest
 
 from pipeline import charts, figures, pages
 from pipeline.paths import REPO
+from tests import markup
 from tests.synthetic import data, indicator, target
 
 
@@ -78,18 +79,20 @@ def test_cards_show_value_change_year_and_link_to_the_chapter(tmp_path):
         "index.md": "[[cards:latest]]\n",
         "2020/chapter.md": "---\narea: a\n---\n# 章\n",
     })
-    home = (out / "index.md").read_text(encoding="utf-8")
-    cards = re.findall(r'<a class="kpi-card" href="([^"]+)">(.*?)</a>', home)
-    assert [href for href, _ in cards] == ["2020/chapter/", "2020/chapter/"]
-    assert "120家" in cards[0][1] and "比上年增加20家" in cards[0][1] and "2020年" in cards[0][1]
-    assert "30多所" in cards[1][1] and "名称x120家" in cards[1][1]  # the named companion figure
+    home = markup.parse((out / "index.md").read_text(encoding="utf-8"))
+    cards = markup.find(home, "a", cls="kpi-card")
+    assert [card.get("href") for card in cards] == ["2020/chapter/", "2020/chapter/"]
+    first, second = markup.texts(cards)
+    assert "120家" in first and "比上年增加20家" in first and "2020年" in first
+    assert "30多所" in second and "名称x120家" in second  # the named companion figure
 
 
 def test_targets_table_states_baseline_and_honest_status(tmp_path):
     out, _ = build(tmp_path, {"2020/plan.md": "[[targets:2020]]\n"})
-    text = (out / "2020/plan.md").read_text(encoding="utf-8")
-    assert "达到240家" in text and "120家（2020年）" in text
-    assert 'target-status--no-actual">尚无实际数据' in text
+    page = markup.parse((out / "2020/plan.md").read_text(encoding="utf-8"))
+    shown = markup.text(page)
+    assert "达到240家" in shown and "120家（2020年）" in shown
+    assert markup.texts(markup.find(page, cls="target-status--no-actual")) == ["尚无实际数据"]
 
 
 def test_chart_block_has_table_description_source_and_escaped_json(tmp_path):
@@ -99,14 +102,17 @@ def test_chart_block_has_table_description_source_and_escaped_json(tmp_path):
                              "where": {}, "x": "name_zh", "y": "value"}, rows, "某报告", "d")
     out, site = build(tmp_path, {"2020/a.md": "文字\n[[chart:c-1]]\n"}, {"c-1": chart})
     text = (out / "2020/a.md").read_text(encoding="utf-8")
-    assert "<img" not in text and "</script>" not in text
-    template = re.search(r'<template class="chart__option" id="chart-c-1-option" '
-                         r'data-search-exclude>([^<]*)</template>', text)
-    assert template and "\\u003c/script\\u003e" in template.group(1)
-    assert "&lt;/script&gt;&lt;img src=x onerror=&quot;1&quot;&gt;" in text  # table cell
-    assert "<td>3-5家</td>" in text
-    assert 'class="sr-only" id="chart-c-1-desc"' in text
-    assert '<figcaption class="chart__source">来源：某报告（一）</figcaption>' in text
+    assert "<img" not in text and "</script>" not in text  # nothing in the raw page closes a tag
+    page = markup.parse(text)
+    template = markup.one(page, "template", cls="chart__option", id="chart-c-1-option")
+    assert "data-search-exclude" in template.attrib
+    assert "\\u003c/script\\u003e" in markup.text(template)
+    cells = markup.texts(markup.find(page, "td"))
+    assert '</script><img src=x onerror="1">' in markup.texts(markup.find(page, "th")) + cells
+    assert not markup.find(page, "img") and not markup.find(page, "script")
+    assert "3-5家" in cells
+    assert "sr-only" in markup.one(page, id="chart-c-1-desc").get("class").split()
+    assert markup.text(markup.one(page, "figcaption", cls="chart__source")) == "来源：某报告（一）"
     assert site.chart_pages["c-1"].rel == "2020/a.md"
     links = pages.chart_links(site, "data/index.md")
     assert links == {"d": [{"id": "c-1", "title": "标题", "link": "../2020/a.md#chart-c-1"}]}
@@ -131,16 +137,25 @@ def test_tasks_are_grouped_under_their_categories(tmp_path):
     )
     out, _ = build(tmp_path, {"2020/plan.md": "[[tasks:2020]]\n[[count:tasks@2020]]项\n"}, d=d)
     text = (out / "2020/plan.md").read_text(encoding="utf-8")
-    assert "### （一）类别&#42;一&#42; {#2020-c1}" in text
-    assert text.index("任务甲") < text.index("任务乙")
-    assert "任务甲[a](javascript:x)</li>" in text  # inside an HTML list: shown as text, not a link
+    page = markup.rendered(text)
+    heading = markup.one(page, "h3", id="2020-c1")
+    assert markup.text(heading) == "（一）类别*一*"  # the category's name, not emphasis
+    items = markup.texts(markup.find(page, "li"))
+    assert [i for i, item in enumerate(items) if "任务甲" in item] < \
+        [i for i, item in enumerate(items) if "任务乙" in item]
+    assert any(item.endswith("任务甲[a](javascript:x)") for item in items)  # text, not a link
+    assert not [h for h in markup.hrefs(page) if h.startswith("javascript:")]
     assert "\n2项" in text
 
 
 def test_markdown_and_template_syntax_from_data_is_shown_literally():
-    assert pages.md("[a](javascript:x) {{ x }} <b>") == (
-        "&#91;a&#93;&#40;javascript:x&#41; &#123;&#123; x &#125;&#125; &#60;b&#62;")
-    assert pages.esc('"<&>\'') == "&quot;&lt;&amp;&gt;&#x27;"
+    text = "[a](javascript:x) {{ x }} <b>"
+    page = markup.rendered(pages.md(text))
+    assert [e.tag for e in page.iter()] == ["div", "p"] and page[0].text_content() == text
+    assert "{{" not in pages.md(text)  # nor read as a template
+    nasty = '"<&>\''
+    element = markup.parse(f'<p title="{pages.esc(nasty)}">{pages.esc(nasty)}</p>')[0]
+    assert element.get("title") == nasty and element.text_content() == nasty
 
 
 @pytest.mark.parametrize(("n", "written"), [(1, "一"), (6, "六"), (10, "十"), (12, "十二"),
@@ -189,5 +204,6 @@ def test_a_download_panel_goes_under_each_chart(tmp_path):
     docs = write_docs(tmp_path, {"2020/index.md": EDITION_INDEX, "2020/a.md": "[[chart:c]]\n"})
     pages.write(docs, tmp_path / "out", site_data(), {"c": chart}, "某报告",
                 chart_extra=lambda c, page: f"<p>PANEL {c.id} {pages.relative_url(page, '')}</p>")
-    text = (tmp_path / "out/2020/a.md").read_text(encoding="utf-8")
-    assert "<summary>下载与嵌入</summary>\n<p>PANEL c ../../</p>" in text
+    page = markup.parse((tmp_path / "out/2020/a.md").read_text(encoding="utf-8"))
+    [summary] = [s for s in markup.find(page, "summary") if markup.text(s) == "下载与嵌入"]
+    assert markup.text(summary.getnext()) == "PANEL c ../../"
