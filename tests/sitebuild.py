@@ -1,6 +1,6 @@
 """Build the real site once per test session, in a copy of the repository.
 
-Used by test_build.py and test_browser.py: `built_site()` returns the Layout
+Used by the tests marked `site`: `built_site()` returns the Layout
 of a temporary copy (datasets, schemas, docs, web, mkdocs.yml; node_modules
 linked) whose site/ was built by `pipeline.build.build`, with each edition's
 PDF added by `pipeline.pdf` (as `make build` then `make pdf` do in CI). The build runs once

@@ -30,7 +30,7 @@ import pytest
 from pipeline.paths import REPO
 from tests import engine
 from tests.sitebuild import built_site, deselected
-from tests.test_browser import CHART_PAGE, Watched, browser, server  # noqa: F401  (fixtures)
+from tests.test_site_browser import CHART_PAGE, Watched, browser, server  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.site, pytest.mark.browser]
 
