@@ -260,6 +260,7 @@ def test_precommit_config_is_valid_and_checks_only_changed_datasets() -> None:
     assert hooks["validate-descriptors"]["pass_filenames"] is False
 
 
+@pytest.mark.slow
 def test_precommit_hook_validates_the_changed_dataset(tmp_path: Path) -> None:
     """Run the hook's own command on a broken and on a good table of a fixture project."""
     hooks = {h["id"]: h for repo in yaml.safe_load(PRECOMMIT.read_text(encoding="utf-8"))["repos"]
