@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 SUDO   := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: build test serve validate linkcheck lint install npm browser pdf pdf-deps lock bench clean
+.PHONY: build test check serve validate linkcheck lint install npm browser pdf pdf-deps lock bench clean
 
 ## install: create .venv and install the locked dependencies (only when the lock changed)
 ## (requirements.txt: every package pinned with hashes, compiled from pyproject.toml; `make lock`)
@@ -63,11 +63,17 @@ build: $(STAMP) $(NPM_STAMP)
 test: $(STAMP) $(NPM_STAMP) browser pdf-deps
 	$(PY) -m pytest
 
+## check: the fast subset for the edit loop (unit, contract and in-process corpus tests; no
+## browser, no site build), on every core; `make test` runs everything
+CHECK_MARKS := not site and not browser and not slow
+check: $(STAMP) $(NPM_STAMP)
+	$(PY) -m pytest -n auto -q -m "$(CHECK_MARKS)"
+
 ## bench: speed and weight benchmarks with Lighthouse (installs it into benchmarks/node_modules); GROWTH=1 adds the growth benchmark; not a test
 bench: $(STAMP) $(NPM_STAMP) browser
 	$(PY) benchmarks/run.py $(if $(WRITE),--write) $(if $(GROWTH),--growth)
 
-## lint: ruff and mypy (also run by the test suite, tests/test_lint.py)
+## lint: ruff and mypy, a step of its own (.ci/run and CI call it beside make test)
 lint: $(STAMP)
 	$(PY) -m ruff check pipeline tests benchmarks
 	$(PY) -m mypy pipeline

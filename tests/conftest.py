@@ -1,4 +1,8 @@
-"""Shared fixtures: a tiny synthetic project (tests/fixtures/project) copied per test."""
+"""Shared fixtures: a tiny synthetic project (tests/fixtures/project) copied per test.
+
+Markers (pyproject.toml): `site` for tests that need the real site built, `browser` for
+tests that open Chromium, `slow` for others that take long; `make check` leaves all three out.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,19 @@ from pathlib import Path
 import pytest
 
 from pipeline.paths import Layout
+from tests import sitebuild
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Let tests/sitebuild.py know which test runs (it holds tests that build to the `site` marker)."""
+    sitebuild.running.append(item)
+    try:
+        return (yield)
+    finally:
+        sitebuild.running.remove(item)
 
 
 @pytest.fixture

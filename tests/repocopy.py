@@ -6,6 +6,11 @@ node_modules to the repository's own (nothing is installed again), and puts
 in a site/ built from the same data (the session's shared build, see
 sitebuild.py) together with its chart image cache. Tests then break one
 thing, run the build, and compare every byte before and after.
+
+`repo_with_previous_site(dest)` is the same copy with a small site/ in the shape
+of a published one instead of the real build: for builds that stop before MkDocs
+(a refused input), where what matters is that site/ is left exactly as it was,
+it spares the fast tests the full site build.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import subprocess
 from pathlib import Path
 
 from pipeline.paths import REPO, Layout
-from tests.sitebuild import built_site
+from tests.sitebuild import built_site, require_marker
 
 COPIED_DIRS = ("pipeline", "datasets", "schemas", "docs", "web", "overrides")
 COPIED_FILES = ("Makefile", "mkdocs.yml", "datapackage.json", "package.json", "package-lock.json",
@@ -45,8 +50,28 @@ def repo_with_site(dest: Path, site: bool = True) -> Layout:
     return Layout(dest)
 
 
+PREVIOUS_SITE = {
+    "index.html": "<!doctype html><html lang=\"zh\"><title>上一次发布的网站</title><h1>首页</h1></html>\n",
+    "2020/index.html": "<!doctype html><html lang=\"zh\"><title>2020</title><h1>2020年</h1></html>\n",
+    "data/datapackage.json": "{\"name\": \"previous\", \"resources\": []}\n",
+    "data/indicators.csv": "indicator_id,year,value\r\nrd-spending,2020,49.3\r\n",
+    "sitemap.xml": "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset></urlset>\n",
+}
+
+
+def repo_with_previous_site(dest: Path) -> Layout:
+    """A copy of the repository whose site/ stands for an earlier build (a few files, no MkDocs run)."""
+    layout = repo_with_site(dest, site=False)
+    for rel, text in PREVIOUS_SITE.items():
+        path = layout.site / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return layout
+
+
 def make(layout: Layout, target: str = "build", timeout: int = 300,
          env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    require_marker("site", f"runs `make {target}`")
     env = {k: v for k, v in {**os.environ, **(env or {})}.items()
            if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     return subprocess.run([*MAKE, target], cwd=layout.root, capture_output=True, text=True,

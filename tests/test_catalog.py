@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-import html as html_module
 import json
 import re
 import shutil
 import subprocess
 import urllib.request
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
-import markdown
 import pytest
 
-from pipeline import catalog, datasets, downloads, formats, load, markup
+from pipeline import catalog, datasets, downloads, formats, load
+from pipeline import markup as templating
 from pipeline.paths import REPO, Layout
+from tests import engine, markup
 from tests.test_chart_exports import chromium, site  # noqa: F401  (browser fixtures)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "downloads"
@@ -36,18 +35,15 @@ def pages(project: Layout) -> dict[str, str]:
     return catalog.pages(project)
 
 
-def html(page: str) -> str:
-    """The page as MkDocs would render it (front matter dropped, common extensions on)."""
-    body = page.split("---\n", 2)[2] if page.startswith("---\n") else page
-    return markdown.markdown(body, extensions=["tables", "attr_list", "md_in_html", "toc",
-                                               "fenced_code"])
+def ld_scripts(text: str) -> list[str]:
+    """The text of each JSON-LD block of a page (Markdown with raw HTML, or HTML)."""
+    return [s.text or "" for s in markup.find(markup.parse(text), "script", type="application/ld+json")]
 
 
 def ld_blocks(text: str) -> list[dict]:
     """The JSON-LD nodes of a page (each block is a one-element array)."""
-    found = re.findall(r'<script type="application/ld\+json">\n(.*?)\n</script>', text, re.S)
     nodes = []
-    for block in found:
+    for block in ld_scripts(text):
         data = json.loads(block)
         assert isinstance(data, list) and len(data) == 1
         nodes.append(data[0])
@@ -62,19 +58,20 @@ def test_every_page_is_written(project: Layout, tmp_path: Path):
 
 def test_catalog_lists_every_dataset_with_what_a_reader_needs(pages: dict[str, str],
                                                               project: Layout):
-    page = html(pages["data/index.md"])
+    page = markup.rendered(pages["data/index.md"])
+    shown, links = markup.text(page), markup.hrefs(page)
     files = downloads.all_files(project)
     for info in datasets.read_all(project):
-        assert markup.md(info.title) in pages["data/index.md"]
-        assert f'href="{info.name}.md"' in page
-        assert markup.md(info.title_en) in pages["data/index.md"]
+        assert " ".join(info.title.split()) in shown
+        assert f"{info.name}.md" in links
+        assert " ".join(info.title_en.split()) in shown
         for suffix in formats.FORMATS:
-            assert f'href="{info.name}{suffix}"' in page
-            assert catalog.size_text(len(files[info.name + suffix])) in page
-    assert "2019–2020" in page  # years covered
-    assert "2021-01-01" in page  # last updated
-    assert "Creative Commons Attribution 4.0 International" in html_module.unescape(page)
-    assert "test-package.zip" in page and "SHA256SUMS" in page and "datapackage.json" in page
+            assert f"{info.name}{suffix}" in links
+            assert catalog.size_text(len(files[info.name + suffix])) in shown
+    assert "2019–2020" in shown  # years covered
+    assert "2021-01-01" in shown  # last updated
+    assert "Creative Commons Attribution 4.0 International" in shown
+    assert "test-package.zip" in shown and "SHA256SUMS" in shown and "datapackage.json" in shown
 
 
 def test_catalog_documents_formula_handling_and_stable_urls(pages: dict[str, str]):
@@ -89,21 +86,24 @@ def test_catalog_documents_formula_handling_and_stable_urls(pages: dict[str, str
 def test_dataset_page_has_every_part(pages: dict[str, str], project: Layout):
     (info,) = [i for i in datasets.read_all(project) if i.name == "things"]
     text = pages["data/things.md"]
-    page = html(text)
+    page = markup.rendered(text)
+    headings = markup.texts(markup.find(page, "h2"))
     for heading in ("下载", "数据字典", "预览", "引用", "许可", "使用本数据的图表", "校验和"):
-        assert f">{heading}</h2>" in page, heading
+        assert heading in headings, heading
+    codes = markup.texts(markup.find(page, "code"))
+    shown = markup.text(page)
     for fld in info.fields:  # data dictionary row per field with type and meaning
-        assert f"<code>{fld['name']}</code>" in page
-        assert markup.md(fld["description"]) in text
-    assert "见“单位”列" in page  # unit of the value field
-    assert "主键（组合）；必填；≥ 2000；≤ 2100" in page
-    assert "引用 kinds 数据表" in page
-    shown = html_module.unescape(page)
+        assert fld["name"] in codes
+        assert " ".join(fld["description"].split()) in shown
+    assert "见“单位”列" in shown  # unit of the value field
+    assert "主键（组合）；必填；≥ 2000；≤ 2100" in shown
+    assert "引用 kinds 数据表" in shown
     assert "测试机构. 测试事项 </script><script>alert(1)</script>[DS/OL]. (2021-01-01)[引用日期]. " \
         "/data/things/." in shown
     assert "Test Agency. (2021). Test things {{ x }} [Data set]. /data/things/" in shown
-    assert page.count("<tr><td>") == catalog.PREVIEW_ROWS  # preview rows
-    assert "前 10 行，共 12 行" in page
+    preview = markup.one(page, role="region", aria_label="数据预览")
+    assert len(markup.find(markup.one(preview, "tbody"), "tr")) == catalog.PREVIEW_ROWS
+    assert "前 10 行，共 12 行" in shown
 
 
 def test_dataset_page_checksums_match_the_files(pages: dict[str, str], project: Layout):
@@ -111,7 +111,7 @@ def test_dataset_page_checksums_match_the_files(pages: dict[str, str], project: 
     text = pages["data/kinds.md"]
     for suffix in formats.FORMATS:
         digest = hashlib.sha256(files["kinds" + suffix]).hexdigest()
-        assert markup.md(f"{digest}  kinds{suffix}") in text
+        assert templating.md(f"{digest}  kinds{suffix}") in text
 
 
 def test_json_ld_parses_and_carries_the_required_properties(pages: dict[str, str],
@@ -149,18 +149,13 @@ def test_json_ld_urls_are_absolute_with_a_site_url(project: Layout):
 
 def test_data_cannot_break_out_of_the_page(pages: dict[str, str]):
     for name, text in pages.items():
-        page = re.sub(r'<script type="application/ld\+json">.*?</script>', "", html(text),
-                      flags=re.S)
-        # the only script elements are our JSON-LD blocks
-        assert "<script" not in page, name
-        tags = Tags()
-        tags.feed(page)
-        # data shows as text: it never becomes an element or a link
-        assert "img" not in tags.names, name
-        assert not [h for h in tags.hrefs if h.lower().startswith("javascript")], name
+        page = markup.rendered(text)
+        # the only script elements are our JSON-LD blocks; no image, no script link
+        assert {s.get("type") for s in markup.find(page, "script")} <= {"application/ld+json"}, name
+        assert not markup.find(page, "img"), name
+        assert not [h for h in markup.hrefs(page) if h.strip().lower().startswith("javascript:")], name
         assert "{{" not in text and "{%" not in text, name
-        for raw in re.findall(r'<script type="application/ld\+json">\n(.*?)\n</script>', text,
-                              re.S):
+        for raw in ld_scripts(text):  # nothing in a block that could close it
             assert "<" not in raw and ">" not in raw, name
     (data,) = ld_blocks(pages["data/things.md"])
     assert data["name"] == "测试事项 </script><script>alert(1)</script>"  # exact after parsing
@@ -168,37 +163,29 @@ def test_data_cannot_break_out_of_the_page(pages: dict[str, str]):
     assert "<" not in front
 
 
-class Tags(HTMLParser):
-    """The elements of some HTML and the links among them."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.names: list[str] = []
-        self.hrefs: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.names.append(tag)
-        self.hrefs += [v or "" for k, v in attrs if k in ("href", "src")]
 
 
 def test_escaped_text_shows_literally():
+    """Text through the escaper, then Markdown: one paragraph showing exactly that text, with
+    no element made of it (no link, emphasis, code, script or table)."""
     text = "</script> {{ x }} [a](javascript:1) | *b* _c_ `d` 4.0"
-    rendered = markdown.markdown(markup.md(text), extensions=["tables", "attr_list"])
-    tags = Tags()
-    tags.feed(rendered)
-    assert tags.names == ["p"]  # one paragraph of text: no link, emphasis, code or script
-    assert html_module.unescape(rendered[3:-4]) == text
+    page = markup.rendered(templating.md(text))
+    assert [e.tag for e in page.iter()] == ["div", "p"]
+    assert page[0].text_content() == text
 
 
 def test_english_catalog_has_every_title_description_and_field(pages: dict[str, str],
                                                                project: Layout):
     text = pages["data/en/index.md"]
+    page = markup.rendered(text)
+    shown = markup.text(page)
+    ids = [h.get("id") for h in markup.find(page, "h2")]
     for info in datasets.read_all(project):
-        assert f'<h2 id="{info.name}">' in html(text)
-        assert markup.md(datasets.clean(info.meta["description_en"])) in text
+        assert info.name in ids
+        assert " ".join(datasets.clean(info.meta["description_en"]).split()) in shown
         for fld in info.fields:
-            assert markup.md(fld["description_en"]) in text
-    assert markup.md("Test Agency. (2021). Kinds [Data set]. /data/kinds/") in text
+            assert " ".join(fld["description_en"].split()) in shown
+    assert "Test Agency. (2021). Kinds [Data set]. /data/kinds/" in shown
 
 
 @dataclass
@@ -231,9 +218,9 @@ def test_validation_status_from_the_real_validator(project: Layout):
 
 def test_charts_that_use_a_dataset_are_linked(project: Layout):
     charts = {"things": [{"id": "c1", "title": "图表一", "link": "../charts/c1.md"}]}
-    page = html(catalog.pages(project, charts=charts)["data/things.md"])
-    assert '<a href="../charts/c1.md">图表一</a>' in page
-    assert "本数据集目前没有用于图表" in html(catalog.pages(project)["data/kinds.md"])
+    page = markup.rendered(catalog.pages(project, charts=charts)["data/things.md"])
+    assert "图表一" in markup.texts(markup.find(page, "a", href="../charts/c1.md"))
+    assert "本数据集目前没有用于图表" in markup.text(markup.rendered(catalog.pages(project)["data/kinds.md"]))
 
 
 def test_repository_pages_build_for_every_dataset():
@@ -257,14 +244,15 @@ def test_chart_section_offers_data_images_embed_and_permalink(project: Layout):
                          "snippet": '<iframe src="https://d.example.org/embed/sample-chart/">',
                          "permalink": "https://d.example.org/2020/a/#chart-x"}]}
     text = catalog.pages(project, files=files, charts=links)["data/things.md"]
-    page = html(text)
+    page = markup.rendered(text)
+    links = markup.hrefs(page)
     for href in ("charts/sample-chart.csv", "charts/sample-chart.excel.csv",
                  "charts/sample-chart.xlsx", "charts/sample-chart.png",
                  "charts/sample-chart.svg", "../embed/sample-chart/index.html",
                  "../2020/a.md#chart-x"):
-        assert f'href="{href}"' in page, href
-    assert "https://d.example.org/embed/sample-chart/" in html_module.unescape(page)
-    assert "<iframe" not in page  # shown as code, never as an element
+        assert href in links, href
+    assert "https://d.example.org/embed/sample-chart/" in markup.text(page)
+    assert not markup.find(page, "iframe")  # shown as code, never as an element
 
 
 def test_repository_datasets_are_described_in_english_too():
@@ -276,7 +264,7 @@ def test_repository_datasets_are_described_in_english_too():
             assert fld.get("description_en"), (dataset.name, fld["name"])
     text = catalog.pages(REPO)["data/en/index.md"]
     for dataset in load.discover(REPO):
-        assert markup.md(dataset.meta()["title_en"]) in text
+        assert templating.md(dataset.meta()["title_en"]) in text
 
 
 def test_json_ld_description_is_long_enough_for_dataset_search():
@@ -294,16 +282,15 @@ def test_dataset_page_shows_its_revisions(project: Layout):
     shutil.copy(REPO.meta("revisions"), project.meta("revisions"))
     result = catalog.pages(project)
     assert "data/revisions.md" in result  # the log is published like any dataset
-    page = html(result["data/things.md"])
-    assert "<td>2021-02-03</td>" in page and "更正录入错误" in page and "<td>1.4</td>" in page
+    cells = markup.texts(markup.find(markup.rendered(result["data/things.md"]), "td"))
+    assert "2021-02-03" in cells and "更正录入错误" in cells and "1.4" in cells
     assert "No published figure of this dataset has been revised" in result["data/en/index.md"]
     assert "更正录入错误" not in result["data/kinds.md"]
 
 
 def test_json_ld_is_also_harmless_javascript(pages: dict[str, str], tmp_path: Path):
     """Material's instant navigation runs content scripts as JavaScript, whatever their type."""
-    blocks = re.findall(r'<script type="application/ld\+json">\n(.*?)\n</script>',
-                        "".join(pages.values()), re.S)
+    blocks = [block for page in pages.values() for block in ld_scripts(page)]
     assert len(blocks) == len(pages) - 1  # every page but the English catalog
     script = tmp_path / "ld.js"
     script.write_text(";\n".join(blocks), encoding="utf-8")
@@ -316,6 +303,8 @@ def test_json_ld_is_also_harmless_javascript(pages: dict[str, str], tmp_path: Pa
 # ---------------------------------------------------------------------------- in a browser
 
 
+@pytest.mark.site
+@pytest.mark.browser
 def test_catalog_pages_in_a_browser_with_instant_navigation(site, chromium):  # noqa: F811
     """Every link of the catalog resolves; moving between catalog pages raises no error."""
     base, layout = site
@@ -324,7 +313,7 @@ def test_catalog_pages_in_a_browser_with_instant_navigation(site, chromium):  # 
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(base + "data/", wait_until="load")
-    hrefs = page.eval_on_selector_all("article a[href]", "els => els.map(e => e.href)")
+    hrefs = page.eval_on_selector_all(f"{engine.CONTENT} a[href]", "els => els.map(e => e.href)")
     local = sorted({h.split("#")[0] for h in hrefs if h.startswith(base)})
     assert any(h.endswith("/data/indicators.xlsx") for h in local)
     for href in local:
@@ -335,13 +324,13 @@ def test_catalog_pages_in_a_browser_with_instant_navigation(site, chromium):  # 
         return re.compile(re.escape(base + path) + r"(#.*)?$")
 
     for dataset in load.discover(layout):
-        page.locator(f'article a[href$="/data/{dataset.name}/"]').first.click()
+        page.locator(f'{engine.CONTENT} a[href$="/data/{dataset.name}/"]').first.click()
         page.wait_for_url(at(f"data/{dataset.name}/"))
-        page.locator("article h1", has_text=dataset.meta()["title"]).wait_for(timeout=10000)
+        page.locator(f"{engine.CONTENT} h1", has_text=dataset.meta()["title"]).wait_for(timeout=10000)
         page.go_back()
         page.wait_for_url(at("data/"))
-        page.locator("article h1", has_text="开放数据").wait_for(timeout=10000)
-    page.locator('article a[href$="/data/en/"]').first.click()
+        page.locator(f"{engine.CONTENT} h1", has_text="开放数据").wait_for(timeout=10000)
+    page.locator(f'{engine.CONTENT} a[href$="/data/en/"]').first.click()
     page.wait_for_url(at("data/en/"))
     page.close()
     assert errors == []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import html as htmllib
 import http.server
 import io
 import json
@@ -15,16 +14,16 @@ import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-import markdown
 import openpyxl
 import pytest
 
-from pipeline import browser, chart_exports, charts, downloads, formats, load, markup, model, urls
+from pipeline import browser, chart_exports, charts, downloads, formats, load, model, urls
+from pipeline import markup as templating
 from pipeline.paths import REPO, Layout
+from tests import markup
 from tests.sitebuild import built_site, site_port
 
 PKG = {
@@ -35,15 +34,6 @@ PKG = {
 NASTY = '</script><script>alert(1)</script> & "q" {{ x }}'
 
 
-class Attributes(HTMLParser):
-    """Every start tag with its attributes, as a browser reads them."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, dict[str, str | None]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.found.append((tag, dict(attrs)))
 
 
 @dataclass
@@ -184,6 +174,7 @@ def test_png_draws_chinese_glyphs_without_a_browser(tmp_path: Path, monkeypatch)
     assert drawn["a"] != drawn["c"] and drawn["b"] != drawn["c"]
 
 
+@pytest.mark.slow
 def test_every_repository_chart_gets_images_and_an_embed_page(tmp_path: Path):
     built = real_charts()
     (tmp_path / "node_modules").symlink_to(REPO.node_modules)
@@ -201,81 +192,53 @@ def test_every_repository_chart_gets_images_and_an_embed_page(tmp_path: Path):
 # ---------------------------------------------------------------------------- embed and panel
 
 
-class Collector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.scripts: list[dict[str, str | None]] = []
-        self.links: list[str] = []
-        self.data: list[str] = []
-        self._in_json = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = dict(attrs)
-        if tag == "script":
-            self.scripts.append(attributes)
-            self._in_json = attributes.get("type") == "application/json"
-        if tag == "a" and attributes.get("href"):
-            self.links.append(str(attributes["href"]))
-
-    def handle_data(self, data: str) -> None:
-        if self._in_json:
-            self.data.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script":
-            self._in_json = False
-
-
 def test_embed_page_is_standalone_with_title_source_license_and_safe_json():
     chart = FakeChart()
     page = chart_exports.embed_page(chart, PKG, "", "2020/a/")
-    parser = Collector()
-    parser.feed(page)
-    assert [s.get("type") for s in parser.scripts] == ["application/json", None]
-    assert parser.scripts[1]["src"] == "../../assets/javascripts/site.js"
-    assert json.loads("".join(parser.data)) == chart.option
-    assert "样例图表 &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "</script><script>alert" not in page
-    assert chart.source in page
-    assert "https://creativecommons.org/licenses/by/4.0/" in parser.links
-    assert "../../2020/a/#chart-sample-chart" in parser.links
-    assert "../../data/charts/sample-chart.csv" in parser.links
-    assert "<link rel=\"canonical\"" not in page
-    with_url = chart_exports.embed_page(chart, PKG, "https://d.example.org/", "2020/a/")
-    assert '<link rel="canonical" href="https://d.example.org/2020/a/#chart-sample-chart">' \
-        in with_url
+    root = markup.parse(page)
+    scripts = markup.find(root, "script")
+    assert [s.get("type") for s in scripts] == ["application/json", None]
+    assert scripts[1].get("src") == "../../assets/javascripts/site.js"
+    assert json.loads(scripts[0].text) == chart.option
+    assert chart.title in markup.texts(markup.find(root, cls="chart__title"))
+    assert "</script><script>alert" not in page  # nothing in the raw page closes the script
+    assert chart.source in markup.text(root)
+    links = markup.hrefs(root)
+    assert "https://creativecommons.org/licenses/by/4.0/" in links
+    assert "../../2020/a/#chart-sample-chart" in links
+    assert "../../data/charts/sample-chart.csv" in links
+    assert not markup.find(root, "link", rel="canonical")
+    with_url = markup.parse(chart_exports.embed_page(chart, PKG, "https://d.example.org/", "2020/a/"))
+    assert markup.one(with_url, "link", rel="canonical").get("href") == \
+        "https://d.example.org/2020/a/#chart-sample-chart"
 
 
 def test_panel_offers_data_image_embed_and_permalink():
     values = chart_exports.panel(FakeChart(), "2020/a.md", "https://d.example.org/")
-    source = markup.render("chart_panel.html", id="chart-sample-chart", **values)
+    source = templating.render("chart_panel.html", id="chart-sample-chart", **values)
     # As the site engines read it (md_in_html): Markdown links inside the panel's HTML.
-    html = markdown.markdown(source, extensions=["attr_list", "md_in_html"])
-    parser = Collector()
-    parser.feed(html)
+    root = markup.rendered(source)
     # Relative to the page's source file 2020/a.md, so any engine resolves them.
-    assert parser.links == [
+    assert markup.hrefs(root) == [
         "../data/charts/sample-chart.csv", "../data/charts/sample-chart.excel.csv",
         "../data/charts/sample-chart.xlsx", "../data/charts/sample-chart.png",
         "../data/charts/sample-chart.svg", "../embed/sample-chart/index.html",
         "a.md#chart-sample-chart",
     ]
-    text = htmllib.unescape(html)
-    assert "https://d.example.org/2020/a/#chart-sample-chart" in text
-    assert '<iframe src="https://d.example.org/embed/sample-chart/"' in text  # shown as code
-    assert "<iframe" not in html and "</script>" not in html
+    shown = markup.text(root)
+    assert "https://d.example.org/2020/a/#chart-sample-chart" in shown
+    # the embed code is shown as text to copy, never as an element
+    assert '<iframe src="https://d.example.org/embed/sample-chart/"' in shown
+    assert not markup.find(root, "iframe") and not markup.find(root, "script")
 
 
 def test_embed_snippet_escapes_the_title():
     snippet = chart_exports.embed_snippet(FakeChart(), "https://d.example.org/")
-    assert snippet.startswith('<iframe src="https://d.example.org/embed/sample-chart/" ')
-    parser = Attributes()
-    parser.feed(snippet)
-    assert parser.found == [("iframe", {"src": "https://d.example.org/embed/sample-chart/",
-                                        "title": FakeChart().title, "width": "100%",
-                                        "height": "512", "style": "border:0;max-width:840px",
-                                        "loading": "lazy"})]
-    assert "<script>" not in snippet
+    root = markup.parse(snippet)
+    assert [e.tag for e in root] == ["iframe"]
+    assert root[0].get("src") == "https://d.example.org/embed/sample-chart/"
+    assert root[0].get("title") == FakeChart().title
+    assert not markup.find(root, "script")
 
 
 @pytest.mark.parametrize(("rel", "path"), [
@@ -317,6 +280,8 @@ def chromium(site: tuple[str, Layout]) -> Iterator[Any]:
         yield chromium
 
 
+@pytest.mark.site
+@pytest.mark.browser
 def test_embed_pages_draw_their_chart_in_a_browser(site: tuple[str, Layout], chromium: Any):
     base, layout = site
     embeds = sorted(p.parent.name for p in (layout.site / "embed").glob("*/index.html"))
@@ -334,6 +299,7 @@ def test_embed_pages_draw_their_chart_in_a_browser(site: tuple[str, Layout], chr
     assert errors == []
 
 
+@pytest.mark.site
 def test_chart_downloads_are_served(site: tuple[str, Layout]):
     base, layout = site
     for cid in real_charts():

@@ -53,6 +53,7 @@ def test_the_repository_is_found_from_any_subfolder(tmp_path: Path,
     assert paths.find_root(sub) == (tmp_path / "elsewhere").resolve()
 
 
+@pytest.mark.slow
 def test_console_script_validates_the_repository_it_is_run_in(tmp_path: Path) -> None:
     """The package loaded from elsewhere (as when installed), run from a subfolder of another
     checkout whose data is broken: it checks that checkout, and says so in Chinese."""

@@ -4,42 +4,42 @@ tests/fixtures/bad/ holds the mistakes as files shaped like the synthetic
 fixture project (tests/test_validate.py checks their codes, rows and
 columns). Here the same list of mistakes is applied to the real datasets in
 a copy of the repository (datasets/indicators.csv mostly, the other tables
-where the mistake belongs there), and for each case `make build` runs in the
-copy, next to a site/ built before:
+where the mistake belongs there), and for each case the build runs in process,
+next to a site/ published before:
 
-- it exits non-zero and says site/ was not replaced;
+- it fails and says site/ was not replaced;
 - its validation report holds exactly the expected errors, each with file,
-  row and column, and a fix on the next line;
+  row and column, and a fix on the next line (and, in the report, a place and
+  a fix in Chinese and in English);
 - every input file is byte-for-byte as the case left it (the build never
-  repairs a staff file), and the previously built site/ is byte-identical.
+  repairs a staff file), and the previously published site/ is byte-identical.
+
+A handful of cases (END_TO_END) run `make build` itself, in a copy next to the
+real site/ the session built, with the same checks on what it prints.
 
 tests/fixtures/bad/README.md maps each case to its row of the bad-input list.
 Rows are found by key, not by number, so the cases follow the data as it grows.
-The builds run in two copies side by side (one per core); each stops at
-validation, about 1 s per case.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
-import os
 import re
 import shutil
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from queue import Empty, Queue
 
 import pytest
 
-from pipeline import load
+from pipeline import build, load
+from pipeline import validate as validate_mod
 from pipeline.paths import REPO, Layout
 from pipeline.validate import run
-from tests.repocopy import digest, inputs_digest, make, repo_with_site
-from tests.sitebuild import built_site
+from tests.repocopy import digest, inputs_digest, make, repo_with_previous_site, repo_with_site
 
 IND = "datasets/indicators.csv"
 AREAS = "datasets/work-areas.csv"
@@ -417,12 +417,43 @@ def restore(repo: Layout, pristine: dict[str, bytes]) -> None:
 class Outcome:
     returncode: int
     stderr: str
+    issues: list  # the validation report's errors, as the build found them
     inputs_unchanged: bool
     site_unchanged: bool
     leftovers: list[str]
 
 
-def run_case(repo: Layout, pristine: dict[str, bytes], case: Case) -> Outcome:
+def run_case(repo: Layout, pristine: dict[str, bytes], case: Case,
+             monkeypatch: pytest.MonkeyPatch) -> Outcome:
+    """The case's mistake made in `repo`, the build run in process, `repo` put back as it was."""
+    site_before = digest(repo.site)
+    reports = []
+    real_run = validate_mod.run
+
+    def spy(*args, **kwargs):  # the build's own validation, kept to read its issues
+        report = real_run(*args, **kwargs)
+        reports.append(report)
+        return report
+
+    monkeypatch.setattr(validate_mod, "run", spy)
+    err = io.StringIO()
+    try:
+        case.mutate(repo)
+        inputs_before = inputs_digest(repo)
+        with contextlib.redirect_stderr(err):
+            status = build.build(repo, log=lambda *_: None)
+        inputs_unchanged = inputs_digest(repo) == inputs_before
+    finally:
+        monkeypatch.setattr(validate_mod, "run", real_run)
+        restore(repo, pristine)
+    leftovers = [p.name for p in (repo.build / "site.new", repo.build / "site.old") if p.exists()]
+    issues = reports[0].errors if reports else []
+    return Outcome(status, err.getvalue(), issues, inputs_unchanged,
+                   digest(repo.site) == site_before, leftovers)
+
+
+def run_make(repo: Layout, pristine: dict[str, bytes], case: Case) -> Outcome:
+    """The same, through `make build` in a process of its own."""
     site_before = digest(repo.site)
     try:
         case.mutate(repo)
@@ -432,34 +463,19 @@ def run_case(repo: Layout, pristine: dict[str, bytes], case: Case) -> Outcome:
     finally:
         restore(repo, pristine)
     leftovers = [p.name for p in (repo.build / "site.new", repo.build / "site.old") if p.exists()]
-    return Outcome(result.returncode, result.stderr, inputs_unchanged,
+    return Outcome(result.returncode, result.stderr, [], inputs_unchanged,
                    digest(repo.site) == site_before, leftovers)
 
 
 @pytest.fixture(scope="module")
-def outcomes(tmp_path_factory) -> dict[str, Outcome]:
-    """`make build` over every case, in two copies of the repository side by side (one per core)."""
-    workers = max(1, min(2, os.cpu_count() or 1))
-    queue: Queue[Case] = Queue()
-    for case in CASES:
-        queue.put(case)
-    found: dict[str, Outcome] = {}
-    built_site()  # the site every copy starts from, built once before the workers start
+def repo(tmp_path_factory) -> Layout:
+    """A copy of the repository with a previously published site/ (the builds stop at validation)."""
+    return repo_with_previous_site(tmp_path_factory.mktemp("corpus") / "repo")
 
-    def worker(number: int) -> None:
-        repo = repo_with_site(tmp_path_factory.mktemp(f"corpus{number}") / "repo")
-        pristine = pristine_inputs(repo)
-        while True:
-            try:
-                case = queue.get_nowait()
-            except Empty:
-                return
-            found[case.name] = run_case(repo, pristine, case)
 
-    with ThreadPoolExecutor(workers) as pool:
-        for future in [pool.submit(worker, n) for n in range(workers)]:
-            future.result()
-    return found
+@pytest.fixture(scope="module")
+def pristine(repo: Layout) -> dict[str, bytes]:
+    return pristine_inputs(repo)
 
 
 ORIGINAL = {rel: (REPO.root / rel).read_text(encoding="utf-8")
@@ -480,13 +496,9 @@ def test_the_corpus_covers_every_row_of_the_bad_input_list():
         assert f"`{case.name}`" in readme, case.name
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_make_build_refuses_each_mistake_and_changes_nothing(outcomes, case: Case):
-    outcome = outcomes[case.name]
-    assert outcome.returncode != 0
-    assert "数据校验未通过" in outcome.stderr and "site/ 保持原样" in outcome.stderr
-    # The validation report in the build's output: exactly the expected errors, each with a fix.
-    lines = outcome.stderr.splitlines()
+def printed_issues(stderr: str) -> list[list[object]]:
+    """(file, row, column, code) of each error the build printed, each followed by its fix."""
+    lines = stderr.splitlines()
     printed = []
     for number, line in enumerate(lines):
         match = ISSUE_LINE.match(line)
@@ -494,10 +506,51 @@ def test_make_build_refuses_each_mistake_and_changes_nothing(outcomes, case: Cas
             assert lines[number + 1].startswith("    修改方法: ") and len(lines[number + 1]) > 12
             printed.append([match["path"], int(match["row"]) if match["row"] else None,
                             match["column"], match["code"]])
-    assert printed == expected_issues(case, ORIGINAL)
+    return printed
+
+
+def assert_refused_and_nothing_changed(outcome: Outcome, case: Case) -> None:
+    assert outcome.returncode != 0
+    assert "数据校验未通过" in outcome.stderr and "site/ 保持原样" in outcome.stderr
+    assert "Traceback" not in outcome.stderr
+    # The validation report in the build's output: exactly the expected errors, each with a fix.
+    assert printed_issues(outcome.stderr) == expected_issues(case, ORIGINAL)
     assert outcome.inputs_unchanged  # the staff file is left exactly as they saved it
     assert outcome.site_unchanged  # the published site is untouched
     assert outcome.leftovers == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_the_build_refuses_each_mistake_and_changes_nothing(repo, pristine, case: Case, monkeypatch):
+    outcome = run_case(repo, pristine, case, monkeypatch)
+    assert_refused_and_nothing_changed(outcome, case)
+    # place and fix in both languages, as the report holds them
+    assert len(outcome.issues) == len(case.expected)
+    for issue in outcome.issues:
+        assert issue.where("zh") in outcome.stderr
+        for lang in ("zh", "en"):
+            assert issue.fix(lang).strip(), (issue.code, lang)
+            assert not re.search(r"\{[a-z_]+\}", issue.fix(lang) + issue.text(lang)), issue.code
+            assert issue.where(lang).startswith(issue.path)
+
+
+# ---------------------------------------------------------------- end to end, through make
+
+END_TO_END = ["gbk-long", "unit-yiyuan", "datasets-folder-symlink", "duplicate-key"]
+
+
+@pytest.fixture(scope="module")
+def built_repo(tmp_path_factory) -> Layout:
+    """A copy of the repository next to the real site/ the session built."""
+    return repo_with_site(tmp_path_factory.mktemp("corpus-make") / "repo")
+
+
+@pytest.mark.site
+@pytest.mark.parametrize("name", END_TO_END)
+def test_make_build_refuses_a_mistake_and_leaves_the_built_site(built_repo, name):
+    """A handful of the cases through `make build` itself, next to a real built site/."""
+    case = next(c for c in CASES if c.name == name)
+    assert_refused_and_nothing_changed(run_make(built_repo, pristine_inputs(built_repo), case), case)
 
 
 @pytest.mark.parametrize("name", sorted(ACCEPTED))

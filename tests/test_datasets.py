@@ -41,6 +41,7 @@ def test_each_dataset_has_complete_bilingual_metadata(dataset: load.Dataset):
         assert field.get("title") and field.get("description") and field.get("description_en"), field
 
 
+@pytest.mark.slow
 def test_datapackage_json_is_current_and_passes_plain_frictionless():
     assert REPO.descriptor.read_text(encoding="utf-8") == package.datapackage_json(REPO)
     result = subprocess.run(

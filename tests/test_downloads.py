@@ -256,6 +256,7 @@ def test_published_datapackage_detects_a_changed_file(published: Path):
     assert "hash-count" in [e.type for task in report.tasks for e in task.errors]
 
 
+@pytest.mark.slow
 def test_repository_datapackage_validates_with_the_plain_command(tmp_path: Path):
     out = tmp_path / "data"
     downloads.write(REPO, out)

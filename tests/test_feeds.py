@@ -68,6 +68,7 @@ def site() -> Layout:
     return built_site()
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("name", [feeds.EDITIONS, feeds.REVISIONS])
 def test_published_feeds_are_valid_atom(site: Layout, name: str):
     content = (site.site / name).read_bytes()
@@ -78,6 +79,7 @@ def test_published_feeds_are_valid_atom(site: Layout, name: str):
     assert parsed.feed.title and parsed.feed.updated
 
 
+@pytest.mark.site
 def test_editions_feed_has_each_edition_in_chinese_with_date_and_link(site: Layout):
     parsed = feedparser.parse((site.site / feeds.EDITIONS).read_bytes())
     assert [e.title for e in parsed.entries] == ["2020年工作报告"]
@@ -87,6 +89,7 @@ def test_editions_feed_has_each_edition_in_chinese_with_date_and_link(site: Layo
     assert "kjj-annual-report-2020.pdf" in entry.content[0].value
 
 
+@pytest.mark.site
 def test_feed_links_resolve_in_the_built_site(site: Layout):
     feed = site.site / feeds.EDITIONS
     for link in ET.fromstring(feed.read_bytes()).iter(f"{ATOM}link"):
@@ -97,6 +100,7 @@ def test_feed_links_resolve_in_the_built_site(site: Layout):
         assert (target / "index.html" if href.endswith("/") else target).is_file(), href
 
 
+@pytest.mark.site
 def test_every_page_links_the_feeds_in_its_head(site: Layout):
     pages = sorted(site.site.rglob("index.html"))
     assert len(pages) > 10

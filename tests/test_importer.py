@@ -49,6 +49,7 @@ def test_gbk_crlf_csv_of_each_dataset_comes_back_identical(repo_copy: Layout, tm
     assert repo_copy.csv(name).read_bytes() == canonical
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", REAL_DATASETS)
 def test_published_xlsx_of_each_dataset_comes_back_identical(repo_copy: Layout, tmp_path: Path,
                                                              name: str) -> None:

@@ -13,9 +13,9 @@ Policy (schemas: `textPolicy`, pipeline/checks/cells.py):
 
 The first half tries every payload in every strict text field of every real
 dataset (one validation per dataset). The second builds the real site with
-the payloads in the free fields, opens in Chromium every page that carries
-them, and checks that no payload ran, no `javascript:` link exists, and the
-text reads literally.
+the payloads in the free fields (and one figure changed, which the pages must
+follow), parses and opens in Chromium every page that carries them, and checks
+that no payload ran, no `javascript:` link exists, and the text reads literally.
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ from pipeline import browser, build, load
 from pipeline.checks.cells import key_fields
 from pipeline.paths import REPO, Layout
 from pipeline.validate import run
+from tests import markup
 from tests.repocopy import repo_with_site
+from tests.sitebuild import built_site
 
 # payload -> the code a strict field gives it. Each, if it ran, would set window.__injected.
 PAYLOADS = {
@@ -52,6 +54,9 @@ PAYLOADS = {
 # Only in free text: Markdown and the site's own placeholder syntax must not be interpreted either.
 FREE_ONLY = ["**不应加粗** `不应成为代码`", "[[fig:rd-spending@2020]]", "<b>不应加粗</b>"]
 TOKEN = "INJ7Q"  # marks every payload row so the pages that show them can be found
+# A figure changed in the same build: 49.3 -> 51.7 (亿元) in the row of rd-spending 2020
+CHANGED = ("rd-spending,2020,overall,全社会研发投入,Gross expenditure on R&D,49.3,",
+           "rd-spending,2020,overall,全社会研发投入,Gross expenditure on R&D,51.7,")
 
 
 def strict_text_fields(dataset: load.Dataset) -> list[str]:
@@ -143,6 +148,12 @@ def injected(tmp_path_factory) -> Iterator[tuple[Layout, dict[str, str], str]]:
                     rows[n % len(rows)][header.index(field)] = f"{payload} {TOKEN}{n}"
                     shown[f"{payload} {TOKEN}{n}"] = name
             rewrite(dataset.csv, change)
+    # and one figure changed, as staff would correct it: the pages must follow the data
+    csv_path = layout.csv("indicators")
+    before = csv_path.read_text(encoding="utf-8")
+    after = before.replace(CHANGED[0], CHANGED[1], 1)
+    assert after != before
+    csv_path.write_text(after, encoding="utf-8")
     report = run(layout)
     assert report.valid, report.formatted("text")
     assert {i.code for i in report.warnings} >= {"markup", "template-syntax", "unsafe-link",
@@ -162,6 +173,7 @@ def pages_with_payloads(layout: Layout) -> list[str]:
                   if TOKEN in p.read_text(encoding="utf-8"))
 
 
+@pytest.mark.site
 def test_raw_html_never_holds_a_live_payload(injected):
     layout, _, _ = injected
     pages = pages_with_payloads(layout)
@@ -174,6 +186,34 @@ def test_raw_html_never_holds_a_live_payload(injected):
             assert live not in text, (rel, live)
 
 
+@pytest.mark.site
+def test_every_payload_reads_literally_in_the_parsed_pages(injected):
+    """Read as a browser parses them: every payload is text (in an element or a title) on some
+    page, character for character, and no element was made of one."""
+    layout, shown, _ = injected
+    seen: set[str] = set()
+    for rel in pages_with_payloads(layout):
+        page = markup.parse((layout.site / rel).read_text(encoding="utf-8"))
+        text = markup.text(page) + " " + " ".join(
+            " ".join((e.get("title") or "", e.get("aria-label") or "")) for e in markup.find(page))
+        seen |= {payload for payload in shown if " ".join(payload.split()) in text}
+        assert not markup.find(page, "img", src="x") and not markup.find(page, "svg", onload=None), rel
+        marked = markup.find(page, "b") + markup.find(page, "strong") + markup.find(page, "code")
+        assert not [e for e in marked if "不应" in markup.text(e)], rel
+    assert seen == set(shown)
+
+
+@pytest.mark.site
+def test_a_changed_csv_value_changes_the_page_text(injected):
+    """The same build had rd-spending 2020 changed from 49.3 to 51.7 (亿元)."""
+    layout, _, _ = injected
+    before = markup.text(markup.parse((built_site().site / "2020/index.html").read_text(encoding="utf-8")))
+    after = markup.text(markup.parse((layout.site / "2020/index.html").read_text(encoding="utf-8")))
+    assert "49.3亿元" in before and "51.7亿元" not in before
+    assert "51.7亿元" in after and "49.3亿元" not in after
+
+
+@pytest.mark.site
 def test_canonical_downloads_keep_the_text_and_excel_files_neutralise_formulas(injected):
     layout, shown, _ = injected
     data = layout.site / "data"
@@ -202,6 +242,8 @@ def chromium(injected) -> Iterator[Any]:
         yield chromium
 
 
+@pytest.mark.site
+@pytest.mark.browser
 def test_nothing_injected_runs_in_the_browser_and_the_text_reads_literally(injected, chromium):
     layout, shown, base = injected
     pages = pages_with_payloads(layout)

@@ -6,8 +6,8 @@ Over the session's shared build (tests/sitebuild.py):
   #fragment to an element of that page (pipeline/linkcheck.py);
 - links written out in full with the site's own address (canonical links,
   permalinks, embed snippets, JSON-LD download URLs) are checked the same way;
-- every page in sitemap.xml and every search result (search_index.json,
-  with its anchor) exists;
+- every page in sitemap.xml and every search result (the engine's search
+  index, tests/engine.py, with its anchor) exists;
 - every file named in data/datapackage.json and data/SHA256SUMS exists, with
   the checksum it claims; every relative url() in the style sheets exists;
 - every published download is linked from at least one page.
@@ -26,7 +26,10 @@ import pytest
 
 from pipeline import linkcheck
 from pipeline.paths import Layout
+from tests import engine
 from tests.sitebuild import built_site, site_port
+
+pytestmark = pytest.mark.site
 
 ATTR = re.compile(r"""\b(?:href|src|content)\s*=\s*["']([^"']*)["']""", re.I)
 
@@ -98,16 +101,16 @@ def test_sitemap_lists_only_existing_pages(site, base):
 
 
 def test_every_search_result_leads_to_its_page_and_anchor(site):
-    index = json.loads((site.site / "search/search_index.json").read_text(encoding="utf-8"))
+    entries = engine.search_entries(site.site)
     cache: dict[Path, set[str]] = {}
     broken = []
-    for doc in index["docs"]:
-        path, _, fragment = doc["location"].partition("#")
+    for entry in entries:
+        path, _, fragment = entry.location.partition("#")
         reason = resolve(site.site, path, fragment, cache)
         if reason:
-            broken.append((doc["location"], reason))
+            broken.append((entry.location, reason))
     assert broken == []
-    assert sum("#" in doc["location"] for doc in index["docs"]) > 50
+    assert sum("#" in entry.location for entry in entries) > 50
 
 
 def test_package_and_checksums_name_existing_files(site):

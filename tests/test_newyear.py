@@ -82,6 +82,7 @@ def test_scaffold_carries_over_what_is_known_and_invents_no_figure(edition: Layo
                    for n in ("indicators", "plan-targets"))
 
 
+@pytest.mark.slow
 def test_scaffold_validates_after_staff_fill_it(edition: Layout) -> None:
     result = newyear.scaffold(edition, 2021)
     folder = result.folder

@@ -118,6 +118,7 @@ def test_published_descriptor_is_spec_clean_and_complete(published: Path):
         assert resource["schema"] == f"schemas/{resource['name']}.schema.json"
 
 
+@pytest.mark.slow
 def test_published_descriptor_passes_plain_frictionless(published: Path):
     done = subprocess.run([sys.executable, "-m", "frictionless", "validate", "--json",
                            "datapackage.json"], cwd=published, capture_output=True, text=True,

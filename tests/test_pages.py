@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
-import markdown
 import pytest
 
-from pipeline import charts, docs, downloads, markup, model, pages
+from pipeline import charts, docs, downloads, model, pages
+from pipeline import markup as templating
 from pipeline.paths import REPO
+from tests import markup
 from tests.synthetic import data, indicator, target
 
 
@@ -80,21 +80,23 @@ def test_cards_show_value_change_year_and_link_to_the_chapter(tmp_path):
         "index.md": "[[cards:latest]]\n",
         "2020/chapter.md": "---\narea: a\n---\n# 章\n",
     })
-    home = (out / "index.md").read_text(encoding="utf-8")
     # As the site engines read it (md_in_html): links to the chapter's source file.
-    rendered = markdown.markdown(home, extensions=["attr_list", "md_in_html"])
-    cards = re.findall(r'<a class="kpi-card" href="([^"]+)">(.*?)</a>', rendered)
-    assert [href for href, _ in cards] == ["2020/chapter.md", "2020/chapter.md"]
-    assert '<div class="kpi-cards">\n<a class="kpi-card"' in rendered  # no paragraph around
-    assert "120家" in cards[0][1] and "比上年增加20家" in cards[0][1] and "2020年" in cards[0][1]
-    assert "30多所" in cards[1][1] and "名称x120家" in cards[1][1]  # the named companion figure
+    home = markup.rendered((out / "index.md").read_text(encoding="utf-8"))
+    cards = markup.find(home, "a", cls="kpi-card")
+    assert [card.get("href") for card in cards] == ["2020/chapter.md", "2020/chapter.md"]
+    (group,) = markup.find(home, "div", cls="kpi-cards")
+    assert [child.tag for child in group] == ["a", "a"]  # no paragraph around the cards
+    first, second = markup.texts(cards)
+    assert "120家" in first and "比上年增加20家" in first and "2020年" in first
+    assert "30多所" in second and "名称x120家" in second  # the named companion figure
 
 
 def test_targets_table_states_baseline_and_honest_status(tmp_path):
     out, _ = build(tmp_path, {"2020/plan.md": "[[targets:2020]]\n"})
-    text = (out / "2020/plan.md").read_text(encoding="utf-8")
-    assert "达到240家" in text and "120家（2020年）" in text
-    assert 'target-status--no-actual">尚无实际数据' in text
+    page = markup.parse((out / "2020/plan.md").read_text(encoding="utf-8"))
+    shown = markup.text(page)
+    assert "达到240家" in shown and "120家（2020年）" in shown
+    assert markup.texts(markup.find(page, cls="target-status--no-actual")) == ["尚无实际数据"]
 
 
 def test_chart_block_has_table_description_source_and_escaped_json(tmp_path):
@@ -104,15 +106,17 @@ def test_chart_block_has_table_description_source_and_escaped_json(tmp_path):
                              "where": {}, "x": "name_zh", "y": "value"}, rows, "某报告", "d")
     out, site = build(tmp_path, {"2020/a.md": "文字\n[[chart:c-1]]\n"}, {"c-1": chart})
     text = (out / "2020/a.md").read_text(encoding="utf-8")
-    assert "<img" not in text and "</script>" not in text
-    template = re.search(r'<template class="chart__option" id="chart-c-1-option" '
-                         r'data-search-exclude>([^<]*)</template>', text)
-    assert template and "\\u003c/script\\u003e" in template.group(1)
-    cells = [html.unescape(c) for c in re.findall(r'<th scope="row">([^<]*)</th>', text)]
-    assert rows[0]["name_zh"] in cells  # the table cell, escaped, reads as written
-    assert "<td>3-5家</td>" in text
-    assert 'class="sr-only" id="chart-c-1-desc"' in text
-    assert '<figcaption class="chart__source">来源：某报告（一）</figcaption>' in text
+    assert "<img" not in text and "</script>" not in text  # nothing in the raw page closes a tag
+    page = markup.parse(text)
+    template = markup.one(page, "template", cls="chart__option", id="chart-c-1-option")
+    assert "data-search-exclude" in template.attrib
+    assert "\\u003c/script\\u003e" in markup.text(template)
+    cells = markup.texts(markup.find(page, "td"))
+    assert '</script><img src=x onerror="1">' in markup.texts(markup.find(page, "th")) + cells
+    assert not markup.find(page, "img") and not markup.find(page, "script")
+    assert "3-5家" in cells
+    assert "sr-only" in markup.one(page, id="chart-c-1-desc").get("class").split()
+    assert markup.text(markup.one(page, "figcaption", cls="chart__source")) == "来源：某报告（一）"
     assert site.chart_pages["c-1"].rel == "2020/a.md"
     links = pages.chart_links(site, "data/index.md")
     assert links == {"d": [{"id": "c-1", "title": "标题", "link": "../2020/a.md#chart-c-1"}]}
@@ -137,25 +141,34 @@ def test_tasks_are_grouped_under_their_categories(tmp_path):
     )
     out, _ = build(tmp_path, {"2020/plan.md": "[[tasks:2020]]\n[[count:tasks@2020]]项\n"}, d=d)
     text = (out / "2020/plan.md").read_text(encoding="utf-8")
-    assert "### （一）类别&#42;一&#42; {#2020-c1}" in text
-    assert text.index("任务甲") < text.index("任务乙")
-    assert "任务甲[a](javascript:x)</li>" in text  # inside an HTML list: shown as text, not a link
+    page = markup.rendered(text)
+    heading = markup.one(page, "h3", id="2020-c1")
+    assert markup.text(heading) == "（一）类别*一*"  # the category's name, not emphasis
+    items = markup.texts(markup.find(page, "li"))
+    assert [i for i, item in enumerate(items) if "任务甲" in item] < \
+        [i for i, item in enumerate(items) if "任务乙" in item]
+    assert any(item.endswith("任务甲[a](javascript:x)") for item in items)  # text, not a link
+    assert not [h for h in markup.hrefs(page) if h.startswith("javascript:")]
     assert "\n2项" in text
 
 
 def test_markdown_and_template_syntax_from_data_is_shown_literally():
-    assert pages.md("[a](javascript:x) {{ x }} <b>") == (
-        "&#91;a&#93;&#40;javascript:x&#41; &#123;&#123; x &#125;&#125; &#60;b&#62;")
+    text = "[a](javascript:x) {{ x }} <b>"
+    page = markup.rendered(templating.md(text))
+    assert [e.tag for e in page.iter()] == ["div", "p"] and page[0].text_content() == text
+    assert "{{" not in templating.md(text)  # nor read as a template
+    nasty = '"<&>\''
     # Everything else from data lands in HTML through a template: autoescaped, quotes included.
-    parsed = markup.ENV.from_string('<p title="{{ v }}">{{ v }}</p>').render(v='"<&>\'')
-    assert parsed == '<p title="&#34;&lt;&amp;&gt;&#39;">&#34;&lt;&amp;&gt;&#39;</p>'
+    rendered = templating.ENV.from_string('<p title="{{ v }}">{{ v }}</p>').render(v=nasty)
+    element = markup.parse(rendered)[0]
+    assert element.get("title") == nasty and element.text_content() == nasty
 
 
 @pytest.mark.parametrize("text", ["1. 第一", "- 一项", "2) 二", "---", "12. 十二"])
 def test_markdown_from_data_never_starts_a_list_or_a_rule(text):
-    rendered = markdown.markdown("说明：\n\n" + markup.md(text))
-    assert "<li>" not in rendered and "<hr" not in rendered
-    assert html.unescape(re.sub(r"<[^>]+>", "", rendered)).endswith(text)
+    page = markup.rendered("说明：\n\n" + templating.md(text))
+    assert not markup.find(page, "li") and not markup.find(page, "hr")
+    assert markup.text(page).endswith(text)
 
 
 @pytest.mark.parametrize(("n", "written"), [(1, "一"), (6, "六"), (10, "十"), (12, "十二"),
@@ -193,10 +206,10 @@ def test_the_home_page_follows_the_newest_edition(tmp_path):
     }, d=d)
     home = (out / "index.md").read_text(encoding="utf-8")
     assert home.startswith("2021年\n")
-    rendered = markdown.markdown(home, extensions=["attr_list", "md_in_html"])
+    page = markup.rendered(home)
     # the card and the report link both lead to the newest edition's source page
-    assert re.findall(r'href="([^"]+)"', rendered) == ["2021/index.md", "2021/index.md"]
-    assert "150家" in rendered and "比上年增加30家" in rendered
+    assert markup.hrefs(page) == ["2021/index.md", "2021/index.md"]
+    assert "150家" in markup.text(page) and "比上年增加30家" in markup.text(page)
     assert (out / "2020/index.md").exists()  # the earlier edition stays where it was
 
 
@@ -210,18 +223,17 @@ def test_a_download_panel_goes_under_each_chart(tmp_path):
     record = downloads.Published(site_url="https://d.example.org/", charts={
         "c": downloads.ChartDownloads("c", {}, "/embed/c/", "", "2020/a/")})
     pages.write(docs, tmp_path / "out", site_data(), {"c": chart}, "某报告", downloads=record)
-    text = (tmp_path / "out/2020/a.md").read_text(encoding="utf-8")
     # Read as the site engines read it: Markdown inside the panel's HTML (md_in_html).
-    rendered = markdown.markdown(text, extensions=["attr_list", "md_in_html", "tables"])
-    panel = rendered[rendered.index("</figure>"):]
-    assert '<summary>下载与嵌入</summary>' in panel and 'class="chart__data chart__tools"' in panel
-    hrefs = re.findall(r'href="([^"]+)"', panel)
+    page = markup.rendered((tmp_path / "out/2020/a.md").read_text(encoding="utf-8"))
+    [summary] = [s for s in markup.find(page, "summary") if markup.text(s) == "下载与嵌入"]
+    panel = summary.getparent()
+    assert markup.find(panel, cls="chart__tools")
     # Links to the source files, relative to the page's source (2020/a.md): any engine
     # resolves them to its own output URLs.
-    assert hrefs == ["../data/charts/c.csv", "../data/charts/c.excel.csv", "../data/charts/c.xlsx",
-                     "../data/charts/c.png", "../data/charts/c.svg", "../embed/c/index.html",
-                     "a.md#chart-c"]
-    assert "https://d.example.org/2020/a/#chart-c" in html.unescape(panel)  # the permalink shown
+    assert markup.hrefs(panel) == [
+        "../data/charts/c.csv", "../data/charts/c.excel.csv", "../data/charts/c.xlsx",
+        "../data/charts/c.png", "../data/charts/c.svg", "../embed/c/index.html", "a.md#chart-c"]
+    assert "https://d.example.org/2020/a/#chart-c" in markup.text(panel)  # the permalink shown
 
 
 # -- placeholders follow their page's edition ------------------------------------------------

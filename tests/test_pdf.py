@@ -39,6 +39,7 @@ def text(reader: PdfReader) -> str:
     return "".join(page.extract_text() for page in reader.pages).replace("\n", "")
 
 
+@pytest.mark.site
 def test_every_headline_and_chapter_figure_is_in_the_pdf(text: str):
     data = model.load_figures(REPO)
     wanted = [f for f in data.area_figures("industry", 2020)] + [
@@ -49,6 +50,7 @@ def test_every_headline_and_chapter_figure_is_in_the_pdf(text: str):
         assert fig.text.replace(" ", "") in text.replace(" ", ""), (fig.ref, fig.text)
 
 
+@pytest.mark.site
 def test_every_chart_is_drawn_as_vectors_with_its_title(reader: PdfReader, text: str):
     data = model.load_figures(REPO)
     drawn = charts.build_all(REPO, data, model.source_title(load.package_meta(REPO)))
@@ -58,6 +60,7 @@ def test_every_chart_is_drawn_as_vectors_with_its_title(reader: PdfReader, text:
     assert sum(len(page.images) for page in reader.pages) == 0
 
 
+@pytest.mark.site
 def test_contents_page_and_page_numbers(reader: PdfReader):
     pages = [page.extract_text() for page in reader.pages]
     contents = next(i for i, t in enumerate(pages) if "目录" in t)
@@ -74,6 +77,7 @@ def test_contents_page_and_page_numbers(reader: PdfReader):
     assert "服务产业立市" in outline
 
 
+@pytest.mark.site
 def test_source_licence_and_metadata(reader: PdfReader, text: str):
     pkg = load.package_meta(REPO)
     assert pkg["sources"][0]["title"] in text
@@ -83,6 +87,7 @@ def test_source_licence_and_metadata(reader: PdfReader, text: str):
     assert "2020年工作报告" in reader.metadata.title
 
 
+@pytest.mark.site
 def test_cjk_fonts_are_embedded(reader: PdfReader):
     fonts = {}
     for page in reader.pages:
@@ -98,6 +103,7 @@ def test_cjk_fonts_are_embedded(reader: PdfReader):
     assert all(fonts.values()), fonts
 
 
+@pytest.mark.site
 def test_pdf_is_checksummed_and_linked(site: Layout, path: Path):
     sums = (site.site / "data" / "SHA256SUMS").read_text(encoding="ascii")
     assert f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n" in sums

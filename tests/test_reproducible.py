@@ -43,6 +43,7 @@ def two_builds(tmp_path_factory) -> tuple[Layout, Layout]:
     return first, copy
 
 
+@pytest.mark.site
 def test_two_builds_are_byte_identical(two_builds):
     first, second = two_builds
     one, two = digest(first.site), digest(second.site)
@@ -52,6 +53,7 @@ def test_two_builds_are_byte_identical(two_builds):
     assert differing == []
 
 
+@pytest.mark.site
 def test_no_build_folder_path_leaks_into_the_site(two_builds):
     for layout in two_builds:
         roots = {str(layout.root), str(layout.root.resolve()), str(Path.home())}
@@ -62,6 +64,7 @@ def test_no_build_folder_path_leaks_into_the_site(two_builds):
                     assert root not in text, (path, root)
 
 
+@pytest.mark.site
 def test_no_date_comes_from_the_clock(two_builds):
     """Today's date appears nowhere, unless the build's own date (SOURCE_DATE_EPOCH) is today."""
     first, _ = two_builds
@@ -79,6 +82,7 @@ def test_no_date_comes_from_the_clock(two_builds):
                 assert pattern not in text, (path, pattern)
 
 
+@pytest.mark.site
 def test_sitemap_dates_are_the_source_date(two_builds):
     first, _ = two_builds
     epoch = int(build.source_date_epoch(first))

@@ -28,15 +28,16 @@ import struct
 import pytest
 
 from pipeline.paths import REPO
-from tests.sitebuild import built_site
-from tests.test_browser import CHART_PAGE, Watched, browser, server  # noqa: F401  (fixtures)
+from tests import engine
+from tests.sitebuild import built_site, deselected
+from tests.test_site_browser import CHART_PAGE, Watched, browser, server  # noqa: F401  (fixtures)
+
+pytestmark = [pytest.mark.site, pytest.mark.browser]
 
 SCREENSHOTS = REPO.build / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
 PRINT_WIDTH = 720  # A4 minus Chromium's default print margins, in CSS pixels
-NAVIGATION = (".md-header", ".md-tabs", ".md-sidebar", ".md-footer", ".md-top", ".md-search",
-              "[data-md-component=announce]")
 
 
 def site_pages() -> list[str]:
@@ -51,7 +52,8 @@ def site_pages() -> list[str]:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "page_path" in metafunc.fixturenames:
-        paths = site_pages()
+        # `-m` leaving these tests out (make check): no site built just to name them
+        paths = ["deselected"] if deselected(metafunc.config, metafunc.definition) else site_pages()
         metafunc.parametrize("page_path", paths, ids=[p or "home" for p in paths])
 
 
@@ -237,7 +239,7 @@ def test_page_in_a_real_browser(page_path, browser, server):  # noqa: F811
 
         page.set_viewport_size({"width": PRINT_WIDTH, "height": 1000})
         page.emulate_media(media="print")
-        printed = page.evaluate(PRINTED, [list(NAVIGATION), PRINT_WIDTH])
+        printed = page.evaluate(PRINTED, [list(engine.NAVIGATION), PRINT_WIDTH])
         page.emulate_media(media="screen")
         assert printed["navigation"] == [], f"{name}: navigation printed"
         bad = [c for c in printed["charts"]
@@ -262,8 +264,8 @@ def test_page_in_a_real_browser(page_path, browser, server):  # noqa: F811
 
         dark.goto(page_path)
         assert dark.render_all_charts() == count
-        if dark.page.locator(".md-header").count():  # the report pages, not the bare embed pages
-            assert dark.page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+        if dark.page.locator(engine.HEADER).count():  # the report pages, not the bare embed pages
+            assert dark.page.evaluate(engine.SCHEME) == "dark"
         marks = dark.page.evaluate(CONTRAST)
         assert (not count) or any(m["kind"] == "text" for m in marks)
         faint = [(m["kind"], m["what"], round(m["ratio"], 2)) for m in marks
@@ -291,15 +293,13 @@ def test_mid_sentence_chinese_words_find_their_page(browser, server, word, expec
     w = Watched(browser, server[0], viewport=DESKTOP)
     try:
         w.goto("")
-        w.page.locator("input[name='query']").click()
-        w.page.wait_for_function(
-            "(document.querySelector('.md-search-result__meta') || {}).textContent === '键入以开始搜索'",
-            timeout=20000)
-        query = w.page.locator("input[name='query']")
+        w.page.locator(engine.SEARCH_INPUT).click()
+        w.page.wait_for_function(engine.SEARCH_READY, timeout=20000)
+        query = w.page.locator(engine.SEARCH_INPUT)
         query.fill(word)
         query.press("End")  # the search box reacts to keys, as when a reader types
-        w.page.wait_for_selector(".md-search-result__item", timeout=10000)
-        links = w.page.eval_on_selector_all(".md-search-result__link", "els => els.map(e => e.href)")
+        w.page.wait_for_selector(engine.SEARCH_RESULT_ITEM, timeout=10000)
+        links = w.page.eval_on_selector_all(engine.SEARCH_RESULT_LINK, "els => els.map(e => e.href)")
         assert any(expected in link for link in links), (word, links)
         assert w.errors == []
     finally:

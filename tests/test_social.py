@@ -58,6 +58,7 @@ def png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
+@pytest.mark.site
 def test_english_pages_are_marked_english_and_the_rest_chinese(site: Layout):
     for page in pages(site):
         rel = page.relative_to(site.site).as_posix()
@@ -65,6 +66,7 @@ def test_english_pages_are_marked_english_and_the_rest_chinese(site: Layout):
         assert head(page).lang == expected, rel
 
 
+@pytest.mark.site
 def test_every_page_has_title_description_image_and_card(site: Layout):
     for page in pages(site):
         rel = page.relative_to(site.site).as_posix()
@@ -79,6 +81,7 @@ def test_every_page_has_title_description_image_and_card(site: Layout):
         assert image.is_file() and png_size(image)[0] >= 600, (rel, meta["og:image"])
 
 
+@pytest.mark.site
 def test_chart_pages_show_their_first_chart_and_other_pages_the_edition_card(site: Layout):
     seen_chart = seen_card = 0
     for page in pages(site):
@@ -97,11 +100,13 @@ def test_chart_pages_show_their_first_chart_and_other_pages_the_edition_card(sit
     assert "/data/charts/" in indicators
 
 
+@pytest.mark.site
 def test_edition_card_is_a_large_png(site: Layout):
     width, height = png_size(site.site / social.card_path(2020))
     assert width >= 1200 and abs(width / height - 1200 / 630) < 0.01
 
 
+@pytest.mark.site
 def test_pages_without_a_description_get_their_first_paragraph(site: Layout):
     meta = head(site.site / "2020" / "industry" / "index.html").meta
     assert meta["og:description"].startswith("“产业立市”是全市的中心工作")

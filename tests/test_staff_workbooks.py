@@ -289,6 +289,7 @@ def test_canonical_csv_saved_as_gbk_imports_without_a_traceback(edition: Layout)
     assert path.read_bytes() == canonical
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("data", [
     "名称,值\n".encode("utf-16"), b"\xff\xfe\x00", "名稱\n".encode("big5") + b"\x80\xff",
     b"\x00\x01\x02", "顶层设计\n".encode("utf-8-sig"),
@@ -379,6 +380,7 @@ def deployed(edition: Layout) -> Layout:
     return edition
 
 
+@pytest.mark.slow
 def test_a_never_deployed_figure_is_fixed_without_a_reason(deployed: Layout, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(deployed.root)

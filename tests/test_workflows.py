@@ -110,7 +110,7 @@ def test_ci_runs_every_check_and_deploys_only_after_all_of_them() -> None:
     runs = {name: "\n".join(str(s.get("run", "")) for s in job.get("steps", []))
             for name, job in jobs.items()}
     everything = "\n".join(runs.values())
-    for command in ("make validate FORMAT=github", "make build", "make test", "make linkcheck",
+    for command in ("make validate FORMAT=github", "make build", "make lint", "make test", "make linkcheck",
                     "pipeline ci-summary", "$GITHUB_STEP_SUMMARY"):
         assert command in everything, command
     deploy = jobs["deploy"]
@@ -260,6 +260,7 @@ def test_precommit_config_is_valid_and_checks_only_changed_datasets() -> None:
     assert hooks["validate-descriptors"]["pass_filenames"] is False
 
 
+@pytest.mark.slow
 def test_precommit_hook_validates_the_changed_dataset(tmp_path: Path) -> None:
     """Run the hook's own command on a broken and on a good table of a fixture project."""
     hooks = {h["id"]: h for repo in yaml.safe_load(PRECOMMIT.read_text(encoding="utf-8"))["repos"]
@@ -284,12 +285,26 @@ def test_precommit_hook_validates_the_changed_dataset(tmp_path: Path) -> None:
     assert "indicators.csv" in failed.stdout and "12.5万" in failed.stdout
 
 
-def test_ci_run_script_calls_make_test() -> None:
+def test_ci_run_script_calls_make_lint_and_make_test() -> None:
     script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     lines = script.splitlines()
     assert lines[0] == "#!/usr/bin/env bash"
     assert "set -euo pipefail" in lines
-    assert lines[-1] == "make test"
+    assert lines[-2:] == ["make lint", "make test"]
+
+
+def test_lint_is_a_step_of_its_own_not_a_test() -> None:
+    """ruff and mypy run in `make lint` (called by .ci/run and by the CI test job before
+    `make test`), not inside pytest."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    lint = re.search(r"^lint:.*\n((\t.*\n)+)", makefile, re.M)
+    assert lint and "-m ruff check pipeline tests benchmarks" in lint.group(1)
+    assert "-m mypy pipeline" in lint.group(1)
+    steps = _steps(_load(ROOT / ".github" / "workflows" / "ci.yml")["jobs"]["test"])
+    runs = [str(s.get("run", "")) for s in steps]
+    linted = next(i for i, r in enumerate(runs) if re.search(r"(^|\n)make lint$", r.strip()))
+    tested = next(i for i, r in enumerate(runs) if re.search(r"(^|\n)make test$", r.strip()))
+    assert linted < tested
 
 
 def test_the_lock_matches_the_pins_dependabot_updates() -> None:

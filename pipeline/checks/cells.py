@@ -263,7 +263,7 @@ def _text(cell: str, field: dict[str, Any], is_key: bool, where: dict[str, Any])
 # RE2, so they use explicit character classes only: no \s, \d or \w, whose meaning differs).
 # A cell that fits needs no check_cell: nothing in it is looked at by any rule above. They
 # may say "not clean" too often (such cells simply get the exact look), never too rarely;
-# tests/test_columns.py holds them to that.
+# tests/test_checks_columns.py holds them to that.
 _CLEAN_ASCII = "!-\\x27()*,./0-9;?A-Z\\[\\]^_`a-z|~\"#$%&"  # printable ASCII but < > { } : = + - @ and space
 _CLEAN_WIDE = ("\u3001-\u3003\u3008-\u3011\u3014-\u301b\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e"
                "\u00b7\u2010-\u2027")  # CJK punctuation and ideographs, full-width forms, dashes, quotes

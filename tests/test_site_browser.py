@@ -24,14 +24,16 @@ import pytest
 
 from pipeline import browser as chromium
 from pipeline.paths import REPO
+from tests import engine
 from tests.sitebuild import built_site, site_port
+
+pytestmark = [pytest.mark.site, pytest.mark.browser]
 
 # Bytes transferred (gzip) at 360 px, everything the page loads except search (its index,
 # worker and word splitters load after the page, and grow with the content).
 TEXT_BUDGET = 80 * 1024
 CHART_BUDGET = 150 * 1024
 CHART_PAGE = "2020/innovation-entities/"
-SEARCH_FILES = ("search/search_index.json", "assets/javascripts/workers/", "assets/javascripts/lunr/")
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -173,11 +175,11 @@ def test_charts_follow_the_palette_toggle(watched, live):
         w.page.locator(".chart__canvas").first.click(position={"x": 200, "y": 150})
         w.page.wait_for_selector(".chart__canvas[data-chart-live] svg")
     assert rgb(palette["light"]["text"]) in w.page.evaluate(SHOWN_TEXT_FILLS)
-    w.page.locator("label[for='__palette_1']").click()
+    w.page.locator(engine.DARK_TOGGLE).click()
     w.page.wait_for_function(
         f"{SHOWN_TEXT_FILLS}.includes('{rgb(palette['dark']['text'])}')", timeout=5000)
     assert rgb(palette["light"]["text"]) not in w.page.evaluate(SHOWN_TEXT_FILLS)
-    assert w.page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    assert w.page.evaluate(engine.SCHEME) == "dark"
     assert w.errors == []
 
 
@@ -274,18 +276,18 @@ def test_hover_and_legend_work_before_the_full_chart(watched):
 
 
 def test_search_loads_after_the_page(watched):
-    """Material's search index and worker are fetched after the load event, never before."""
+    """Search's index and worker are fetched after the load event, never before."""
     w = watched(viewport={"width": 360, "height": 740})
     w.goto("")
     w.page.wait_for_function(
-        "performance.getEntriesByType('resource').some(r => r.name.includes('search_index.json'))",
-        timeout=10000)
-    timing = w.page.evaluate(r"""() => {
+        "index => performance.getEntriesByType('resource').some(r => r.name.endsWith(index))",
+        arg=engine.SEARCH_INDEX, timeout=10000)
+    timing = w.page.evaluate("""pattern => {
       const load = performance.getEntriesByType('navigation')[0].loadEventStart;
       return performance.getEntriesByType('resource')
-        .filter(r => /search_index\.json|workers\/search/.test(r.name))
+        .filter(r => new RegExp(pattern).test(r.name))
         .map(r => [r.name, r.startTime, load]);
-    }""")
+    }""", engine.SEARCH_REQUESTS)
     assert len(timing) == 2
     for name, start, load in timing:
         assert start >= load, (name, start, load)
@@ -293,12 +295,12 @@ def test_search_loads_after_the_page(watched):
 
 
 def page_weight(w: Watched, site: Path) -> tuple[int, set[Path]]:
-    """gzip bytes of every file the page loaded, search excepted (SEARCH_FILES)."""
+    """gzip bytes of every file the page loaded, search excepted (engine.SEARCH_FILES)."""
     total = 0
     files: set[Path] = set()
     for url in w.requests:
         path = unquote(urlparse(url).path).lstrip("/")
-        if any(path.startswith(s) for s in SEARCH_FILES):
+        if any(path.startswith(s) for s in engine.SEARCH_FILES):
             continue
         target = site / path
         if target.is_dir() or path.endswith("/") or not path:

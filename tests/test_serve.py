@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from pipeline import browser
 from pipeline.paths import REPO
 from tests.repocopy import repo_with_site
@@ -43,6 +45,8 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = 300) 
     raise AssertionError(f"the preview did not answer at {url}")
 
 
+@pytest.mark.slow
+@pytest.mark.browser
 def test_an_invalid_save_shows_an_overlay_until_it_is_fixed(tmp_path: Path) -> None:
     copy = repo_with_site(tmp_path / "repo", site=False)
     port = _free_port()

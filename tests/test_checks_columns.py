@@ -127,6 +127,7 @@ def test_mojibake_is_found_by_both_engines(project: Layout, monkeypatch):
     assert _engine_used(project, "figures", monkeypatch) == "columns"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2])
 def test_many_blocks_with_mistakes_in_several(project: Layout, monkeypatch, seed: int):
     project.csv("figures").write_text(_big_table(6000, seed, project), encoding="utf-8")
@@ -140,6 +141,7 @@ def test_many_blocks_with_mistakes_in_several(project: Layout, monkeypatch, seed
     assert by_columns == by_rows
 
 
+@pytest.mark.slow
 def test_consistency_findings_of_a_valid_large_table(project: Layout, monkeypatch):
     """Only rows that pass every cell check reach the consistency checks: the same ones."""
     lines = [HEADER] + [GOOD.format(i=i // 20, year=2000 + i % 20, k=i // 20, value=i % 97)
@@ -157,6 +159,7 @@ def test_consistency_findings_of_a_valid_large_table(project: Layout, monkeypatc
     assert _findings(project, "columns") == by_rows
 
 
+@pytest.mark.slow
 def test_more_than_a_thousand_errors_are_cut_as_frictionless_cuts_them(project: Layout):
     lines = [HEADER] + [f"ind-{i:05d},20x0,north,示例,5,,,家,false,,\n" for i in range(1500)]
     _raise_limits(project)
@@ -222,6 +225,7 @@ def test_a_clean_cell_has_nothing_for_check_cell(kind: str, is_key: bool, policy
     assert clean.fullmatch(ordinary if not (is_key and kind == "string") else "ind-0001")
 
 
+@pytest.mark.slow
 def test_small_tables_do_not_load_the_column_engine():
     """Validating the repository (tables of a few dozen rows) imports neither pyarrow nor numpy."""
     import subprocess

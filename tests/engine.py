@@ -1,0 +1,68 @@
+"""What the tests know about the site engine (MkDocs with Material), in one place.
+
+Everything engine-specific that a test reads or clicks lives here: where the search
+index is and how its entries look, the files search loads, and the CSS selectors and
+attributes of the engine's page furniture (header, tabs, sidebars, footer, search box
+and results, the light/dark toggle). The tests use these names and never the engine's
+own strings, so moving to another engine (Zensical) means changing this module only.
+The site's own markup (charts, cards, tables; pipeline/) is not here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# ---------------------------------------------------------------- search index (built files)
+
+SEARCH_INDEX = "search/search_index.json"
+# What search loads after the page (its index, worker and word splitters); page weights leave
+# them out because they grow with the content.
+SEARCH_FILES = (SEARCH_INDEX, "assets/javascripts/workers/", "assets/javascripts/lunr/")
+# A JavaScript regular expression (its source) for the requests search makes: index and worker.
+SEARCH_REQUESTS = r"search_index\.json|workers/search"
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    location: str  # a page's URL path relative to the site root, maybe with #anchor
+    title: str
+    text: str
+
+
+def search_entries(site: Path) -> list[SearchEntry]:
+    """Every entry of the built site's search index."""
+    index = _search_index(site)
+    return [SearchEntry(d["location"], d.get("title", ""), d.get("text", "")) for d in index["docs"]]
+
+
+def search_languages(site: Path) -> list[str]:
+    """The languages the search index was built for (its word splitting)."""
+    return list(_search_index(site)["config"]["lang"])
+
+
+def _search_index(site: Path) -> dict[str, Any]:
+    return json.loads((site / SEARCH_INDEX).read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- page furniture (selectors)
+
+# The content of a page, as opposed to the engine's navigation around it.
+CONTENT = "article"
+HEADER = ".md-header"
+# Everything around the content that a printed page leaves out.
+NAVIGATION = (HEADER, ".md-tabs", ".md-sidebar", ".md-footer", ".md-top", ".md-search",
+              "[data-md-component=announce]")
+SEARCH_INPUT = "input[name='query']"
+SEARCH_RESULT_ITEM = ".md-search-result__item"
+SEARCH_RESULT_LINK = ".md-search-result__link"
+# JavaScript: true once the search box is ready for typing (it shows its prompt).
+SEARCH_READY = ("(document.querySelector('.md-search-result__meta') || {}).textContent"
+                " === '键入以开始搜索'")
+# The control that switches from the light to the dark palette.
+DARK_TOGGLE = "label[for='__palette_1']"
+# JavaScript: the palette the page shows now ("light" or "dark").
+SCHEME = ("({default: 'light', slate: 'dark'})"
+          "[document.body.getAttribute('data-md-color-scheme')] || null")
