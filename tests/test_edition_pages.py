@@ -20,6 +20,7 @@ import pytest
 
 from pipeline import build, docs, model, package
 from pipeline.paths import REPO, Layout
+from tests import engine
 from tests.repocopy import repo_with_site
 
 LATEST = max(e.year for e in docs.editions(REPO) if not e.draft)
@@ -155,8 +156,7 @@ def test_a_draft_is_left_out_of_the_deployed_site(draft):
     home = (site / "index.html").read_text(encoding="utf-8")
     assert f'{LATEST}/' in home and not re.search(rf'href="[^"]*\b{NEXT}/', home)
     assert f"/{NEXT}/" not in (site / "sitemap.xml").read_text(encoding="utf-8")
-    search = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert not [d for d in search["docs"] if d["location"].startswith(f"{NEXT}/")]
+    assert not [e for e in engine.search_entries(site) if e.location.startswith(f"{NEXT}/")]
     feeds = "".join(p.read_text(encoding="utf-8") for p in site.glob("feed-*.xml"))
     assert f'href="{LATEST}/"' in feeds and str(NEXT) not in feeds
     catalog = (site / "data" / "index.html").read_text(encoding="utf-8")

@@ -23,6 +23,14 @@ CONTRACTS = {
     "test_corpus_build.py": "the bad-input corpus on the real datasets (kinds 1-24)",
     "test_corpus_project.py": "the bad-input corpus around the data (kinds 25-33)",
     "test_datasets.py": "the repository's own datasets, schemas and package descriptor",
+    "test_edition_pages.py": "two editions in one project: pages and charts follow their edition, "
+                             "drafts previewed only, unfinished editions refused",
+    "test_engines.py": "the generated pages built by each site engine (MkDocs, Zensical), no broken link",
+    "test_fidelity.py": "the site read against the source document: 推算 marked, qualifiers, units, "
+                        "what was left out",
+    "test_imports.py": "the package's import graph: one direction, no cycle, docstrings, module map",
+    "test_target_actuals.py": "targets judged by the actual of their year, against a baseline of "
+                              "the same measure (model, pages, real plan)",
     "test_injection.py": "nothing from a CSV cell runs in a reader's browser",
     "test_links.py": "every link, anchor, sitemap entry and download of the built site",
     "test_reproducible.py": "two builds are byte-identical; dates come from git, not the clock",
