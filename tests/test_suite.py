@@ -22,7 +22,7 @@ CONTRACTS = {
     "test_console.py": "the `kjj` console script from any folder, on the commands staff run",
     "test_corpus_build.py": "the bad-input corpus on the real datasets (kinds 1-24)",
     "test_corpus_project.py": "the bad-input corpus around the data (kinds 25-33)",
-    "test_datasets.py": "the repository's own datasets, schemas and package descriptor",
+    "test_repository_data.py": "the repository's own datasets, schemas and package descriptor",
     "test_edition_pages.py": "two editions in one project: pages and charts follow their edition, "
                              "drafts previewed only, unfinished editions refused",
     "test_engines.py": "the generated pages built by each site engine (MkDocs, Zensical), no broken link",
