@@ -173,7 +173,12 @@ def test_a_failed_swap_fails_the_build_and_cleans_up(repo, capsys, monkeypatch):
     """build() around a swap that fails: it reports, leaves site/ alone and removes site.new.
     (Generating and rendering are left out here; the MkDocs case above runs them.)"""
     monkeypatch.setattr(build, "generate", lambda layout, log: None)
-    monkeypatch.setattr(build, "render", lambda layout, out: folder(out, {"index.html": "new"}))
+
+    def run_mkdocs(layout, out) -> str:  # renders a one-page site; no theme notice
+        folder(out, {"index.html": "new"})
+        return ""
+
+    monkeypatch.setattr(build, "run_mkdocs", run_mkdocs)
     real_rename = Path.rename
 
     def rename(self: Path, target):

@@ -428,14 +428,14 @@ def run_case(repo: Layout, pristine: dict[str, bytes], case: Case,
     """The case's mistake made in `repo`, the build run in process, `repo` put back as it was."""
     site_before = digest(repo.site)
     reports = []
-    real_run = validate_mod.run
+    real_validated = validate_mod.validated
 
     def spy(*args, **kwargs):  # the build's own validation, kept to read its issues
-        report = real_run(*args, **kwargs)
+        report, tables = real_validated(*args, **kwargs)
         reports.append(report)
-        return report
+        return report, tables
 
-    monkeypatch.setattr(validate_mod, "run", spy)
+    monkeypatch.setattr(validate_mod, "validated", spy)
     err = io.StringIO()
     try:
         case.mutate(repo)
@@ -444,7 +444,7 @@ def run_case(repo: Layout, pristine: dict[str, bytes], case: Case,
             status = build.build(repo, log=lambda *_: None)
         inputs_unchanged = inputs_digest(repo) == inputs_before
     finally:
-        monkeypatch.setattr(validate_mod, "run", real_run)
+        monkeypatch.setattr(validate_mod, "validated", real_validated)
         restore(repo, pristine)
     leftovers = [p.name for p in (repo.build / "site.new", repo.build / "site.old") if p.exists()]
     issues = reports[0].errors if reports else []

@@ -25,6 +25,8 @@ from pipeline import build, linkcheck
 from pipeline.paths import REPO, Layout
 from tests.sitebuild import built_site
 
+pytestmark = pytest.mark.site  # every test here reads the session's built site
+
 
 @pytest.fixture(scope="module")
 def site() -> Layout:
