@@ -25,7 +25,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from . import load
@@ -202,7 +201,3 @@ def source_titles(layout: Layout, lang: str = "zh") -> dict[str, str]:
     """source_id -> title (title_en for "en") of datasets/sources.csv; {} without that table."""
     key = "title_en" if lang == "en" else "title"
     return {i: str(r.get(key) or r.get("title") or "") for i, r in source_rows(layout).items()}
-
-
-def page_path(docs: Path, year: int) -> Path:
-    return docs / str(year) / "index.md"

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..editions import edition_of
 from ..findings import Issue
 
 COUNT_UNITS = {"家", "个", "项", "件", "所", "名", "场", "期", "条", "人", "位"}
@@ -289,7 +290,7 @@ def check_edition_sources(records: Records, path: str, editions: list[Any], year
         year = rec.get(year_column)
         if not source or not isinstance(year, int) or isinstance(year, bool):
             continue
-        own = next((ed for ed in editions if ed.year >= year), None)
+        own = edition_of(year, editions)
         if own is None or not own.is_published:
             continue
         allowed = [s for ed in editions if ed.year >= own.year and ed.is_published for s in ed.sources]
