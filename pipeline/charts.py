@@ -605,6 +605,12 @@ def build_all(layout: Layout, data: figs.Figures, source_title: str,
     years = sorted(editions) if editions is not None else docs.edition_years(layout)
     for dataset, spec in specs(layout):
         built.specs[str(spec["id"])] = spec
+        if spec["type"] != "target" and years:
+            if dataset.name not in records:
+                records[dataset.name] = load.read_records(dataset)
+            if not select(records[dataset.name], spec["where"]):  # in no edition at all
+                raise ChartError(f"{layout.relative(dataset.meta_path)}：图表 {spec['id']}："
+                                 f"where 条件没有选中任何数据行 {spec['where']}")
         for year in years:
             own = {**spec, "id": chart_id(spec, year)}
             try:
