@@ -82,6 +82,7 @@ def test_page_failure_bad_placeholder(repo, capsys):
         fails_and_leaves_site(repo, capsys, r"页面中的占位符有误[\s\S]*no-such-figure")
 
 
+@pytest.mark.slow  # runs esbuild on the real scripts
 def test_bundle_failure_script_syntax_error(repo, capsys):
     with changed(repo.web / "charts.js", lambda t: t + "\nfunction (\n"):
         fails_and_leaves_site(repo, capsys, r"打包图表脚本失败")

@@ -520,6 +520,9 @@ def assert_refused_and_nothing_changed(outcome: Outcome, case: Case) -> None:
     assert outcome.leftovers == []
 
 
+# make check leaves these out: tests/test_validate.py checks the same mistakes (its fixture
+# files) in the edit loop; here each runs the whole build on the real data, for make test.
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_the_build_refuses_each_mistake_and_changes_nothing(repo, pristine, case: Case, monkeypatch):
     outcome = run_case(repo, pristine, case, monkeypatch)

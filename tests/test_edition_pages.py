@@ -23,6 +23,8 @@ from pipeline.paths import REPO, Layout
 from tests import engine
 from tests.repocopy import repo_with_site
 
+pytestmark = pytest.mark.slow  # each test builds a copy of the whole project with two editions
+
 LATEST = max(e.year for e in docs.editions(REPO) if not e.draft)
 NEXT = LATEST + 1  # the made-up edition (test data)
 SOURCE = f"test-{NEXT}"
