@@ -26,6 +26,9 @@ Directives, written in the Markdown of docs/:
     [[figures:innovation-entities@2020]]   every figure of an area, as a table
     [[targets:2020]]              targets against actuals
     [[tasks:2020]]                the plan's tasks under their categories
+    [[editions]]                  every edition shown (an archive): link, publication date,
+                                  when the next is due (a release calendar); drafts only
+                                  on the preview, marked
 
 On a page under docs/YEAR/ every directive means YEAR (for plans: the plan issued with
 that edition); `@YEAR` (or `:YEAR` for cards, targets, tasks) picks another edition, and
@@ -64,7 +67,7 @@ from .downloads import Published
 from .findings import Issue
 
 ESCAPED = re.compile(r"\\(\[\[[^\[\]\n]*\]\])")  # \[[fig:x]] shows the placeholder itself
-BLOCKS = ("chart", "cards", "figures", "targets", "tasks")
+BLOCKS = ("chart", "cards", "figures", "targets", "tasks", "editions")
 INLINE = ("fig", "name", "target", "count", "edition", "source", "link")
 INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 CHINESE_NUMERALS = "〇一二三四五六七八九十"
@@ -275,6 +278,49 @@ def figures_block(arg: str, page: Page, site: ReportPages) -> str:
     ])
 
 
+def _day(value: Any) -> str:
+    """2026-11-29 (front matter, a date or text) -> 2026年11月29日; other text as written."""
+    found = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(value or "").strip())
+    if not found:
+        return str(value or "").strip()
+    y, m, d = found.groups()
+    return f"{y}年{int(m)}月{int(d)}日"
+
+
+def _month(value: Any) -> str:
+    """2027-06 -> 2027年6月; other text as written."""
+    found = re.fullmatch(r"(\d{4})-(\d{2})", str(value or "").strip())
+    if not found:
+        return str(value or "").strip()
+    return f"{found.group(1)}年{int(found.group(2))}月"
+
+
+def editions_block(page: Page, site: ReportPages) -> str:
+    """The archive and release calendar, from each edition's index.md front matter: title,
+    `published:`, `next:`. The deployed site has no drafts (their pages are left out); the
+    preview lists them, marked."""
+    years = site.editions()
+    if not years:
+        raise figs.FigureError("docs/ 下还没有任何一年的报告目录（如 docs/2020/）")
+    rows = []
+    for i, year in enumerate(years):
+        meta = site.edition_index(year).meta
+        later = years[i + 1] if i + 1 < len(years) else None
+        expected = _month(meta.get("next"))
+        rows.append({
+            "year": year, "title": str(meta.get("title") or f"{year}年报告"),
+            "href": urls.source_link(page.rel, site.edition_index(year).rel),
+            "draft": year in site.drafts, "published": _day(meta.get("published")) or "未发布",
+            "next": f"预计{expected}" if expected else "待定",
+            "next_year": later,
+            "next_href": urls.source_link(page.rel, site.edition_index(later).rel) if later else "",
+        })
+    latest = site.latest()  # the newest published edition says when the next is due
+    month = _month(site.edition_index(latest).meta.get("next"))
+    due = {"year": latest + 1, "month": month} if month and latest + 1 not in years else None
+    return markup.render("editions.md", editions=list(reversed(rows)), due=due)
+
+
 def plan_missing(year: int) -> str:
     """What a plan's part says while the plan of that edition is not in the data."""
     return markup.render("notice.html", kind="plan", title="计划尚未发布",
@@ -355,6 +401,8 @@ def block(kind: str, arg: str, page: Page, site: ReportPages, directives: set[st
         return targets_block(year, page, site, tasks_here=f"tasks:{arg}" in directives)
     if kind == "tasks":
         return tasks_block(site.edition(arg, page), site)
+    if kind == "editions":
+        return editions_block(page, site)
     raise figs.FigureError(f"未知的占位符类型 {kind!r}")
 
 

@@ -294,3 +294,45 @@ def test_a_draft_edition_has_a_notice_on_every_page_and_waits_for_its_data(tmp_p
     # the same pages published: the missing figure stops the build
     with pytest.raises(pages.PageError, match="2021"):
         pages.write(docs, tmp_path / "pub", site_data(), {}, "某报告")
+
+
+# -- the archive and release calendar ---------------------------------------------------------
+
+def test_the_home_page_lists_every_edition_with_its_dates_and_leaves_drafts_to_the_preview(
+        tmp_path):
+    """Two editions from the real project's newest year on (synthetic figures): the archive
+    lists them newest first, linked, with the dates of their front matter."""
+    first = max(docs.edition_years(REPO))
+    second = first + 1
+    d = data([indicator("x", first, 120), indicator("x", second, 150)])
+
+    def front(year: int, status: str = "published") -> str:
+        return (f"---\ntitle: {year}年工作报告\nstatus: {status}\npublished: {year + 1}-03-15\n"
+                f"next: {year + 2}-04\nheadline: [x]\n---\n# {year}\n")
+
+    files = {"index.md": "# 首页\n\n[[editions]]\n",
+             f"{first}/index.md": front(first), f"{second}/index.md": front(second)}
+    docs_dir = write_docs(tmp_path, files)
+    pages.write(docs_dir, tmp_path / "out", d, {}, "某报告")
+    home = markup.rendered((tmp_path / "out/index.md").read_text(encoding="utf-8"))
+    rows = [markup.texts(markup.find(tr, "td")) for tr in markup.find(home, "tr")[1:]]
+    assert rows == [
+        [str(second), f"{second}年工作报告", f"{second + 1}年3月15日", f"预计{second + 2}年4月"],
+        [str(first), f"{first}年工作报告", f"{first + 1}年3月15日", f"{second}年报告"],
+    ]
+    assert markup.hrefs(home) == [f"{second}/index.md", f"{first}/index.md", f"{second}/index.md"]
+    assert f"下一期（{second + 1}年报告）预计于{second + 2}年4月发布" in markup.text(home)
+
+    # The deployed site: a draft's folder is left out, so is its row.
+    files[f"{second}/index.md"] = front(second, "draft")
+    docs_dir = write_docs(tmp_path / "d", files)
+    pages.write(docs_dir, tmp_path / "site", d, {}, "某报告", leave_out={second})
+    home = markup.rendered((tmp_path / "site/index.md").read_text(encoding="utf-8"))
+    assert [markup.text(markup.find(tr, "td")[0]) for tr in markup.find(home, "tr")[1:]] == [
+        str(first)]
+    assert str(second) + "/" not in " ".join(markup.hrefs(home))
+    # The preview: listed, marked as a draft; the calendar still follows the published one.
+    pages.write(docs_dir, tmp_path / "preview", d, {}, "某报告", drafts={second})
+    home = markup.rendered((tmp_path / "preview/index.md").read_text(encoding="utf-8"))
+    [draft_row] = [tr for tr in markup.find(home, "tr") if "草稿" in markup.text(tr)]
+    assert markup.text(markup.find(draft_row, "td")[0]) == str(second)
