@@ -229,7 +229,7 @@ def _generate(layout: Layout, log=print, preview: bool = False) -> pages.ReportP
     try:
         site = pages.write(layout.docs, out, project.figures, charts, project.source_title,
                            downloads=published, drawings=drawings, docs_pages=project.pages,
-                           sources=project.source_titles,
+                           sources=project.source_titles, revisions=project.revisions,
                            drafts=drafts if preview else set(),
                            leave_out=set() if preview else drafts,
                            outside_nav={y: rels for y, rels in nav.outside.items()

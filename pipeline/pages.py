@@ -59,12 +59,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import chart_exports, markup, urls
+from . import chart_exports, markup, revision_log, urls
 from . import model as figs
 from .charts import Chart
 from .docs import DIRECTIVE, FENCE, Page, PageError, read_pages
 from .downloads import Published
 from .findings import Issue
+from .revision_log import Revision
 
 ESCAPED = re.compile(r"\\(\[\[[^\[\]\n]*\]\])")  # \[[fig:x]] shows the placeholder itself
 BLOCKS = ("chart", "cards", "figures", "targets", "tasks", "editions")
@@ -106,6 +107,18 @@ class ReportPages:
     drawings: dict[str, str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)  # source_id -> title
     drafts: set[int] = field(default_factory=set)  # editions shown as drafts (the preview)
+    revised: dict[tuple[str, str], Revision] = field(default_factory=dict)  # revision_log.revised
+
+    def revision(self, fig: figs.Figure, page: Page) -> dict[str, str] | None:
+        """Where a revised figure's revision is told (its dataset page's revisions, the
+        record's anchor), linked from `page`; None when it was never revised."""
+        key = f"{fig.indicator_id}/{fig.year}"
+        found = self.revised.get((figs.INDICATORS, key))
+        if found is None:
+            return None
+        href = urls.source_link(page.rel, f"{urls.DATA_DIR}/{figs.INDICATORS}.md",
+                                revision_log.anchor(figs.INDICATORS, key))
+        return {"href": href, "name": f"{fig.name}（{fig.year}年）"}
 
     def source(self, arg: str, page: Page) -> str:
         """[[source:title]]: the titles of the documents the page's edition (else the latest)
@@ -190,7 +203,9 @@ def inline(kind: str, arg: str, page: Page, site: ReportPages) -> str:
     data = site.data
     if kind == "fig":
         name, year = _year_ref(arg, page, site)
-        return md(data.figure(f"{name}@{year}" if year else name).text)
+        fig = data.figure(f"{name}@{year}" if year else name)
+        mark = site.revision(fig, page)
+        return md(fig.text) + (markup.render("revised.md", **mark) if mark else "")
     if kind == "name":
         name, _ = _year_ref(arg, page, site)
         return md(data.series(name)[-1].name)
@@ -255,10 +270,12 @@ def cards_block(year: int, page: Page, site: ReportPages) -> str:
         else:
             change = site.data.change(fig) or ""
         chapter = site.area_page(year, fig.area_id)
+        revision = site.revision(fig, page)
         cards.append({"href": urls.source_link(page.rel, chapter.rel), "name": fig.name,
                       "value": fig.text, "change": change, "year": fig.year,
-                      "derived": fig.derived})
-    return markup.render("cards.md", cards=cards)
+                      "derived": fig.derived, "revision": revision})
+    return markup.render("cards.md", cards=cards,
+                         revisions=[c["revision"] for c in cards if c["revision"]])
 
 
 def figures_block(arg: str, page: Page, site: ReportPages) -> str:
@@ -561,7 +578,7 @@ def write(
     downloads: Published | None = None, drawings: dict[str, str] | None = None,
     docs_pages: list[Page] | None = None, sources: dict[str, str] | None = None,
     drafts: set[int] | None = None, leave_out: set[int] | None = None,
-    outside_nav: dict[int, list[str]] | None = None,
+    outside_nav: dict[int, list[str]] | None = None, revisions: list[Revision] | None = None,
 ) -> ReportPages:
     """Expand every page of `docs` into `out` (other files copied as they are).
 
@@ -569,13 +586,15 @@ def write(
     as it was. Files are rewritten only when their content changed, so a live
     preview reloads only what changed. `drafts`: editions shown with the 草稿 notice (the
     preview); `leave_out`: edition folders not written at all (drafts, on the deployed
-    site); `outside_nav`: pages of published editions no navigation lists (refused).
+    site); `outside_nav`: pages of published editions no navigation lists (refused);
+    `revisions`: the revisions log (a revised figure is marked 修订 where it is shown).
     """
     pages = read_pages(docs) if docs_pages is None else docs_pages
     left_out = leave_out or set()
     pages = [p for p in pages if p.edition not in left_out]
     site = ReportPages(data, charts, pages, source_title, downloads=downloads,
-                       drawings=drawings or {}, sources=sources or {}, drafts=set(drafts or ()))
+                       drawings=drawings or {}, sources=sources or {}, drafts=set(drafts or ()),
+                       revised=revision_log.revised(revisions or []))
     results: dict[str, str] = {}
     problems: list[str] = []
     for year, rels in sorted((outside_nav or {}).items()):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import asdict, dataclass
 
 from . import csvtext
@@ -42,10 +43,30 @@ def read(layout: Layout) -> list[Revision]:
             for r in parse_rows(decode(path.read_bytes()))]
 
 
+def anchor(dataset: str, key: str) -> str:
+    """The id of a record's revisions on its dataset's page (the newest row of that record
+    carries it): pages that show a revised figure link there."""
+    return "revision-" + re.sub(r"[^\w]+", "-", f"{dataset}-{key}".lower()).strip("-")
+
+
 def for_dataset(layout: Layout, name: str) -> list[dict[str, str]]:
-    """The revisions of one dataset, newest first, as plain dicts for the dataset page."""
-    rows = [asdict(r) for r in read(layout) if r.dataset == name]
-    return sorted(rows, key=lambda r: r["date"], reverse=True)
+    """The revisions of one dataset, newest first, as plain dicts for the dataset page; the
+    newest row of each record has its `anchor`, the others an empty one."""
+    rows = sorted((asdict(r) for r in read(layout) if r.dataset == name),
+                  key=lambda r: r["date"], reverse=True)
+    seen: set[str] = set()
+    for row in rows:
+        row["anchor"] = "" if row["key"] in seen else anchor(name, row["key"])
+        seen.add(row["key"])
+    return rows
+
+
+def revised(revisions: list[Revision]) -> dict[tuple[str, str], Revision]:
+    """(dataset, key) -> the newest revision of that record."""
+    newest: dict[tuple[str, str], Revision] = {}
+    for r in sorted(revisions, key=lambda r: r.date):
+        newest[(r.dataset, r.key)] = r
+    return newest
 
 
 def parse_rows(text: str) -> list[dict[str, str]]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import catalog, datasets, downloads, formats, load
+from pipeline import catalog, datasets, downloads, formats, load, revision_log
 from pipeline import markup as templating
 from pipeline.paths import REPO, Layout
 from tests import engine, markup
@@ -284,6 +284,10 @@ def test_dataset_page_shows_its_revisions(project: Layout):
     assert "data/revisions.md" in result  # the log is published like any dataset
     cells = markup.texts(markup.find(markup.rendered(result["data/things.md"]), "td"))
     assert "2021-02-03" in cells and "更正录入错误" in cells and "1.4" in cells
+    # the place pages link to from the revised figure (revision_log.anchor)
+    page = markup.rendered(result["data/things.md"])
+    [mark] = markup.find(page, id=revision_log.anchor("things", "alpha/2019"))
+    assert "更正录入错误" in markup.text(mark.getparent().getparent())
     assert "No published figure of this dataset has been revised" in result["data/en/index.md"]
     assert "更正录入错误" not in result["data/kinds.md"]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import charts, docs, downloads, model, pages
+from pipeline import charts, docs, downloads, model, pages, revision_log
 from pipeline import markup as templating
 from pipeline.paths import REPO
 from tests import markup
@@ -336,3 +336,34 @@ def test_the_home_page_lists_every_edition_with_its_dates_and_leaves_drafts_to_t
     home = markup.rendered((tmp_path / "preview/index.md").read_text(encoding="utf-8"))
     [draft_row] = [tr for tr in markup.find(home, "tr") if "草稿" in markup.text(tr)]
     assert markup.text(markup.find(draft_row, "td")[0]) == str(second)
+
+
+# -- revised figures are marked where they are shown -------------------------------------------
+
+def test_a_revised_figure_is_marked_with_a_link_to_its_revision(tmp_path):
+    """A synthetic revision of x in the real project's newest year: [[fig:x]] and its card
+    say 修订 and link to the record's revision on the indicators page; u (never revised)
+    does not."""
+    year = max(docs.edition_years(REPO))
+    d = data([indicator("x", year - 1, 100), indicator("x", year, 120),
+              indicator("u", year, 30)])
+    index = "---\nheadline: [x, u]\n---\n# 报告\n\n[[cards]]\n"
+    files = {f"{year}/index.md": index, f"{year}/a.md": "数字[[fig:x]]，另一个[[fig:u]]。\n"}
+    revision = revision_log.Revision("indicators", f"x/{year}", "value", "110", "120",
+                                     f"{year + 1}-02-03", "更正")
+    docs_dir = write_docs(tmp_path, files)
+    pages.write(docs_dir, tmp_path / "out", d, {}, "某报告", revisions=[revision])
+    target = f"../data/indicators.md#{revision_log.anchor('indicators', f'x/{year}')}"
+    page = markup.rendered((tmp_path / "out" / f"{year}/a.md").read_text(encoding="utf-8"))
+    [mark] = markup.find(page, "a", cls="revision-mark")
+    assert markup.text(mark) == "（修订）" and mark.get("href") == target
+    assert markup.text(page) == "数字120家（修订），另一个30家。"
+    home = markup.rendered((tmp_path / "out" / f"{year}/index.md").read_text(encoding="utf-8"))
+    cards = markup.find(home, "a", cls="kpi-card")
+    assert ["修订" in markup.text(c) for c in cards] == [True, False]
+    assert target in markup.hrefs(home)
+    # without the revision nothing is marked
+    pages.write(docs_dir, tmp_path / "plain", d, {}, "某报告")
+    text = (tmp_path / "plain" / f"{year}/a.md").read_text(encoding="utf-8")
+    assert "修订" not in text and "修订" not in (tmp_path / "plain" / f"{year}/index.md").read_text(
+        encoding="utf-8")
