@@ -317,8 +317,8 @@ def test_the_home_page_lists_every_edition_with_its_dates_and_leaves_drafts_to_t
     home = markup.rendered((tmp_path / "out/index.md").read_text(encoding="utf-8"))
     rows = [markup.texts(markup.find(tr, "td")) for tr in markup.find(home, "tr")[1:]]
     assert rows == [
-        [str(second), f"{second}年工作报告", f"{second + 1}年3月15日", f"预计{second + 2}年4月"],
-        [str(first), f"{first}年工作报告", f"{first + 1}年3月15日", f"{second}年报告"],
+        [f"{second}年工作报告", f"{second + 1}年3月15日", f"预计{second + 2}年4月"],
+        [f"{first}年工作报告", f"{first + 1}年3月15日", f"{second}年报告"],
     ]
     assert markup.hrefs(home) == [f"{second}/index.md", f"{first}/index.md", f"{second}/index.md"]
     assert f"下一期（{second + 1}年报告）预计于{second + 2}年4月发布" in markup.text(home)
@@ -329,13 +329,13 @@ def test_the_home_page_lists_every_edition_with_its_dates_and_leaves_drafts_to_t
     pages.write(docs_dir, tmp_path / "site", d, {}, "某报告", leave_out={second})
     home = markup.rendered((tmp_path / "site/index.md").read_text(encoding="utf-8"))
     assert [markup.text(markup.find(tr, "td")[0]) for tr in markup.find(home, "tr")[1:]] == [
-        str(first)]
+        f"{first}年工作报告"]
     assert str(second) + "/" not in " ".join(markup.hrefs(home))
     # The preview: listed, marked as a draft; the calendar still follows the published one.
     pages.write(docs_dir, tmp_path / "preview", d, {}, "某报告", drafts={second})
     home = markup.rendered((tmp_path / "preview/index.md").read_text(encoding="utf-8"))
     [draft_row] = [tr for tr in markup.find(home, "tr") if "草稿" in markup.text(tr)]
-    assert markup.text(markup.find(draft_row, "td")[0]) == str(second)
+    assert markup.text(markup.find(draft_row, "td")[0]) == f"{second}年工作报告（草稿，未发布）"
 
 
 # -- revised figures are marked where they are shown -------------------------------------------
