@@ -100,6 +100,9 @@ class Chart:
     years: list[int] = field(default_factory=list)
     base_id: str = ""  # the spec's id (the same for every edition)
     edition: int | None = None  # the edition (docs/YEAR/) the chart is made for
+    # per table cell after the row header: the indicator record it shows ("ID/YEAR", the
+    # revisions log's key), "" where none (pages mark a revised one)
+    keys: list[list[str]] = field(default_factory=list)
 
     @property
     def ref(self) -> str:
@@ -405,6 +408,8 @@ def build_xy(
                  if (n, cat) in cells else "—" for n in series_names]
         for cat in categories
     ]
+    keys = [[_record_key(cells[(n, cat)]) if (n, cat) in cells else "" for n in series_names]
+            for cat in categories]
     spoken = "；".join(
         f"{cat}{'' if len(series_names) == 1 else name}"
         f"{_marked(value_text(cells[(name, cat)], y, unit), cells[(name, cat)])}"
@@ -424,8 +429,15 @@ def build_xy(
     return Chart(
         id=spec["id"], dataset=dataset, kind=kind, title=spec["title"], unit=unit, source=source,
         description=full, option=option, columns=columns, rows=table,
-        height=_height(spec, len(categories), len(series_names)), years=years,
+        height=_height(spec, len(categories), len(series_names)), years=years, keys=keys,
     )
+
+
+def _record_key(row: dict[str, Any]) -> str:
+    """An indicator row's key as the revisions log writes it (indicator_id/year), else ""."""
+    if row.get("indicator_id") and row.get("year") is not None:
+        return f"{row['indicator_id']}/{row['year']}"
+    return ""
 
 
 def build_target(

@@ -235,7 +235,8 @@ def inline(kind: str, arg: str, page: Page, site: ReportPages) -> str:
 
 
 
-def chart_block(chart: Chart, panel: dict[str, Any] | None = None, drawing: str = "") -> str:
+def chart_block(chart: Chart, panel: dict[str, Any] | None = None, drawing: str = "",
+                marks: dict[str, str] | None = None) -> str:
     """A chart: headline, unit, the drawing area, its option, description, table and source
     (templates/chart.html), then its download panel when `panel` is given.
 
@@ -243,7 +244,21 @@ def chart_block(chart: Chart, panel: dict[str, Any] | None = None, drawing: str 
     script; without it the area keeps the chart's height until the script draws it.
     """
     return markup.render("chart.html", chart=chart, id=chart.dom_id, height=int(chart.height),
-                         drawing=drawing, option_json=chart.option_json(), panel=panel)
+                         drawing=drawing, option_json=chart.option_json(), panel=panel,
+                         marks=marks or {})
+
+
+def revision_marks(chart: Chart, page: Page, site: ReportPages) -> dict[str, str]:
+    """The cells of a chart's table that show a revised figure ("ROW-CELL") -> the link to its
+    revision, relative to the page's URL (the table is HTML: no engine rewrites its links)."""
+    marks = {}
+    for i, row in enumerate(getattr(chart, "keys", None) or []):
+        for j, key in enumerate(row):
+            if key and (chart.dataset, key) in site.revised:
+                target = urls.page_path(f"{urls.DATA_DIR}/{chart.dataset}.md")
+                marks[f"{i}-{j}"] = (urls.relative(urls.page_path(page.rel), target)
+                                     + "#" + revision_log.anchor(chart.dataset, key))
+    return marks
 
 
 def _headline(entry: Any, where: str) -> tuple[str, str | None]:
@@ -408,7 +423,7 @@ def block(kind: str, arg: str, page: Page, site: ReportPages, directives: set[st
             )
         chart = site.charts[cid]
         return chart_block(chart, download_panel(site, chart, page),
-                           site.drawings.get(cid, ""))
+                           site.drawings.get(cid, ""), revision_marks(chart, page, site))
     if kind == "cards":
         return cards_block(site.edition(arg, page), page, site)
     if kind == "figures":

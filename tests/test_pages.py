@@ -367,3 +367,23 @@ def test_a_revised_figure_is_marked_with_a_link_to_its_revision(tmp_path):
     text = (tmp_path / "plain" / f"{year}/a.md").read_text(encoding="utf-8")
     assert "修订" not in text and "修订" not in (tmp_path / "plain" / f"{year}/index.md").read_text(
         encoding="utf-8")
+
+
+def test_a_revised_figure_in_a_chart_table_is_marked_with_a_link_to_its_revision(tmp_path):
+    year = max(docs.edition_years(REPO))
+    rows = [{"indicator_id": "x", "year": y, "value": v} for y, v in ((year - 1, 100), (year, 120))]
+    chart = charts.build_xy({"id": "c", "type": "bar", "title": "标题", "unit": "家",
+                             "where": {}, "x": "year", "y": "value"}, rows, "某报告", "indicators")
+    index = "---\nheadline: [x]\n---\n# 报告\n"
+    docs_dir = write_docs(tmp_path, {f"{year}/index.md": index, f"{year}/a.md": "[[chart:c]]\n"})
+    revision = revision_log.Revision("indicators", f"x/{year}", "value", "110", "120")
+    d = data([indicator("x", year - 1, 100), indicator("x", year, 120)])
+    pages.write(docs_dir, tmp_path / "out", d, {"c": chart}, "某报告", revisions=[revision])
+    page = markup.rendered((tmp_path / "out" / f"{year}/a.md").read_text(encoding="utf-8"))
+    marked = [tr for tr in markup.find(page, "tr") if markup.find(tr, "a", cls="revision-mark")]
+    assert [markup.text(markup.find(tr, "th")[0]) for tr in marked] == [f"{year}年"]
+    [link] = markup.find(marked[0], "a", cls="revision-mark")
+    assert link.get("href") == (f"../../data/indicators/#"
+                                f"{revision_log.anchor('indicators', f'x/{year}')}")
+    pages.write(docs_dir, tmp_path / "plain", d, {"c": chart}, "某报告")
+    assert "revision-mark" not in (tmp_path / "plain" / f"{year}/a.md").read_text(encoding="utf-8")
