@@ -59,9 +59,10 @@ pdf: $(STAMP) pdf-deps
 build: $(STAMP) $(NPM_STAMP)
 	$(PY) -m pipeline build $(if $(FORMAT),--format $(FORMAT))
 
-## test: install, run every test
+## test: install, run every test, on two workers: each builds the site once, test files are
+## not split between them (--dist loadfile), so a file's fixtures are built once
 test: $(STAMP) $(NPM_STAMP) browser pdf-deps
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 ## check: the fast subset for the edit loop (unit, contract and in-process corpus tests; no
 ## browser, no site build), on every core; `make test` runs everything
