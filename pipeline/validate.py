@@ -17,14 +17,22 @@ under the origin policy, package.yml and its limits, dataset names; last,
 datapackage.json must be current.
 
 Nothing here writes a file. Exit status: 0 valid, 1 invalid, 2 usage error.
+
+Within one process, frictionless' verdict on a table and the check of a Table Schema are
+kept by what they depend on (the table's text and schema, the dialect, and the text and
+schema of the tables its foreign keys point to; the schema and its file): validating
+again (the live preview after an edit, a build after `validate`) redoes only what changed.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import hashlib
 import os
 import sys
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,7 +110,7 @@ def _prepare(
                 "descriptor-invalid", layout.relative(exc.path), row=exc.line, params={"reason": exc.reason}
             )
         ]
-    issues = descriptors.check_schema(schema, dataset.schema_path, layout.relative(dataset.schema_path))
+    issues = _schema_issues(schema, dataset.schema_path, layout.relative(dataset.schema_path))
     meta: dict[str, Any] = {}
     try:
         meta = dataset.meta()
@@ -174,20 +182,90 @@ def _read(
     return ParsedTable(dataset, schema, meta, text, rows, version=version, raw=raw), issues
 
 
+class _Kept:
+    """The last results of a costly check, by a key naming everything the result depends on
+    (at most `size`, the least recently used dropped first); callers get their own lists."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.results: OrderedDict[str, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        with self.lock:
+            if key not in self.results:
+                return None
+            self.results.move_to_end(key)
+            return copy.deepcopy(self.results[key])
+
+    def put(self, key: str, result: Any) -> None:
+        with self.lock:
+            self.results[key] = copy.deepcopy(result)
+            self.results.move_to_end(key)
+            while len(self.results) > self.size:
+                self.results.popitem(last=False)
+
+
+def _key(*parts: str | bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+# A schema's check (frictionless' own validation of the descriptor): by the schema as read
+# and its file (whose lines the messages point to).
+_SCHEMA_CHECKS = _Kept(64)
+
+
+def _schema_issues(schema: dict[str, Any], path: Path, shown: str) -> list[Issue]:
+    try:
+        source = path.read_bytes()
+    except OSError:
+        source = b""
+    key = _key(shown, str(path), source, repr(schema))
+    found = _SCHEMA_CHECKS.get(key)
+    if found is None:
+        found = descriptors.check_schema(schema, path, shown)
+        _SCHEMA_CHECKS.put(key, found)
+    return list(found)
+
+
+# frictionless' errors and typed rows of one table: by its name, text and schema, the
+# dialect, and the name, text and schema of each table its foreign keys point to (read by
+# frictionless, without their own foreign keys, to look the keys up).
+_VERDICTS = _Kept(64)
+
+
+def _verdict_key(name: str, schemas: dict[str, dict[str, Any]], prepared: dict[str, ParsedTable]) -> str:
+    parts: list[str] = [repr(package.DIALECT), name, repr(schemas[name]), prepared[name].text]
+    for other in sorted(_referenced(schemas[name]) - {name}):
+        bare = {k: v for k, v in schemas[other].items() if k != "foreignKeys"}
+        parts += [other, repr(bare), prepared[other].text]
+    return _key(*parts)
+
+
+def _referenced(schema: dict[str, Any]) -> set[str]:
+    """The tables a schema's foreign keys point to (by name; not itself: "")."""
+    names = {str((fk.get("reference") or {}).get("resource") or "") for fk in schema.get("foreignKeys") or []}
+    return names - {""}
+
+
 def _frictionless(
     prepared: dict[str, ParsedTable], large: set[str] = frozenset()  # type: ignore[assignment]
 ) -> tuple[dict[str, list[Any]], dict[str, Records]]:
-    """Validate every prepared small table as one package (so foreign keys resolve).
+    """Validate every prepared small table with frictionless, in a package with the tables
+    its foreign keys point to (so they resolve).
 
     Returns frictionless' errors and the typed rows, both by dataset name: the rows
     are collected during the same pass, so no table is read twice. Foreign keys into
-    the `large` tables are left to _references_to_large.
+    the `large` tables are left to _references_to_large. A table whose verdict is kept
+    (_VERDICTS) is not validated again.
     """
     if not prepared:
         return {}, {}
-    from frictionless import Checklist, Dialect, Package, Resource, Schema
-
-    resources = []
+    schemas = {}
     for name, prep in prepared.items():
         schema = copy.deepcopy(prep.schema)
         # A reference to a table that could not be read is reported there, not here.
@@ -197,20 +275,42 @@ def _frictionless(
             if (fk.get("reference") or {}).get("resource", "") in prepared
             and (fk.get("reference") or {}).get("resource", "") not in large
         ]
-        resources.append(
-            Resource(
-                prep.text.encode("utf-8"),
-                name=name,
-                format="csv",
-                encoding="utf-8",
-                schema=Schema.from_descriptor(schema),
-                dialect=Dialect.from_descriptor(package.DIALECT),
-            )
+        schemas[name] = schema
+    errors: dict[str, list[Any]] = {}
+    typed: dict[str, Records] = {}
+    keys = {name: _verdict_key(name, schemas, prepared) for name in prepared}
+    missing = []
+    for name in prepared:
+        kept = _VERDICTS.get(keys[name])
+        if kept is None:
+            missing.append(name)
+        else:
+            errors[name], typed[name] = kept
+    if not missing:
+        return errors, typed
+    from frictionless import Checklist, Dialect, Package, Resource, Schema
+
+    needed = set(missing).union(*(_referenced(schemas[name]) for name in missing))
+    resources = [
+        Resource(
+            prep.text.encode("utf-8"),
+            name=name,
+            format="csv",
+            encoding="utf-8",
+            schema=Schema.from_descriptor(schemas[name]),
+            dialect=Dialect.from_descriptor(package.DIALECT),
         )
+        for name, prep in prepared.items() if name in needed
+    ]
+    found = Package(resources=resources)
     collector = _row_collector()
-    report = Package(resources=resources).validate(checklist=Checklist(checks=[collector]))
-    errors = {task.name: task.errors for task in report.tasks}
-    return errors, collector.collected
+    checklist = Checklist(checks=[collector])
+    for name in missing:
+        report = found.get_resource(name).validate(checklist=checklist)
+        errors[name] = [e for task in report.tasks for e in task.errors]
+        typed[name] = collector.collected.get(name, [])
+        _VERDICTS.put(keys[name], (errors[name], typed[name]))
+    return errors, typed
 
 
 def _row_collector() -> Any:

@@ -250,3 +250,51 @@ def test_only_the_chosen_file_is_reported(project: Layout):
     chosen = run(project, targets=[project.csv("figures")])
     assert chosen.valid and chosen.checked == ["datasets/figures.csv"]
     assert not run(project).valid
+
+
+# Validating again in one process (the live preview, a build after validate) redoes only what
+# changed: frictionless' verdicts and schema checks are kept by what they depend on.
+
+
+def test_validating_again_sees_a_change_in_a_table_a_foreign_key_points_to(project: Layout):
+    assert run(project).valid
+    areas = project.csv("areas")
+    original = areas.read_bytes()
+    areas.write_bytes(original.replace("south,南区\n".encode(), b""))  # figures.csv is unchanged
+    assert ["datasets/figures.csv", "foreign-key", 5] in run(project).flatten(["path", "code", "row"])
+    areas.write_bytes(original)
+    assert run(project).valid
+
+
+def test_validating_again_sees_a_changed_schema(project: Layout):
+    assert run(project).valid
+    schema = project.schema("figures")
+    text = schema.read_text(encoding="utf-8")
+    schema.write_text(text.replace("minimum: 2000, maximum: 2100", "minimum: 2000, maximum: 2020"),
+                      encoding="utf-8")
+    assert ["datasets/figures.csv", "maximum", 3] in run(project).flatten(["path", "code", "row"])
+    schema.write_text(text.replace("type: integer", "type: whole-number", 1), encoding="utf-8")
+    assert run(project).flatten(["path", "code", "row"]) == [
+        ["schemas/figures.schema.yaml", "schema-invalid", 3]]
+    schema.write_text(text, encoding="utf-8")
+    assert run(project).valid
+
+
+def test_an_unchanged_table_is_not_validated_by_frictionless_again(project: Layout, monkeypatch):
+    from frictionless import Resource
+
+    validated: list[str] = []
+    real = Resource.validate
+
+    def counted(self, *args, **kwargs):
+        validated.append(self.name)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Resource, "validate", counted)
+    first = run(project)
+    validated.clear()
+    again = run(project)
+    assert validated == [] and again.flatten(["path", "code"]) == first.flatten(["path", "code"])
+    project.csv("areas").write_bytes(project.csv("areas").read_bytes() + "east,东区\n".encode())
+    assert run(project).valid
+    assert sorted(validated) == ["areas", "figures"]  # figures' foreign keys point to areas
