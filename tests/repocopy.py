@@ -4,7 +4,7 @@
 datasets, schemas, docs, web, configuration) to `dest`, links .venv and
 node_modules to the repository's own (nothing is installed again), and puts
 in a site/ built from the same data (the session's shared build, see
-sitebuild.py) together with its chart image cache. Tests then break one
+sitebuild.py) together with its chart drawing and image caches. Tests then break one
 thing, run the build, and compare every byte before and after.
 
 `repo_with_previous_site(dest)` is the same copy with a small site/ in the shape
@@ -27,6 +27,9 @@ from tests.sitebuild import built_site, require_marker
 COPIED_DIRS = ("pipeline", "datasets", "schemas", "docs", "web", "overrides")
 COPIED_FILES = ("Makefile", "mkdocs.yml", "datapackage.json", "package.json", "package-lock.json",
                 "pyproject.toml", "requirements.txt", "LICENSE-data")
+# The build's caches of chart drawings and images (.build/): kept by their inputs, so a build
+# in the copy draws again only the charts its change touches, as a build after a build does.
+CACHES = ("chart-page-svg", "chart-svg", "chart-png")
 # The install stamps belong to the linked .venv and node_modules: never remade from a copy.
 MAKE = ["make", "--no-print-directory", "-o", ".venv/.installed", "-o", "node_modules/.installed"]
 
@@ -45,8 +48,9 @@ def repo_with_site(dest: Path, site: bool = True) -> Layout:
         return Layout(dest)
     shared = built_site()
     shutil.copytree(shared.site, dest / "site", copy_function=shutil.copy2)
-    if (shared.build / "chart-png").is_dir():
-        shutil.copytree(shared.build / "chart-png", dest / ".build" / "chart-png")
+    for cache in CACHES:
+        if (shared.build / cache).is_dir():
+            shutil.copytree(shared.build / cache, dest / ".build" / cache)
     return Layout(dest)
 
 
