@@ -42,7 +42,7 @@ def imports_of(path: Path, known: set[str]) -> set[str]:
     package = here[:-1] if path.name != "__init__.py" else here
     found: set[str] = set()
     for node in ast.walk(tree):
-        if _type_checking_only(node, parents):
+        if not isinstance(node, (ast.Import, ast.ImportFrom)) or _type_checking_only(node, parents):
             continue
         if isinstance(node, ast.ImportFrom):
             if node.level:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.metadata
 import json
 import re
@@ -347,8 +348,15 @@ def _imports(folder: Path) -> set[str]:
 
 
 def _dists(modules: set[str]) -> set[str]:
-    by_module = importlib.metadata.packages_distributions()
+    by_module = _packages_distributions()
     return {_norm(d) for m in modules for d in by_module.get(m, [])}
+
+
+@functools.cache
+def _packages_distributions() -> dict[str, list[str]]:
+    """Top-level module -> the installed distributions providing it (read once: it reads
+    every installed distribution's file list)."""
+    return dict(importlib.metadata.packages_distributions())
 
 
 def _norm(name: str) -> str:
