@@ -17,6 +17,21 @@ from tests import sitebuild
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The session's shared folder (tests/sitebuild.py), made by the process that starts the
+    workers (or runs alone) before any worker starts, so every worker finds it."""
+    if not hasattr(config, "workerinput"):
+        config.stash[SESSION] = sitebuild.start_session()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if SESSION in config.stash:  # every worker has finished
+        sitebuild.end_session(config.stash[SESSION])
+
+
+SESSION = pytest.StashKey[Path]()
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_protocol(item, nextitem):
     """Let tests/sitebuild.py know which test runs (it holds tests that build to the `site` marker)."""

@@ -4,11 +4,15 @@ Used by the tests marked `site`: `built_site()` returns the Layout
 of a temporary copy (datasets, schemas, docs, web, mkdocs.yml; node_modules
 linked) whose site/ was built by `pipeline.build.build`, with each edition's
 PDF added by `pipeline.pdf` (as `make build` then `make pdf` do in CI). The build runs once
-per session however many tests ask for it.
+per session however many tests ask for it, and however many workers run them
+(`pytest -n`): the first worker to need it builds it in the session's shared folder
+(`shared()`, made by tests/conftest.py), the others wait for it and read the same files.
 
 The site is built for the address the browser tests serve it from
-(`site_port()`): Material's instant navigation only follows links whose
-origin, port included, matches the site URL in sitemap.xml.
+(`site_port()`, the same for every worker): Material's instant navigation only follows
+links whose origin, port included, matches the site URL in sitemap.xml. `serve()` serves
+a built site there from one server process for the whole session, so workers never
+compete for the port.
 
 A test that builds the site must be marked `site` (`make check` leaves those out):
 `built_site()` and `repocopy.make()` fail any test that is not, so the fast subset
@@ -18,11 +22,18 @@ cannot grow a site build unnoticed.
 from __future__ import annotations
 
 import atexit
+import contextlib
+import fcntl
 import functools
 import os
 import shutil
+import signal
 import socket
+import subprocess
+import sys
 import tempfile
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -46,11 +57,108 @@ def copy_project(dest: Path) -> Layout:
     return Layout(dest)
 
 
+# ---------------------------------------------------------------- the session's shared folder
+
+SHARED = "KJJ_TEST_SESSION"  # environment: the folder every worker of the session shares
+
+
+def start_session() -> Path:
+    """Make the session's shared folder (tests/conftest.py, in the process that starts the
+    workers, or in the only one); the workers inherit its name through the environment."""
+    folder = Path(tempfile.mkdtemp(prefix="kjj-tests-"))
+    os.environ[SHARED] = str(folder)
+    return folder
+
+
+def end_session(folder: Path) -> None:
+    """Stop the session's servers and remove its folder (when every worker has finished)."""
+    for pid_file in folder.glob("*.pid"):
+        with contextlib.suppress(ValueError, OSError):
+            os.killpg(int(pid_file.read_text()), signal.SIGTERM)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@functools.cache
+def shared() -> Path:
+    """The folder the session's workers share (a folder of this process's own outside a
+    pytest session, removed when it ends)."""
+    if os.environ.get(SHARED) and Path(os.environ[SHARED]).is_dir():
+        return Path(os.environ[SHARED])
+    folder = Path(tempfile.mkdtemp(prefix="kjj-tests-"))
+    atexit.register(end_session, folder)
+    return folder
+
+
+@contextlib.contextmanager
+def locked(name: str) -> Iterator[None]:
+    """Hold the session-wide lock `name`: one worker at a time."""
+    with open(shared() / f"{name}.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def once(name: str, make: Callable[[Path], None]) -> Path:
+    """`make(folder)` run once per session, by the first worker to ask; the others wait for
+    it and get the same folder. A failure is remembered, so every worker reports it."""
+    folder = shared() / name
+    with locked(name):
+        failed = shared() / f"{name}.failed"
+        if failed.exists():
+            raise RuntimeError(failed.read_text(encoding="utf-8"))
+        if not (shared() / f"{name}.done").exists():
+            try:
+                make(folder)
+            except BaseException as exc:
+                failed.write_text(f"{name}: {exc}", encoding="utf-8")
+                raise
+            (shared() / f"{name}.done").touch()
+    return folder
+
+
 @functools.cache
 def site_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """The port the sites are built for and served on, the same for every worker."""
+    with locked("port"):
+        chosen = shared() / "port"
+        if not chosen.exists():
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                chosen.write_text(str(probe.getsockname()[1]))
+        return int(chosen.read_text())
+
+
+def serve(site: Path) -> str:
+    """The address `site` is served at on the site port, by one server process for the whole
+    session (started by the first worker to ask; stopped when the session ends)."""
+    base = f"http://127.0.0.1:{site_port()}/"
+    with locked("server"):
+        pid_file, served = shared() / "server.pid", shared() / "server.site"
+        if pid_file.exists():
+            if served.read_text(encoding="utf-8") != str(site):
+                raise RuntimeError(f"the site port already serves {served.read_text(encoding='utf-8')}; "
+                                   f"one site per session is served there, not also {site}")
+            return base
+        server = subprocess.Popen(
+            [sys.executable, "-m", "http.server", str(site_port()), "--bind", "127.0.0.1",
+             "--directory", str(site)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        pid_file.write_text(str(server.pid))
+        served.write_text(str(site), encoding="utf-8")
+        _wait_for_port(server)
+    return base
+
+
+def _wait_for_port(server: subprocess.Popen[bytes], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and server.poll() is None:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", site_port())) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"the server of the built site did not answer on port {site_port()}")
 
 
 # The test being run (set by tests/conftest.py), to hold it to its markers.
@@ -87,10 +195,11 @@ def built_site() -> Layout:
 
 @functools.cache
 def _built_site() -> Layout:
-    scratch = Path(tempfile.mkdtemp(prefix="kjj-site-"))
-    atexit.register(shutil.rmtree, scratch, True)
-    root = scratch / "project"
-    layout = copy_project(root)
+    return Layout(once("site", _build_site) / "project")
+
+
+def _build_site(scratch: Path) -> None:
+    layout = copy_project(scratch / "project")
     before = os.environ.get("SITE_URL")
     os.environ["SITE_URL"] = f"http://127.0.0.1:{site_port()}/"
     try:
@@ -106,4 +215,3 @@ def _built_site() -> Layout:
     from pipeline import pdf
 
     pdf.write(layout, log=lambda *_: None)
-    return layout

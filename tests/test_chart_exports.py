@@ -24,7 +24,7 @@ from pipeline import browser, chart_exports, charts, downloads, formats, load, m
 from pipeline import markup as templating
 from pipeline.paths import REPO, Layout
 from tests import markup
-from tests.sitebuild import built_site, site_port
+from tests.sitebuild import built_site
 
 PKG = {
     "publisher": "测试机构",
@@ -263,10 +263,11 @@ class QuietServer(http.server.ThreadingHTTPServer):
 
 @pytest.fixture(scope="module")
 def site() -> Iterator[tuple[str, Layout]]:
-    """The real site, built once per session (tests/sitebuild.py), served on its own port."""
+    """The real site, built once per session (tests/sitebuild.py), served on a port of this
+    module's own (the embed pages link only relatively, so any address serves them)."""
     layout = built_site()
     handler = functools.partial(Quiet, directory=layout.site)
-    httpd = QuietServer(("127.0.0.1", site_port()), handler)
+    httpd = QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/", layout

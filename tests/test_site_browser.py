@@ -11,12 +11,8 @@ failure, not a skip: `make test` installs it.
 
 from __future__ import annotations
 
-import functools
 import gzip
-import http.server
 import json
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -25,7 +21,7 @@ import pytest
 from pipeline import browser as chromium
 from pipeline.paths import REPO
 from tests import engine
-from tests.sitebuild import built_site, site_port
+from tests.sitebuild import built_site, serve
 
 pytestmark = [pytest.mark.site, pytest.mark.browser]
 
@@ -36,20 +32,11 @@ CHART_BUDGET = 150 * 1024
 CHART_PAGE = "2020/innovation-entities/"
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # noqa: D102
-        pass
-
-
 @pytest.fixture(scope="module")
-def server() -> Iterator[tuple[str, Path]]:
+def server() -> tuple[str, Path]:
+    """The built site served on the port it was built for (one server for the session)."""
     site = built_site().site
-    handler = functools.partial(Quiet, directory=site)
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", site_port()), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/", site
-    httpd.shutdown()
+    return serve(site), site
 
 
 @pytest.fixture(scope="module")
