@@ -60,7 +60,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from pipeline import browser as chromium  # noqa: E402
 from pipeline.paths import REPO, Layout  # noqa: E402
 
-COPIED = ("datasets", "schemas", "docs", "web")
+COPIED = ("datasets", "schemas", "docs", "web", "overrides")
 CHART_PAGE = "2020/innovation-entities/"
 DATASET_PAGE = "data/indicators/"
 LIGHTHOUSE_PAGES = (("home", ""), ("chart page", CHART_PAGE), ("dataset page", DATASET_PAGE))
