@@ -146,23 +146,26 @@ def chart_stylesheet(layout: Layout, out_docs: Path) -> set[str]:
 
 def publish_data(layout: Layout, out_docs: Path, project: model.Project,
                  charts: dict[str, charts_stage.Chart], drawings: dict[str, str],
-                 preview: bool = False) -> downloads.Published:
+                 preview: bool = False, images: bool = True) -> downloads.Published:
     """Downloads under /data/ (chart data and images included) and embed pages under
-    /embed/ (downloads.py, formats.py, chart_exports.py); the record of what was written."""
-    from . import chart_exports, downloads
+    /embed/ (downloads.py, formats.py, chart_exports.py); the record of what was written.
+    `images=False` (the preview's first pass after a save) leaves out the chart images."""
+    from . import chart_exports, downloads, urls
 
     chart_pages = {cid: page.url for cid, page in project.chart_pages.items() if cid in charts}
     try:
-        images, embeds = chart_exports.files(layout, charts, project.package, project.site_url,
-                                             chart_pages, drawings)
+        drawn, embeds = chart_exports.files(layout, charts, project.package, project.site_url,
+                                            chart_pages, drawings, images=images)
+        if not images:  # the last pass's images stand in until the second pass redraws them
+            drawn = chart_exports.previous_images(out_docs / urls.DATA_DIR, charts)
     except chart_exports.ExportError as exc:
         if not preview:
             raise BuildError(str(exc)) from exc
         # the preview runs with Python alone: without Node or Chromium, no chart images
         print(f"预览：没有生成图表图片（{str(exc).splitlines()[0]}）", file=sys.stderr)
-        images, embeds = {}, {}
+        drawn, embeds = {}, {}
     return downloads.publish(layout, out_docs, project.datasets, charts, chart_pages,
-                             project.site_url, images, embeds)
+                             project.site_url, drawn, embeds)
 
 
 def catalog_pages(layout: Layout, out_docs: Path, project: model.Project,
@@ -188,16 +191,23 @@ def catalog_pages(layout: Layout, out_docs: Path, project: model.Project,
 
 
 def share(layout: Layout, out_docs: Path, project: model.Project, site: pages.ReportPages,
-          charts: dict[str, charts_stage.Chart]) -> set[str]:
-    """Feeds (feeds.py), edition cards and each page's preview image (social.py)."""
+          charts: dict[str, charts_stage.Chart], cards: bool = True) -> set[str]:
+    """Feeds (feeds.py), edition cards (unless `cards` is False: the preview's first pass)
+    and each page's preview image (social.py)."""
     from . import chart_exports, feeds, formats, pages, social
 
     written = feeds.write(layout, out_docs, project)
+    drawn: dict[str, bytes] = {}
     try:
-        cards = social.cards(layout, site, project.site_name, project.package)
+        if cards:
+            drawn = social.cards(layout, site, project.site_name, project.package)
     except chart_exports.ExportError as exc:
         raise BuildError(str(exc)) from exc
-    for rel, content in cards.items():
+    if not cards:  # the last pass's cards stay until the second pass redraws them
+        folder = out_docs / social.CARD_DIR
+        drawn = {p.relative_to(out_docs).as_posix(): p.read_bytes()
+                 for p in sorted(folder.glob("*.png"))} if folder.is_dir() else {}
+    for rel, content in drawn.items():
         pages.write_if_changed(out_docs / rel, content)
         written.add(rel)
     generated = sorted(p.relative_to(out_docs).as_posix() for p in out_docs.rglob("*.md"))
@@ -206,11 +216,14 @@ def share(layout: Layout, out_docs: Path, project: model.Project, site: pages.Re
     return written
 
 
-def generate(layout: Layout, log=print, preview: bool = False) -> pages.ReportPages:  # type: ignore[no-untyped-def]
+def generate(layout: Layout, log=print, preview: bool = False,  # type: ignore[no-untyped-def]
+             images: bool = True) -> pages.ReportPages:
     """Everything before MkDocs: validate, figures, charts, downloads, pages, assets.
 
     `preview` (the live preview) carries on without Node.js and Chromium: charts are then
-    not drawn and have no images, and everything else is as in the build.
+    not drawn and have no images, and everything else is as in the build. `images=False`
+    (the preview's first pass after a save, to show the change soonest) leaves out the chart
+    images and edition cards; the preview makes them in a second pass.
 
     Git is asked once for every file's date (git.dates_once), each YAML file parsed once
     (load.read_yaml_once, siteconfig) and each table read and typed once, by validation,
@@ -221,13 +234,13 @@ def generate(layout: Layout, log=print, preview: bool = False) -> pages.ReportPa
     with git.dates_once(), ThreadPoolExecutor(max_workers=1) as pool:
         scripts = start_bundle(layout, pool)
         try:
-            return _generate(layout, log, preview, scripts)
+            return _generate(layout, log, preview, scripts, images)
         finally:
             scripts.cancel()
 
 
 def _generate(layout: Layout, log=print, preview: bool = False,  # type: ignore[no-untyped-def]
-              scripts: Future[Path] | None = None) -> pages.ReportPages:
+              scripts: Future[Path] | None = None, images: bool = True) -> pages.ReportPages:
     # The stages in order, each taking what the ones before handed on: model -> charts ->
     # downloads -> pages (report pages, catalog, feeds, cards) -> MkDocs (run_mkdocs).
     started = time.perf_counter()
@@ -265,8 +278,9 @@ def _generate(layout: Layout, log=print, preview: bool = False,  # type: ignore[
     latest = (published_years or years)[-1] if years else None
     project.chart_pages = charts.placed(project.chart_pages, latest)
     out = layout.generated_docs
+    times = pages.page_times(out)
     drawings = draw(layout, charts, preview)
-    published = publish_data(layout, out, project, charts, drawings, preview)
+    published = publish_data(layout, out, project, charts, drawings, preview, images)
     try:
         site = pages.write(layout.docs, out, project.figures, charts, project.source_title,
                            downloads=published, drawings=drawings, docs_pages=project.pages,
@@ -289,7 +303,7 @@ def _generate(layout: Layout, log=print, preview: bool = False,  # type: ignore[
     generated |= published.written
     generated |= catalog_pages(layout, out, project, site, published)
     try:
-        generated |= share(layout, out, project, site, charts)
+        generated |= share(layout, out, project, site, charts, cards=images)
     except BuildError as exc:
         if not preview:
             raise
@@ -303,6 +317,7 @@ def _generate(layout: Layout, log=print, preview: bool = False,  # type: ignore[
                          "hand-written file")
     keep |= generated
     pages.prune(out, keep)
+    pages.keep_times(times)
     log(f"页面已生成：{len(site.pages)} 页、{len(charts)} 个图表"
         f"（{time.perf_counter() - started:.1f} 秒）")
     return site

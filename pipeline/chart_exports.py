@@ -158,14 +158,12 @@ def svgs(layout: Layout, charts: dict[str, Any], pkg: dict[str, Any]) -> dict[st
     if cached.exists():
         rendered = json.loads(cached.read_text(encoding="utf-8"))
         return {cid: _svg_document(rendered[cid]) for cid in sorted(rendered)}
-    proc = subprocess.run(
-        [node, str(script)], input=request,
-        cwd=layout.root, capture_output=True, timeout=120, check=False,
-    )
-    if proc.returncode != 0:
-        raise ExportError("生成图表 SVG 失败（node pipeline/chart_svg.mjs）：\n"
-                          + proc.stderr.decode("utf-8", "replace")[-2000:])
-    rendered = json.loads(proc.stdout.decode("utf-8"))
+    from .chart_drawings import DrawingError, run_script
+
+    try:
+        rendered = run_script(layout, node, request)
+    except DrawingError as exc:
+        raise ExportError(str(exc)) from exc
     cached.parent.mkdir(parents=True, exist_ok=True)
     for old in cached.parent.glob("*.json"):  # keep only the current drawing
         old.unlink()
@@ -313,21 +311,35 @@ def embed_page(chart: Any, pkg: dict[str, Any], site_url: str = "", page: str = 
     )
 
 
+def previous_images(data_dir: Path, charts: dict[str, Any]) -> dict[str, bytes]:
+    """The chart images an earlier pass wrote under data_dir (charts/ID.svg|png), for the
+    charts still there: the preview's first pass after a save shows these, the second redraws."""
+    found = {}
+    for cid in sorted(charts):
+        for suffix in (".svg", ".png"):
+            path = data_dir / urls.chart_file(cid, suffix)
+            if path.is_file():
+                found[urls.chart_file(cid, suffix)] = path.read_bytes()
+    return found
+
+
 def files(
     layout: Layout, charts: dict[str, Any], pkg: dict[str, Any], site_url: str = "",
     chart_pages: dict[str, str] | None = None, drawings: dict[str, str] | None = None,
+    images: bool = True,
 ) -> tuple[dict[str, bytes], dict[str, bytes]]:
-    """(images under the data folder: charts/ID.svg|png, embed pages under the site root)."""
+    """(images under the data folder: charts/ID.svg|png, embed pages under the site root);
+    no images when `images` is False."""
     chart_pages = chart_pages or {}
     drawings = drawings or {}
-    svg = svgs(layout, charts, pkg)
+    svg = svgs(layout, charts, pkg) if images else {}
     png = pngs(layout, svg)
-    images = {f"charts/{cid}.svg": data for cid, data in svg.items()}
-    images.update({f"charts/{cid}.png": data for cid, data in png.items()})
+    drawn = {urls.chart_file(cid, ".svg"): data for cid, data in svg.items()}
+    drawn.update({urls.chart_file(cid, ".png"): data for cid, data in png.items()})
     embeds = {
         f"{urls.EMBED_DIR}/{cid}/index.html": embed_page(
             charts[cid], pkg, site_url, chart_pages.get(cid, ""),
             drawings.get(cid, "")).encode("utf-8")
         for cid in sorted(charts)
     }
-    return dict(sorted(images.items())), embeds
+    return dict(sorted(drawn.items())), embeds
