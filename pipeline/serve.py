@@ -94,6 +94,9 @@ def write_status(layout: Layout, problem: str | None) -> None:
     path = status_path(layout)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists() or path.read_text(encoding="utf-8") != text:
+        # The overlay is on every page (or gone from every page): MkDocs, which renders
+        # only changed pages (--dirty), must render them all this time.
+        touch_pages(layout)
         path.write_text(text, encoding="utf-8")
 
 
