@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -145,10 +146,11 @@ def chart_stylesheet(layout: Layout, out_docs: Path) -> set[str]:
 
 
 def publish_data(layout: Layout, out_docs: Path, project: model.Project,
-                 charts: dict[str, charts_stage.Chart], drawings: dict[str, str],
+                 charts: dict[str, charts_stage.Chart], drawings: Callable[[], dict[str, str]],
                  preview: bool = False, images: bool = True) -> downloads.Published:
     """Downloads under /data/ (chart data and images included) and embed pages under
     /embed/ (downloads.py, formats.py, chart_exports.py); the record of what was written.
+    `drawings` gives the charts' page drawings (for the embed pages) when they are needed.
     `images=False` (the preview's first pass after a save) leaves out the chart images."""
     from . import chart_exports, downloads, urls
 
@@ -231,16 +233,20 @@ def generate(layout: Layout, log=print, preview: bool = False,  # type: ignore[n
     """
     from . import git
 
-    with git.dates_once(), ThreadPoolExecutor(max_workers=1) as pool:
+    # Node's and esbuild's work runs beside Python's: the script bundle from the start, the
+    # charts' page drawings beside their images and the downloads (threads that wait for
+    # another process).
+    with git.dates_once(), ThreadPoolExecutor(max_workers=2) as pool:
         scripts = start_bundle(layout, pool)
         try:
-            return _generate(layout, log, preview, scripts, images)
+            return _generate(layout, log, preview, scripts, images, pool)
         finally:
             scripts.cancel()
 
 
 def _generate(layout: Layout, log=print, preview: bool = False,  # type: ignore[no-untyped-def]
-              scripts: Future[Path] | None = None, images: bool = True) -> pages.ReportPages:
+              scripts: Future[Path] | None = None, images: bool = True,
+              pool: ThreadPoolExecutor | None = None) -> pages.ReportPages:
     # The stages in order, each taking what the ones before handed on: model -> charts ->
     # downloads -> pages (report pages, catalog, feeds, cards) -> MkDocs (run_mkdocs).
     started = time.perf_counter()
@@ -279,8 +285,13 @@ def _generate(layout: Layout, log=print, preview: bool = False,  # type: ignore[
     project.chart_pages = charts.placed(project.chart_pages, latest)
     out = layout.generated_docs
     times = pages.page_times(out)
-    drawings = draw(layout, charts, preview)
-    published = publish_data(layout, out, project, charts, drawings, preview, images)
+    if pool is not None:
+        drawing = pool.submit(draw, layout, charts, preview)
+        published = publish_data(layout, out, project, charts, drawing.result, preview, images)
+        drawings = drawing.result()
+    else:
+        drawings = draw(layout, charts, preview)
+        published = publish_data(layout, out, project, charts, lambda: drawings, preview, images)
     try:
         site = pages.write(layout.docs, out, project.figures, charts, project.source_title,
                            downloads=published, drawings=drawings, docs_pages=project.pages,

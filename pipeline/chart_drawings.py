@@ -21,6 +21,7 @@ import json
 import re
 import shutil
 import subprocess
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,7 @@ def draw_svgs(layout: Layout, items: list[dict[str, Any]], cache: str) -> dict[s
 
 # The live preview's Node process (keep_node): ECharts stays loaded between saves.
 _WORKER: dict[str, Any] = {}
+_ASKING = threading.Lock()
 
 
 @contextlib.contextmanager
@@ -117,7 +119,14 @@ def run_script(layout: Layout, node: str, request: bytes) -> dict[str, Any]:
 
 
 def _ask_worker(request: bytes) -> dict[str, Any]:
-    proc = _WORKER["proc"]
+    with _ASKING:  # one request at a time (the build draws from two threads)
+        return _ask(request)
+
+
+def _ask(request: bytes) -> dict[str, Any]:
+    proc = _WORKER.get("proc")
+    if proc is None:
+        raise DrawingError("生成图表 SVG 失败（node pipeline/chart_svg.mjs --lines 已退出）")
     line = b""
     if proc.poll() is None:
         try:

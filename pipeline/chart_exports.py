@@ -24,6 +24,7 @@ import html
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -198,8 +199,27 @@ def pngs(layout: Layout, images: dict[str, bytes]) -> dict[str, bytes]:
     return dict(sorted(result.items()))
 
 
+def project_text(layout: Layout) -> str:
+    """Every character the project's own text files hold (pages, metadata, small tables):
+    cutting the fonts to these as well lets the chart images and the edition cards share
+    one cut, made once."""
+    from .validate import LARGE_BYTES
+
+    found: set[str] = set()
+    sources = [layout.mkdocs_config, *layout.docs.rglob("*.md"), *layout.datasets.rglob("*.yml"),
+               *layout.datasets.rglob("*.csv")]
+    for path in sources:
+        try:
+            if path.stat().st_size < LARGE_BYTES:
+                found.update(path.read_text(encoding="utf-8", errors="ignore"))
+        except OSError:
+            continue
+    return "".join(sorted(found))
+
+
 def subset_font(layout: Layout, font: Path, text: str) -> Path:
-    """The font cut down to the characters of `text` (fontTools), cached under .build/fonts/.
+    """The font cut down to the characters of `text` (fontTools), cached under .build/fonts/
+    by the characters.
 
     resvg reads the whole font for every text element it lays out: with the full 10 MB Noto
     Sans SC a chart takes about a second, with the few hundred glyphs it uses a few
@@ -212,6 +232,13 @@ def subset_font(layout: Layout, font: Path, text: str) -> Path:
     out = cache / f"{font.stem}-{key}.ttf"
     if out.exists():
         return out
+    wanted = set(chars)
+    for cut in sorted(cache.glob(f"{font.stem}-*.ttf")) if cache.is_dir() else []:
+        try:  # an earlier cut that holds every character needed serves as well
+            if wanted <= set(cut.with_suffix(".txt").read_text(encoding="utf-8")):
+                return cut
+        except OSError:
+            continue
     from fontTools import subset
 
     options = subset.Options()
@@ -223,11 +250,13 @@ def subset_font(layout: Layout, font: Path, text: str) -> Path:
     cache.mkdir(parents=True, exist_ok=True)
     scratch = out.with_suffix(".tmp")
     subset.save_font(loaded, str(scratch), options)
+    out.with_suffix(".txt").write_text(chars, encoding="utf-8")
     scratch.replace(out)
     # keep the few most recent cuts of each font (the charts' and the cards')
     cuts = sorted(cache.glob(f"{font.stem}-*.ttf"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in cuts[4:]:
         old.unlink(missing_ok=True)
+        old.with_suffix(".txt").unlink(missing_ok=True)
     return out
 
 
@@ -242,7 +271,7 @@ def _rasterise(layout: Layout, missing: dict[str, tuple[bytes, Path]]) -> dict[s
         raise ExportError("找不到绘制 PNG 所需的 resvg 或 Noto Sans SC 字体，请运行 make npm"
                           f"（即 npm ci）/ run `make npm`: {', '.join(absent) or resvg}")
     svgs = {cid: svg.decode("utf-8") for cid, (svg, _p) in sorted(missing.items())}
-    text = html.unescape("".join(svgs.values()))
+    text = html.unescape("".join(svgs.values())) + project_text(layout)
     request = {
         "scale": SCALE, "family": FONT_FAMILY,
         "fonts": [str(subset_font(layout, font, text)) for font in fonts],
@@ -325,15 +354,17 @@ def previous_images(data_dir: Path, charts: dict[str, Any]) -> dict[str, bytes]:
 
 def files(
     layout: Layout, charts: dict[str, Any], pkg: dict[str, Any], site_url: str = "",
-    chart_pages: dict[str, str] | None = None, drawings: dict[str, str] | None = None,
+    chart_pages: dict[str, str] | None = None,
+    drawings: dict[str, str] | Callable[[], dict[str, str]] | None = None,
     images: bool = True,
 ) -> tuple[dict[str, bytes], dict[str, bytes]]:
     """(images under the data folder: charts/ID.svg|png, embed pages under the site root);
-    no images when `images` is False."""
+    no images when `images` is False. `drawings` (the page drawings, chart_drawings.py) may
+    be a function giving them: they are asked for only once the images are made."""
     chart_pages = chart_pages or {}
-    drawings = drawings or {}
     svg = svgs(layout, charts, pkg) if images else {}
     png = pngs(layout, svg)
+    drawings = (drawings() if callable(drawings) else drawings) or {}
     drawn = {urls.chart_file(cid, ".svg"): data for cid, data in svg.items()}
     drawn.update({urls.chart_file(cid, ".png"): data for cid, data in png.items()})
     embeds = {
