@@ -39,7 +39,7 @@ import yaml  # noqa: E402
 from pipeline import package  # noqa: E402
 from pipeline.paths import REPO, Layout  # noqa: E402
 
-COPIED = ("datasets", "schemas", "docs", "web")
+COPIED = ("datasets", "schemas", "docs", "web", "overrides")
 ROW = ("g{d:02d}-{i:06d},{year},innovation-entities,生成指标,Generated indicator,{value},,,家,units,false,,"
        "生成数据,\n")
 EDITION_RATIO = 3  # the build for 10 editions at most 3x the build for one

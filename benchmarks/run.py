@@ -7,7 +7,9 @@ repository's own site/ and .build/ are not touched):
 
 1. Build: the full build (`pipeline.build`: validate, figures, charts,
    downloads, pages, MkDocs) from an empty .build/ (cold: charts drawn by
-   ECharts in Node, PNGs by resvg) and again with nothing changed (no-change rebuild), against a
+   ECharts in Node, PNGs by resvg), again with nothing changed (no-change rebuild:
+   everything is validated and generated again, and MkDocs is not run when nothing it
+   reads changed), and after one page's text changed (MkDocs renders again), against a
    bare `mkdocs build` of the very pages the pipeline generated. Wall-clock
    seconds, median of --runs, each in a fresh interpreter.
 2. Validation throughput: `python -m pipeline validate` against plain
@@ -23,13 +25,17 @@ repository's own site/ and .build/ are not touched):
    installs it) with Debian's Chromium, simulated mobile (Moto G Power, slow
    4G, 4x CPU slowdown): performance, accessibility, best practices and SEO of
    the home page, a chart page and a dataset page, served with gzip from a
-   local server.
+   local server; --lighthouse-runs runs of each page, the median reported.
+
+Every section notes the machine's load average (1 minute) when it ran: on a
+shared machine the seconds and the Lighthouse scores follow the load.
 
 With --write the report replaces the results between the markers in
 docs/guide/performance.md (the page says which command produced it).
 Targets: Lighthouse performance >= 98, the other three 100, total blocking
 time <= 50 ms; every text-only page <= 80 KB and every chart page <= 150 KB
-transferred; the full build within 1.5x a bare mkdocs build.
+transferred; a no-change rebuild within 1.2x a bare mkdocs build, a full build
+from an empty .build/ within 2x.
 """
 
 from __future__ import annotations
@@ -60,7 +66,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from pipeline import browser as chromium  # noqa: E402
 from pipeline.paths import REPO, Layout  # noqa: E402
 
-COPIED = ("datasets", "schemas", "docs", "web")
+COPIED = ("datasets", "schemas", "docs", "web", "overrides")
 CHART_PAGE = "2020/innovation-entities/"
 DATASET_PAGE = "data/indicators/"
 LIGHTHOUSE_PAGES = (("home", ""), ("chart page", CHART_PAGE), ("dataset page", DATASET_PAGE))
@@ -73,7 +79,17 @@ CHART_BUDGET_KB = 150
 TBT_MS = 50
 # Search loads after the page and grows with the content: weighed on its own.
 SEARCH_FILES = ("search/search_index.json", "assets/javascripts/workers/", "assets/javascripts/lunr/")
-BUILD_RATIO = 1.5
+WARM_RATIO = 1.2  # no-change rebuild against a bare mkdocs build
+COLD_RATIO = 2.0  # full build from an empty .build/ against a bare mkdocs build
+EDITED_PAGE = "guide/index.md"  # the page changed for the "one page changed" rebuild
+
+
+def load_average() -> float:
+    """The machine's load average over the last minute (0 where the system has none)."""
+    try:
+        return float(os.getloadavg()[0])
+    except (AttributeError, OSError):
+        return 0.0
 
 
 def free_port() -> int:
@@ -120,16 +136,24 @@ def bench_build(layout: Layout, url: str, runs: int) -> dict[str, float]:
     bare_out = layout.root / "bare-site"
     bare = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--config-file",
             str(layout.mkdocs_config), "--site-dir", str(bare_out)]
-    cold, warm, plain = [], [], []
-    for _ in range(runs):
+    cold, warm, page, plain, loads = [], [], [], [], [load_average()]
+    edited = layout.docs / EDITED_PAGE
+    original = edited.read_text(encoding="utf-8")
+    for run in range(runs):
         shutil.rmtree(layout.build, ignore_errors=True)
         shutil.rmtree(layout.site, ignore_errors=True)
         cold.append(wall(full, env, layout.root))
         warm.append(wall(full, env, layout.root))
+        edited.write_text(original + f"\n（第 {run + 1} 次改动）\n", encoding="utf-8")
+        page.append(wall(full, env, layout.root))
         shutil.rmtree(bare_out, ignore_errors=True)
         plain.append(wall(bare, env, layout.root))
+    edited.write_text(original, encoding="utf-8")
+    wall(full, env, layout.root)  # the site measured next is the repository's own pages
+    loads.append(load_average())
     return {"cold": statistics.median(cold), "warm": statistics.median(warm),
-            "bare": statistics.median(plain)}
+            "page": statistics.median(page), "bare": statistics.median(plain),
+            "load": max(loads)}
 
 
 # --------------------------------------------------------------------------- 2. validation
@@ -233,6 +257,25 @@ def lighthouse_bin() -> Path:
     return binary
 
 
+def bench_lighthouse_runs(base: str, out_dir: Path, runs: int) -> list[dict[str, object]]:
+    """bench_lighthouse `runs` times; per page the run with the median performance score,
+    with every run's score and total blocking time and the load average around the runs."""
+    found: dict[str, list[dict[str, object]]] = {}
+    for _ in range(runs):
+        before = load_average()
+        for row in bench_lighthouse(base, out_dir):
+            row["load"] = max(before, load_average())
+            found.setdefault(str(row["page"]), []).append(row)
+    rows = []
+    for tried in found.values():
+        ordered = sorted(tried, key=lambda r: (r["scores"]["performance"], -(r["tbt_ms"] or 0)))
+        chosen = dict(ordered[(len(ordered) - 1) // 2])
+        chosen["runs"] = [(r["scores"]["performance"], r["tbt_ms"], r["load"]) for r in tried]
+        chosen["tbt_ms"] = statistics.median(r["tbt_ms"] or 0 for r in tried)
+        rows.append(chosen)
+    return rows
+
+
 def bench_lighthouse(base: str, out_dir: Path) -> list[dict[str, object]]:
     binary = lighthouse_bin()
     rows = []
@@ -275,9 +318,12 @@ def report(build: dict, validate: dict, weight: list, lighthouse: list, command:
     # No date here: the page is part of the site, whose build carries no date from the clock.
     out.append(f"Measured with `{command}` on {platform.system()} {platform.machine()}, "
                f"{cpu} CPU cores, Python {platform.python_version()}.\n")
-    out.append("\n### Build\n\n| run | seconds | against bare `mkdocs build` |\n|---|---:|---:|\n")
+    out.append(f"\n### Build\n\nLoad average during the runs: up to {build['load']:.1f} "
+               f"(on {cpu} cores).\n\n"
+               "| run | seconds | against bare `mkdocs build` |\n|---|---:|---:|\n")
     for key, label in (("cold", "full build, empty .build/ (chart images drawn)"),
-                       ("warm", "no-change rebuild"),
+                       ("warm", "no-change rebuild (validated and generated again; MkDocs not run)"),
+                       ("page", "rebuild after one page's text changed (MkDocs renders again)"),
                        ("bare", "bare `mkdocs build` of the same generated pages")):
         ratio = build[key] / build["bare"]
         out.append(f"| {label} | {build[key]:.2f} | {ratio:.2f}x |\n")
@@ -285,7 +331,13 @@ def report(build: dict, validate: dict, weight: list, lighthouse: list, command:
 
     out.append("\n### Validation throughput\n\n" + vt.markdown(validate))
     out.append("\n### Lighthouse, simulated mobile\n\n"
-               + ", ".join(f"{r['page']}: `{r['path']}`" for r in lighthouse) + ".\n\n"
+               + ", ".join(f"{r['page']}: `{r['path']}`" for r in lighthouse) + ". "
+               + "The run with the median performance score of each page; every run "
+               "(performance / total blocking time / load average):\n\n"
+               + "".join(f"- {r['page']}: " + ", ".join(
+                   f"{perf} / {tbt:.0f} ms / {load:.1f}" for perf, tbt, load in r.get("runs", []))
+                   + "\n" for r in lighthouse)
+               + "\n"
                "| page | performance | accessibility | best practices | SEO |\n"
                "|---|---:|---:|---:|---:|\n")
     for r in lighthouse:
@@ -343,10 +395,11 @@ def targets(build: dict, weight: list, lighthouse: list) -> list[str]:
     eager = [r["page"] for r in weight if r.get("full_echarts")]
     lines.append("full ECharts loaded before any reader interaction: "
                  + (", ".join(eager) if eager else "on no page"))
-    for key, label in (("warm", "no-change rebuild"), ("cold", "cold full build")):
+    for key, label, goal in (("warm", "no-change rebuild", WARM_RATIO),
+                             ("cold", "full build from an empty .build/", COLD_RATIO)):
         ratio = build[key] / build["bare"]
-        lines.append(f"{label}: {ratio:.2f}x a bare mkdocs build (target {BUILD_RATIO}x): "
-                     + ("met" if ratio <= BUILD_RATIO else "NOT met"))
+        lines.append(f"{label}: {ratio:.2f}x a bare mkdocs build (target {goal}x): "
+                     + ("met" if ratio <= goal else "NOT met"))
     return lines
 
 
@@ -363,6 +416,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--runs", type=int, default=3, help="build runs (median)")
+    parser.add_argument("--lighthouse-runs", type=int, default=3, help="Lighthouse runs per page (median)")
     parser.add_argument("--write", action="store_true", help="write the results into the docs page")
     parser.add_argument("--growth", action="store_true",
                         help="also the growth benchmark (benchmarks/growth.py; many minutes)")
@@ -370,6 +424,7 @@ def main() -> int:
     command = "python benchmarks/run.py" + (f" --rows {' '.join(map(str, args.rows))}"
                                             if args.rows != [10_000, 100_000, 1_000_000] else "") \
         + (f" --runs {args.runs}" if args.runs != 3 else "") + (" --growth" if args.growth else "") \
+        + (f" --lighthouse-runs {args.lighthouse_runs}" if args.lighthouse_runs != 3 else "") \
         + (" --write" if args.write else "")
     try:
         chromium.executable()
@@ -386,7 +441,7 @@ def main() -> int:
             print("page weight ...", file=sys.stderr)
             weight = bench_weight(layout.site, base)
             print("lighthouse ...", file=sys.stderr)
-            lighthouse = bench_lighthouse(base, Path(tmp))
+            lighthouse = bench_lighthouse_runs(base, Path(tmp), args.lighthouse_runs)
         finally:
             httpd.shutdown()
         print("validation ...", file=sys.stderr)

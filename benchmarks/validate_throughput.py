@@ -37,7 +37,7 @@ from pipeline.paths import REPO, Layout  # noqa: E402
 
 ROW = (
     "ind-{i:07d},{year},innovation-entities,示例指标,Example indicator,{value},,,家,units,false,,"
-    "生成数据,\n"
+    "kjj-2020,生成数据,\n"
 )
 PLAIN_MAX_ROWS = 1_000_000
 TARGET_RATIO = 20  # our throughput against plain frictionless
@@ -48,9 +48,9 @@ def make_project(rows: int, where: Path) -> Layout:
     layout = Layout(where)
     shutil.copytree(REPO.schemas, layout.schemas)
     layout.datasets.mkdir(parents=True)
-    for name in ("work-areas",):
+    for name in ("work-areas", "sources"):
         shutil.copy(REPO.csv(name), layout.csv(name))
-    shutil.copy(REPO.meta("work-areas"), layout.meta("work-areas"))
+        shutil.copy(REPO.meta(name), layout.meta(name))
     meta = yaml.safe_load(REPO.meta("indicators").read_text(encoding="utf-8"))
     meta.pop("consistency", None)  # its rules name the real indicators, absent here
     layout.meta("indicators").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")

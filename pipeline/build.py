@@ -16,12 +16,16 @@ it was.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,17 +63,30 @@ def validate(layout: Layout) -> tuple[Findings, dict[str, Table]]:
     return report, tables
 
 
-def bundle(layout: Layout, out_docs: Path) -> set[str]:
-    """Bundle each script of web/ with the ECharts parts it imports (esbuild from node_modules)."""
-    from . import pages
+def bundle_inputs(layout: Layout) -> list[bytes]:
+    """Everything the browser scripts are bundled from: web/ and the locked npm packages."""
+    inputs = [" ".join(SCRIPTS).encode()]
+    for path in sorted(p for p in layout.web.rglob("*") if p.is_file()):
+        inputs += [path.relative_to(layout.web).as_posix().encode(), path.read_bytes()]
+    for path in (layout.root / "package-lock.json", layout.node_modules / ".package-lock.json"):
+        inputs.append(path.read_bytes() if path.exists() else b"")
+    return inputs
 
+
+def bundled(layout: Layout) -> Path:
+    """The folder holding the bundled scripts, .build/bundle/KEY/: esbuild runs only when
+    web/ or the npm packages changed since the last bundle (the key is their hash)."""
     esbuild = layout.node_modules / ".bin" / "esbuild"
     if not esbuild.exists():
         raise BuildError("找不到 node_modules/.bin/esbuild：请先运行 make npm（即 npm ci）")
-    scratch = layout.build / "bundle"
-    scratch.mkdir(parents=True, exist_ok=True)
-    for old in scratch.iterdir():
-        old.unlink()
+    key = hashlib.sha256(b"\0".join(bundle_inputs(layout))).hexdigest()[:32]
+    cache = layout.build / "bundle"
+    done = cache / key
+    if done.is_dir():
+        return done
+    scratch = cache / f"{key}.tmp"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
     proc = subprocess.run(
         [str(esbuild), *(str(layout.web / name) for name in SCRIPTS), "--bundle", "--minify",
          "--format=iife", "--target=es2019", "--legal-comments=linked", f"--outdir={scratch}",
@@ -77,13 +94,33 @@ def bundle(layout: Layout, out_docs: Path) -> set[str]:
         cwd=layout.root, capture_output=True, text=True,
     )
     if proc.returncode != 0:
+        shutil.rmtree(scratch, ignore_errors=True)
         raise BuildError("打包图表脚本失败（esbuild）：\n" + proc.stderr)
+    for old in cache.iterdir():  # only the current bundle is kept
+        if old != scratch:
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
+    scratch.rename(done)
+    return done
+
+
+def bundle(layout: Layout, out_docs: Path, ready: Future[Path] | None = None) -> set[str]:
+    """Bundle each script of web/ with the ECharts parts it imports (esbuild from node_modules,
+    cached by its inputs: `bundled`); `ready` is a bundle already started (start_bundle)."""
+    from . import pages
+
+    folder = ready.result() if ready is not None else bundled(layout)
     written = set()
-    for produced in sorted(scratch.iterdir()):
+    for produced in sorted(folder.iterdir()):
         rel = f"{BUNDLE.rsplit('/', 1)[0]}/{produced.name}"
         pages.write_if_changed(out_docs / rel, produced.read_bytes())
         written.add(rel)
     return written
+
+
+def start_bundle(layout: Layout, pool: ThreadPoolExecutor) -> Future[Path]:
+    """Start bundling the scripts beside validation: esbuild is another process, and what
+    this thread does is wait for it."""
+    return pool.submit(bundled, layout)
 
 
 def draw(layout: Layout, charts: dict[str, charts_stage.Chart], preview: bool = False) -> dict[str, str]:
@@ -109,24 +146,28 @@ def chart_stylesheet(layout: Layout, out_docs: Path) -> set[str]:
 
 
 def publish_data(layout: Layout, out_docs: Path, project: model.Project,
-                 charts: dict[str, charts_stage.Chart], drawings: dict[str, str],
-                 preview: bool = False) -> downloads.Published:
+                 charts: dict[str, charts_stage.Chart], drawings: Callable[[], dict[str, str]],
+                 preview: bool = False, images: bool = True) -> downloads.Published:
     """Downloads under /data/ (chart data and images included) and embed pages under
-    /embed/ (downloads.py, formats.py, chart_exports.py); the record of what was written."""
-    from . import chart_exports, downloads
+    /embed/ (downloads.py, formats.py, chart_exports.py); the record of what was written.
+    `drawings` gives the charts' page drawings (for the embed pages) when they are needed.
+    `images=False` (the preview's first pass after a save) leaves out the chart images."""
+    from . import chart_exports, downloads, urls
 
     chart_pages = {cid: page.url for cid, page in project.chart_pages.items() if cid in charts}
     try:
-        images, embeds = chart_exports.files(layout, charts, project.package, project.site_url,
-                                             chart_pages, drawings)
+        drawn, embeds = chart_exports.files(layout, charts, project.package, project.site_url,
+                                            chart_pages, drawings, images=images)
+        if not images:  # the last pass's images stand in until the second pass redraws them
+            drawn = chart_exports.previous_images(out_docs / urls.DATA_DIR, charts)
     except chart_exports.ExportError as exc:
         if not preview:
             raise BuildError(str(exc)) from exc
         # the preview runs with Python alone: without Node or Chromium, no chart images
         print(f"预览：没有生成图表图片（{str(exc).splitlines()[0]}）", file=sys.stderr)
-        images, embeds = {}, {}
+        drawn, embeds = {}, {}
     return downloads.publish(layout, out_docs, project.datasets, charts, chart_pages,
-                             project.site_url, images, embeds)
+                             project.site_url, drawn, embeds)
 
 
 def catalog_pages(layout: Layout, out_docs: Path, project: model.Project,
@@ -152,16 +193,23 @@ def catalog_pages(layout: Layout, out_docs: Path, project: model.Project,
 
 
 def share(layout: Layout, out_docs: Path, project: model.Project, site: pages.ReportPages,
-          charts: dict[str, charts_stage.Chart]) -> set[str]:
-    """Feeds (feeds.py), edition cards and each page's preview image (social.py)."""
+          charts: dict[str, charts_stage.Chart], cards: bool = True) -> set[str]:
+    """Feeds (feeds.py), edition cards (unless `cards` is False: the preview's first pass)
+    and each page's preview image (social.py)."""
     from . import chart_exports, feeds, formats, pages, social
 
     written = feeds.write(layout, out_docs, project)
+    drawn: dict[str, bytes] = {}
     try:
-        cards = social.cards(layout, site, project.site_name, project.package)
+        if cards:
+            drawn = social.cards(layout, site, project.site_name, project.package)
     except chart_exports.ExportError as exc:
         raise BuildError(str(exc)) from exc
-    for rel, content in cards.items():
+    if not cards:  # the last pass's cards stay until the second pass redraws them
+        folder = out_docs / social.CARD_DIR
+        drawn = {p.relative_to(out_docs).as_posix(): p.read_bytes()
+                 for p in sorted(folder.glob("*.png"))} if folder.is_dir() else {}
+    for rel, content in drawn.items():
         pages.write_if_changed(out_docs / rel, content)
         written.add(rel)
     generated = sorted(p.relative_to(out_docs).as_posix() for p in out_docs.rglob("*.md"))
@@ -170,11 +218,14 @@ def share(layout: Layout, out_docs: Path, project: model.Project, site: pages.Re
     return written
 
 
-def generate(layout: Layout, log=print, preview: bool = False) -> pages.ReportPages:  # type: ignore[no-untyped-def]
+def generate(layout: Layout, log=print, preview: bool = False,  # type: ignore[no-untyped-def]
+             images: bool = True) -> pages.ReportPages:
     """Everything before MkDocs: validate, figures, charts, downloads, pages, assets.
 
     `preview` (the live preview) carries on without Node.js and Chromium: charts are then
-    not drawn and have no images, and everything else is as in the build.
+    not drawn and have no images, and everything else is as in the build. `images=False`
+    (the preview's first pass after a save, to show the change soonest) leaves out the chart
+    images and edition cards; the preview makes them in a second pass.
 
     Git is asked once for every file's date (git.dates_once), each YAML file parsed once
     (load.read_yaml_once, siteconfig) and each table read and typed once, by validation,
@@ -182,11 +233,20 @@ def generate(layout: Layout, log=print, preview: bool = False) -> pages.ReportPa
     """
     from . import git
 
-    with git.dates_once():
-        return _generate(layout, log, preview)
+    # Node's and esbuild's work runs beside Python's: the script bundle from the start, the
+    # charts' page drawings beside their images and the downloads (threads that wait for
+    # another process).
+    with git.dates_once(), ThreadPoolExecutor(max_workers=2) as pool:
+        scripts = start_bundle(layout, pool)
+        try:
+            return _generate(layout, log, preview, scripts, images, pool)
+        finally:
+            scripts.cancel()
 
 
-def _generate(layout: Layout, log=print, preview: bool = False) -> pages.ReportPages:  # type: ignore[no-untyped-def]
+def _generate(layout: Layout, log=print, preview: bool = False,  # type: ignore[no-untyped-def]
+              scripts: Future[Path] | None = None, images: bool = True,
+              pool: ThreadPoolExecutor | None = None) -> pages.ReportPages:
     # The stages in order, each taking what the ones before handed on: model -> charts ->
     # downloads -> pages (report pages, catalog, feeds, cards) -> MkDocs (run_mkdocs).
     started = time.perf_counter()
@@ -224,8 +284,14 @@ def _generate(layout: Layout, log=print, preview: bool = False) -> pages.ReportP
     latest = (published_years or years)[-1] if years else None
     project.chart_pages = charts.placed(project.chart_pages, latest)
     out = layout.generated_docs
-    drawings = draw(layout, charts, preview)
-    published = publish_data(layout, out, project, charts, drawings, preview)
+    times = pages.page_times(out)
+    if pool is not None:
+        drawing = pool.submit(draw, layout, charts, preview)
+        published = publish_data(layout, out, project, charts, drawing.result, preview, images)
+        drawings = drawing.result()
+    else:
+        drawings = draw(layout, charts, preview)
+        published = publish_data(layout, out, project, charts, lambda: drawings, preview, images)
     try:
         site = pages.write(layout.docs, out, project.figures, charts, project.source_title,
                            downloads=published, drawings=drawings, docs_pages=project.pages,
@@ -239,7 +305,7 @@ def _generate(layout: Layout, log=print, preview: bool = False) -> pages.ReportP
     keep = set(site.written)
     generated = chart_stylesheet(layout, out)
     try:
-        generated |= bundle(layout, out)
+        generated |= bundle(layout, out, scripts)
     except BuildError as exc:
         if not preview:
             raise
@@ -248,7 +314,7 @@ def _generate(layout: Layout, log=print, preview: bool = False) -> pages.ReportP
     generated |= published.written
     generated |= catalog_pages(layout, out, project, site, published)
     try:
-        generated |= share(layout, out, project, site, charts)
+        generated |= share(layout, out, project, site, charts, cards=images)
     except BuildError as exc:
         if not preview:
             raise
@@ -262,6 +328,7 @@ def _generate(layout: Layout, log=print, preview: bool = False) -> pages.ReportP
                          "hand-written file")
     keep |= generated
     pages.prune(out, keep)
+    pages.keep_times(times)
     log(f"页面已生成：{len(site.pages)} 页、{len(charts)} 个图表"
         f"（{time.perf_counter() - started:.1f} 秒）")
     return site
@@ -295,7 +362,7 @@ def theme_notice(stderr: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def run_mkdocs(layout: Layout, out_site: Path) -> str:
+def run_mkdocs(layout: Layout, out_site: Path, env: dict[str, str] | None = None) -> str:
     """MkDocs renders the generated pages into out_site; any warning fails (--strict).
     Returns the theme's notice, if it printed one (theme_notice). MkDocs reads the build's
     own configuration: mkdocs.yml with the navigation derived from the editions."""
@@ -306,12 +373,76 @@ def run_mkdocs(layout: Layout, out_site: Path) -> str:
         [sys.executable, "-m", "mkdocs", "build", "--strict",
          "--config-file", str(navigation.write_config(layout, navigation.read_nav(layout))),
          "--site-dir", str(out_site)],
-        cwd=layout.root, capture_output=True, text=True, env=mkdocs_env(layout),
+        cwd=layout.root, capture_output=True, text=True, env=env or mkdocs_env(layout),
     )
     if proc.returncode != 0:
         raise BuildError("MkDocs 构建失败（--strict：任何警告都算失败）：\n"
                          + (proc.stderr or proc.stdout).strip())
     return theme_notice(proc.stderr)
+
+
+RENDER_STATE = "site-state.json"
+
+
+def render_key(layout: Layout, env: dict[str, str]) -> str:
+    """The hash of everything MkDocs renders site/ from: the generated pages and files, the
+    configurations, the theme's overrides, the environment values mkdocs.yml reads (and the
+    build date), and the installed packages with their versions (MkDocs, the theme, Markdown)."""
+    from . import navigation
+
+    digest = hashlib.sha256()
+
+    def add(*parts: bytes) -> None:
+        for part in parts:
+            digest.update(len(part).to_bytes(8, "little") + part)
+
+    config = navigation.write_config(layout, navigation.read_nav(layout))
+    add(config.read_bytes(), layout.mkdocs_config.read_bytes())
+    for name in sorted(set(re.findall(r"!ENV\s*\[?\s*([A-Za-z_][A-Za-z0-9_]*)",
+                                      layout.mkdocs_config.read_text(encoding="utf-8")))
+                       | {"SOURCE_DATE_EPOCH"}):
+        add(name.encode(), env.get(name, "\0unset").encode())
+    from . import siteconfig
+
+    theme = siteconfig.read(layout).get("theme")
+    custom = theme.get("custom_dir") if isinstance(theme, dict) else None
+    folders = [layout.generated_docs] + ([layout.root / custom] if isinstance(custom, str) and custom else [])
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            add(path.relative_to(folder).as_posix().encode(), path.read_bytes())
+    add(sys.version.encode())
+    for entry in sys.path:
+        if entry.endswith("site-packages") and os.path.isdir(entry):
+            add(*sorted(name.encode() for name in os.listdir(entry) if name.endswith(".dist-info")))
+    return digest.hexdigest()
+
+
+def site_fingerprint(site: Path) -> list[list[object]]:
+    """Every file of site/ with its size and modification time: a site/ changed by hand (or
+    by `make pdf`) is rendered again."""
+    found: list[list[object]] = []
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        stat = path.stat()
+        found.append([path.relative_to(site).as_posix(), stat.st_size, stat.st_mtime_ns])
+    return found
+
+
+def rendered_already(layout: Layout, key: str) -> dict[str, object] | None:
+    """The state of the last render when site/ is exactly what MkDocs made from these same
+    inputs (render_key): rendering again would give the same bytes (tests/test_reproducible.py).
+    None when MkDocs must run."""
+    try:
+        state = json.loads((layout.build / RENDER_STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(state, dict) or state.get("key") != key or not layout.site.is_dir():
+        return None
+    return state if state.get("site") == site_fingerprint(layout.site) else None
+
+
+def remember_render(layout: Layout, key: str, notice: str) -> None:
+    state = {"key": key, "notice": notice, "site": site_fingerprint(layout.site)}
+    (layout.build / RENDER_STATE).write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
 
 
 def swap(new: Path, site: Path, scratch: Path) -> None:
@@ -359,12 +490,23 @@ def build(layout: Layout = REPO, log=print, fmt: str = "text") -> int:  # type: 
     new = layout.build / "site.new"
     try:
         generate(layout, log)
-        if new.exists():
-            shutil.rmtree(new)
-        notice = run_mkdocs(layout, new)
+        env = mkdocs_env(layout)
+        key = render_key(layout, env)
+        same = rendered_already(layout, key)
+        if same is not None:
+            # Nothing MkDocs reads has changed and site/ is what it rendered from it: the
+            # data was validated and every page generated again; site/ stays as it is.
+            notice = str(same.get("notice") or "")
+            log("页面与上次构建相同：site/ 已是这些页面渲染的结果，未重新渲染")
+        else:
+            (layout.build / RENDER_STATE).unlink(missing_ok=True)
+            if new.exists():
+                shutil.rmtree(new)
+            notice = run_mkdocs(layout, new)
+            swap(new, layout.site, layout.build)
+            remember_render(layout, key, notice)
         if notice:  # the theme's end of life: shown on every build, never hidden
             print("主题提示 / theme notice:\n" + notice, file=sys.stderr)
-        swap(new, layout.site, layout.build)
     except BuildError as exc:
         print(str(exc), file=sys.stderr)
         print("构建失败：site/ 保持原样，没有改动。", file=sys.stderr)

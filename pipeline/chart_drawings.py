@@ -15,11 +15,14 @@ JavaScript off, in print, in feeds, in reader modes and for crawlers.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
 import shutil
 import subprocess
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +65,49 @@ def draw_svgs(layout: Layout, items: list[dict[str, Any]], cache: str) -> dict[s
     cached = layout.build / cache / f"{key}.json"
     if cached.exists():
         return dict(json.loads(cached.read_text(encoding="utf-8")))
+    rendered = run_script(layout, node, request)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    for old in cached.parent.glob("*.json"):  # keep only the current drawing
+        old.unlink()
+    cached.write_text(json.dumps(rendered, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    return dict(rendered)
+
+
+# The live preview's Node process (keep_node): ECharts stays loaded between saves.
+_WORKER: dict[str, Any] = {}
+_ASKING = threading.Lock()
+
+
+@contextlib.contextmanager
+def keep_node(layout: Layout) -> Iterator[None]:
+    """Within this block, charts are drawn by one Node process kept running (chart_svg.mjs
+    --lines) instead of a new one each time: the live preview, where starting Node and
+    loading ECharts would take most of the time a save needs to show."""
+    node = shutil.which("node")
+    if node is None or _WORKER.get("proc") is not None:
+        yield
+        return
+    proc = subprocess.Popen([node, str(SCRIPT), "--lines"], cwd=layout.root, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    _WORKER.update(proc=proc, root=layout.root)
+    try:
+        yield
+    finally:
+        _WORKER.clear()
+        if proc.stdin:
+            proc.stdin.close()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def run_script(layout: Layout, node: str, request: bytes) -> dict[str, Any]:
+    """chart_svg.mjs on a request (JSON list of items): id -> SVG text. In the preview's
+    kept Node process when there is one (keep_node), else in a new one."""
+    if _WORKER.get("proc") is not None and _WORKER.get("root") == layout.root:
+        return _ask_worker(request)
     proc = subprocess.run(
         [node, str(SCRIPT)], input=request,
         cwd=layout.root, capture_output=True, timeout=300, check=False,
@@ -69,12 +115,34 @@ def draw_svgs(layout: Layout, items: list[dict[str, Any]], cache: str) -> dict[s
     if proc.returncode != 0:
         raise DrawingError("生成图表 SVG 失败（node pipeline/chart_svg.mjs）：\n"
                            + proc.stderr.decode("utf-8", "replace")[-2000:])
-    rendered = json.loads(proc.stdout.decode("utf-8"))
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    for old in cached.parent.glob("*.json"):  # keep only the current drawing
-        old.unlink()
-    cached.write_text(json.dumps(rendered, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-    return dict(rendered)
+    return dict(json.loads(proc.stdout.decode("utf-8")))
+
+
+def _ask_worker(request: bytes) -> dict[str, Any]:
+    with _ASKING:  # one request at a time (the build draws from two threads)
+        return _ask(request)
+
+
+def _ask(request: bytes) -> dict[str, Any]:
+    proc = _WORKER.get("proc")
+    if proc is None:
+        raise DrawingError("生成图表 SVG 失败（node pipeline/chart_svg.mjs --lines 已退出）")
+    line = b""
+    if proc.poll() is None:
+        try:
+            proc.stdin.write(request.replace(b"\n", b" ") + b"\n")
+            proc.stdin.flush()
+            line = proc.stdout.readline()
+        except OSError:
+            line = b""
+    if not line:
+        _WORKER.clear()  # it stopped: the next drawing starts Node the usual way
+        raise DrawingError("生成图表 SVG 失败（node pipeline/chart_svg.mjs --lines 已退出）")
+    answer = json.loads(line.decode("utf-8"))
+    if "error" in answer:
+        raise DrawingError("生成图表 SVG 失败（node pipeline/chart_svg.mjs）：\n"
+                           + str(answer["error"])[-2000:])
+    return dict(answer["ok"])
 
 
 def _inline(svg: str, title: str, variant: str) -> str:

@@ -20,9 +20,11 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
+import html
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +46,8 @@ FONT_PACKAGE = "@expo-google-fonts/noto-sans-sc"
 # Part of each PNG's cache key: what draws it.
 RASTER = b"\0resvg noto-sans-sc"
 FONT_FILES = ("400Regular/NotoSansSC_400Regular.ttf", "700Bold/NotoSansSC_700Bold.ttf")
+# Always in a font cut (subset_font): digits, Latin letters and punctuation.
+SUBSET_ALWAYS = "".join(chr(c) for c in range(0x20, 0x7F))
 
 
 class ExportError(Exception):
@@ -155,14 +159,12 @@ def svgs(layout: Layout, charts: dict[str, Any], pkg: dict[str, Any]) -> dict[st
     if cached.exists():
         rendered = json.loads(cached.read_text(encoding="utf-8"))
         return {cid: _svg_document(rendered[cid]) for cid in sorted(rendered)}
-    proc = subprocess.run(
-        [node, str(script)], input=request,
-        cwd=layout.root, capture_output=True, timeout=120, check=False,
-    )
-    if proc.returncode != 0:
-        raise ExportError("生成图表 SVG 失败（node pipeline/chart_svg.mjs）：\n"
-                          + proc.stderr.decode("utf-8", "replace")[-2000:])
-    rendered = json.loads(proc.stdout.decode("utf-8"))
+    from .chart_drawings import DrawingError, run_script
+
+    try:
+        rendered = run_script(layout, node, request)
+    except DrawingError as exc:
+        raise ExportError(str(exc)) from exc
     cached.parent.mkdir(parents=True, exist_ok=True)
     for old in cached.parent.glob("*.json"):  # keep only the current drawing
         old.unlink()
@@ -197,6 +199,67 @@ def pngs(layout: Layout, images: dict[str, bytes]) -> dict[str, bytes]:
     return dict(sorted(result.items()))
 
 
+def project_text(layout: Layout) -> str:
+    """Every character the project's own text files hold (pages, metadata, small tables):
+    cutting the fonts to these as well lets the chart images and the edition cards share
+    one cut, made once."""
+    from .validate import LARGE_BYTES
+
+    found: set[str] = set()
+    sources = [layout.mkdocs_config, *layout.docs.rglob("*.md"), *layout.datasets.rglob("*.yml"),
+               *layout.datasets.rglob("*.csv")]
+    for path in sources:
+        try:
+            if path.stat().st_size < LARGE_BYTES:
+                found.update(path.read_text(encoding="utf-8", errors="ignore"))
+        except OSError:
+            continue
+    return "".join(sorted(found))
+
+
+def subset_font(layout: Layout, font: Path, text: str) -> Path:
+    """The font cut down to the characters of `text` (fontTools), cached under .build/fonts/
+    by the characters.
+
+    resvg reads the whole font for every text element it lays out: with the full 10 MB Noto
+    Sans SC a chart takes about a second, with the few hundred glyphs it uses a few
+    milliseconds. The glyphs themselves are unchanged, so the PNGs are the same bytes.
+    """
+    chars = "".join(sorted(set(text) | set(SUBSET_ALWAYS)))
+    stat = font.stat()
+    key = hashlib.sha256(f"{font.name}\0{stat.st_size}\0{chars}".encode()).hexdigest()[:32]
+    cache = layout.build / "fonts"
+    out = cache / f"{font.stem}-{key}.ttf"
+    if out.exists():
+        return out
+    wanted = set(chars)
+    for cut in sorted(cache.glob(f"{font.stem}-*.ttf")) if cache.is_dir() else []:
+        try:  # an earlier cut that holds every character needed serves as well
+            if wanted <= set(cut.with_suffix(".txt").read_text(encoding="utf-8")):
+                return cut
+        except OSError:
+            continue
+    from fontTools import subset
+
+    options = subset.Options()
+    options.hinting = False  # resvg does not hint
+    loaded = subset.load_font(str(font), options, lazy=True)
+    cutter = subset.Subsetter(options)
+    cutter.populate(text=chars)
+    cutter.subset(loaded)
+    cache.mkdir(parents=True, exist_ok=True)
+    scratch = out.with_suffix(".tmp")
+    subset.save_font(loaded, str(scratch), options)
+    out.with_suffix(".txt").write_text(chars, encoding="utf-8")
+    scratch.replace(out)
+    # keep the few most recent cuts of each font (the charts' and the cards')
+    cuts = sorted(cache.glob(f"{font.stem}-*.ttf"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in cuts[4:]:
+        old.unlink(missing_ok=True)
+        old.with_suffix(".txt").unlink(missing_ok=True)
+    return out
+
+
 def _rasterise(layout: Layout, missing: dict[str, tuple[bytes, Path]]) -> dict[str, bytes]:
     node = shutil.which("node")
     if node is None:
@@ -207,9 +270,12 @@ def _rasterise(layout: Layout, missing: dict[str, tuple[bytes, Path]]) -> dict[s
     if absent or not resvg.exists():
         raise ExportError("找不到绘制 PNG 所需的 resvg 或 Noto Sans SC 字体，请运行 make npm"
                           f"（即 npm ci）/ run `make npm`: {', '.join(absent) or resvg}")
+    svgs = {cid: svg.decode("utf-8") for cid, (svg, _p) in sorted(missing.items())}
+    text = html.unescape("".join(svgs.values())) + project_text(layout)
     request = {
-        "scale": SCALE, "family": FONT_FAMILY, "fonts": [str(f) for f in fonts],
-        "items": [{"id": cid, "svg": svg.decode("utf-8")} for cid, (svg, _p) in sorted(missing.items())],
+        "scale": SCALE, "family": FONT_FAMILY,
+        "fonts": [str(subset_font(layout, font, text)) for font in fonts],
+        "items": [{"id": cid, "svg": svg} for cid, svg in svgs.items()],
     }
     proc = subprocess.run(
         [node, str(Path(__file__).with_name("chart_png.mjs"))],
@@ -274,21 +340,37 @@ def embed_page(chart: Any, pkg: dict[str, Any], site_url: str = "", page: str = 
     )
 
 
+def previous_images(data_dir: Path, charts: dict[str, Any]) -> dict[str, bytes]:
+    """The chart images an earlier pass wrote under data_dir (charts/ID.svg|png), for the
+    charts still there: the preview's first pass after a save shows these, the second redraws."""
+    found = {}
+    for cid in sorted(charts):
+        for suffix in (".svg", ".png"):
+            path = data_dir / urls.chart_file(cid, suffix)
+            if path.is_file():
+                found[urls.chart_file(cid, suffix)] = path.read_bytes()
+    return found
+
+
 def files(
     layout: Layout, charts: dict[str, Any], pkg: dict[str, Any], site_url: str = "",
-    chart_pages: dict[str, str] | None = None, drawings: dict[str, str] | None = None,
+    chart_pages: dict[str, str] | None = None,
+    drawings: dict[str, str] | Callable[[], dict[str, str]] | None = None,
+    images: bool = True,
 ) -> tuple[dict[str, bytes], dict[str, bytes]]:
-    """(images under the data folder: charts/ID.svg|png, embed pages under the site root)."""
+    """(images under the data folder: charts/ID.svg|png, embed pages under the site root);
+    no images when `images` is False. `drawings` (the page drawings, chart_drawings.py) may
+    be a function giving them: they are asked for only once the images are made."""
     chart_pages = chart_pages or {}
-    drawings = drawings or {}
-    svg = svgs(layout, charts, pkg)
+    svg = svgs(layout, charts, pkg) if images else {}
     png = pngs(layout, svg)
-    images = {f"charts/{cid}.svg": data for cid, data in svg.items()}
-    images.update({f"charts/{cid}.png": data for cid, data in png.items()})
+    drawings = (drawings() if callable(drawings) else drawings) or {}
+    drawn = {urls.chart_file(cid, ".svg"): data for cid, data in svg.items()}
+    drawn.update({urls.chart_file(cid, ".png"): data for cid, data in png.items()})
     embeds = {
         f"{urls.EMBED_DIR}/{cid}/index.html": embed_page(
             charts[cid], pkg, site_url, chart_pages.get(cid, ""),
             drawings.get(cid, "")).encode("utf-8")
         for cid in sorted(charts)
     }
-    return dict(sorted(images.items())), embeds
+    return dict(sorted(drawn.items())), embeds

@@ -2,7 +2,8 @@
 // the drawing inlined in the report pages.
 //
 // Reads a JSON list of {id, width, height, option, theme} on stdin and writes
-// a JSON object {id: svg} on stdout. `theme` names a palette of
+// a JSON object {id: svg} on stdout (with --lines: one request per line, for as long as
+// stdin stays open; the live preview keeps ECharts loaded that way). `theme` names a palette of
 // web/palette.json ("light"): the chart is then drawn with the site's theme
 // (web/theme.mjs) in the page's own font, as the page shows it. ECharts
 // renders without a browser here, so text is measured by its built-in
@@ -40,21 +41,39 @@ function ssrData(el) {
   return undefined;
 }
 
-const chunks = [];
-for await (const chunk of process.stdin) chunks.push(chunk);
-const items = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-const out = {};
-for (const item of items) {
-  const look = item.theme ? theme(palette[item.theme], "inherit") : null;
-  const chart = echarts.init(null, look, {
-    renderer: "svg",
-    ssr: true,
-    width: item.width,
-    height: item.height,
-  });
-  registerSSRDataGetter(ssrData);
-  chart.setOption(item.option);
-  out[item.id] = chart.renderToSVGString({ useViewBox: Boolean(item.theme) });
-  chart.dispose();
+function draw(items) {
+  const out = {};
+  for (const item of items) {
+    const look = item.theme ? theme(palette[item.theme], "inherit") : null;
+    const chart = echarts.init(null, look, {
+      renderer: "svg",
+      ssr: true,
+      width: item.width,
+      height: item.height,
+    });
+    registerSSRDataGetter(ssrData);
+    chart.setOption(item.option);
+    out[item.id] = chart.renderToSVGString({ useViewBox: Boolean(item.theme) });
+    chart.dispose();
+  }
+  return out;
 }
-process.stdout.write(JSON.stringify(out));
+
+if (process.argv.includes("--lines")) {
+  // The live preview keeps one process: one JSON list per line in, one JSON object per line out.
+  const { createInterface } = await import("node:readline");
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (!line.trim()) continue;
+    let answer;
+    try {
+      answer = { ok: draw(JSON.parse(line)) };
+    } catch (error) {
+      answer = { error: String(error && error.stack ? error.stack : error) };
+    }
+    process.stdout.write(JSON.stringify(answer) + "\n");
+  }
+} else {
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  process.stdout.write(JSON.stringify(draw(JSON.parse(Buffer.concat(chunks).toString("utf8")))));
+}

@@ -317,9 +317,28 @@ def _finish(chart: Bar | Line, spec: dict[str, Any], unit: str, legend: bool) ->
             axis["inverse"] = True  # first category on top, as in the table
     # Patterns tell series apart without colour; one series needs none (and reads better).
     option["aria"]["decal"]["show"] = len(option.get("series", [])) > 1
-    option["grid"] = {"left": 8, "right": 48 if horizontal else 16, "top": 40 if legend else 32,
+    # A horizontal chart's value axis carries the unit after its right end, outside what
+    # containLabel reserves: leave room for the whole name, however long the unit.
+    right = max(48, AXIS_NAME_GAP + text_width(unit, AXIS_NAME_SIZE) + 8) if horizontal else 16
+    for axis in option.get("xAxis", []) if horizontal else []:
+        axis["nameGap"] = AXIS_NAME_GAP
+        axis["nameTextStyle"] = {"fontSize": AXIS_NAME_SIZE}
+    option["grid"] = {"left": 8, "right": right, "top": 40 if legend else 32,
                       "bottom": 8, "containLabel": True}
     return option
+
+
+AXIS_NAME_GAP = 15  # ECharts' own default
+AXIS_NAME_SIZE = 12
+
+
+def text_width(text: str, size: int) -> int:
+    """About how wide `text` is drawn at font size `size`: a CJK or full-width character is
+    one em, anything else a little over half an em (an upper bound for digits and Latin)."""
+    import unicodedata
+
+    wide = sum(1 for ch in text if unicodedata.east_asian_width(ch) in "WF")
+    return int(round(wide * size + (len(text) - wide) * size * 0.62))
 
 
 def _items(values: list[tuple[int | float | None, str, str]],

@@ -10,7 +10,12 @@ the dataset model (datasets.py), pages (catalog.py, pages.py).
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
+import os
+import shutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,8 +40,16 @@ def all_files(
     """
     items = datasets.read_all(layout) if items is None else items
     files: dict[str, bytes] = {}
+    cache = layout.build / "downloads"
+    used = set()
     for info in items:
-        files.update(formats.dataset_files(info))
+        made, key = cached_files(cache, info)
+        files.update(made)
+        used.add(key)
+    if cache.is_dir():  # only the current files are kept
+        for old in cache.iterdir():
+            if old.name not in used:
+                shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
     files.update(formats.schema_files(items))
     files[formats.DATAPACKAGE] = formats.datapackage(layout, items, files)
     files[formats.DCAT] = formats.dcat(layout, items, files)
@@ -56,6 +69,52 @@ def all_files(
     files.update(extra or {})
     files[formats.SUMS] = formats.checksums(files)
     return dict(sorted(files.items()))
+
+
+@functools.cache
+def code_version() -> bytes:
+    """What the download formats are made by: this package's source and the installed
+    packages' versions (xlsxwriter...)."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for entry in sys.path:
+        if entry.endswith("site-packages") and os.path.isdir(entry):
+            names = sorted(n for n in os.listdir(entry) if n.endswith(".dist-info"))
+            digest.update("\0".join(names).encode())
+    return digest.digest()
+
+
+def cached_files(cache: Path, info: DatasetContent) -> tuple[dict[str, bytes], str]:
+    """A dataset's download files (formats.dataset_files) and their cache key: the files are
+    kept under .build/downloads/KEY/ by everything they are made from (the table as read,
+    its metadata, schema, package, date, address and the code), so an unchanged dataset is
+    not written out as XLSX and JSON again."""
+    digest = hashlib.sha256(code_version())
+    described = [info.name, info.meta, info.schema, info.package, info.header, info.rows,
+                 info.updated.isoformat() if info.updated else None, info.site_url, info.fields,
+                 info.choices, info.sources]
+    digest.update(json.dumps(described, ensure_ascii=False, sort_keys=True, default=str).encode())
+    digest.update(hashlib.sha256(info.raw).digest())
+    key = digest.hexdigest()[:32]
+    folder = cache / key
+    index = folder / "index.json"
+    if index.is_file():
+        try:
+            names = json.loads(index.read_text(encoding="utf-8"))
+            return {name: (folder / f"{i}").read_bytes() for i, name in enumerate(names)}, key
+        except (OSError, ValueError):
+            pass
+    made = formats.dataset_files(info)
+    scratch = cache / f"{key}.tmp"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    for i, content in enumerate(made.values()):
+        (scratch / f"{i}").write_bytes(content)
+    (scratch / "index.json").write_text(json.dumps(list(made), ensure_ascii=False), encoding="utf-8")
+    shutil.rmtree(folder, ignore_errors=True)
+    scratch.rename(folder)
+    return made, key
 
 
 def write(layout: Layout, out_dir: Path, files: dict[str, bytes] | None = None) -> list[Path]:

@@ -53,6 +53,7 @@ covers (`area:`), which is where its cards link to.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -641,6 +642,27 @@ def write(
             write_if_changed(out / rel, path.read_bytes())
     site.written = wanted
     return site
+
+
+def page_times(out: Path) -> dict[Path, tuple[bytes, int, int]]:
+    """Each generated page's bytes and times, before a generation rewrites it (keep_times)."""
+    found = {}
+    for path in out.rglob("*.md"):
+        stat = path.stat()
+        found[path] = (path.read_bytes(), stat.st_atime_ns, stat.st_mtime_ns)
+    return found
+
+
+def keep_times(before: dict[Path, tuple[bytes, int, int]]) -> None:
+    """A page written again with the bytes it had keeps its old time: some pages are written
+    in two steps (front matter added after), and the live preview renders again only the
+    pages whose time changed."""
+    for path, (content, atime, mtime) in before.items():
+        try:
+            if path.stat().st_mtime_ns != mtime and path.read_bytes() == content:
+                os.utime(path, ns=(atime, mtime))
+        except FileNotFoundError:
+            continue
 
 
 def write_if_changed(path: Path, content: bytes) -> bool:

@@ -3,8 +3,9 @@
 `serve` writes .build/preview-status.json after every regeneration: {"ok": true} or
 {"ok": false, "title": ..., "messages": [...]}. MkDocs watches that file, so writing it
 rebuilds the pages and reloads the browser; while it says "not ok", every page carries an
-overlay with the messages, and the next good save removes it. The published build never
-loads this hook (only the preview's configuration, .build/mkdocs-preview.yml, names it).
+overlay with the messages, and the next good save removes it. It also keeps the theme's
+compiled templates between the preview's rebuilds. The published build never loads this
+hook (only the preview's configuration, .build/mkdocs-preview.yml, names it).
 """
 
 from __future__ import annotations
@@ -44,6 +45,20 @@ def read_status(config_file: str | None) -> dict[str, Any]:
         return dict(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError):
         return {"ok": True}
+
+
+def on_env(env: Any, config: Any, files: Any) -> Any:
+    """Keep the theme's compiled templates between rebuilds (.build/jinja-cache/): the
+    preview renders only the pages a save changed, and compiling the theme's templates
+    again would take most of that time."""
+    from jinja2 import FileSystemBytecodeCache
+
+    path = config.get("config_file_path")
+    if path:
+        folder = Path(path).parent / "jinja-cache"
+        folder.mkdir(parents=True, exist_ok=True)
+        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+    return env
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:

@@ -25,7 +25,9 @@ from pathlib import Path
 from . import build
 from .paths import REPO, Layout
 
-POLL_SECONDS = 0.5
+POLL_SECONDS = 0.1
+# The chart images and edition cards are redrawn this long after the last save (regenerate).
+SETTLE_SECONDS = 5.0
 
 
 def watched(layout: Layout) -> list[Path]:
@@ -92,12 +94,17 @@ def write_status(layout: Layout, problem: str | None) -> None:
     path = status_path(layout)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists() or path.read_text(encoding="utf-8") != text:
+        # The overlay is on every page (or gone from every page): MkDocs, which renders
+        # only changed pages (--dirty), must render them all this time.
+        touch_pages(layout)
         path.write_text(text, encoding="utf-8")
 
 
-def regenerate(layout: Layout) -> bool:
+def regenerate(layout: Layout, images: bool = True) -> bool:
+    """Generate the preview's pages; `images=False` (right after a save) keeps the last chart
+    images and cards, so the change shows soonest, and a second pass redraws them."""
     try:
-        build.generate(layout, preview=True)
+        build.generate(layout, preview=True, images=images)
     except build.BuildError as exc:
         print(str(exc), file=sys.stderr)
         print("预览仍显示上一次成功生成的页面；修正后保存即可刷新。", file=sys.stderr)
@@ -107,16 +114,31 @@ def regenerate(layout: Layout) -> bool:
     return True
 
 
+def touch_pages(layout: Layout) -> None:
+    """Mark every generated page as changed, so the preview renders all of them again."""
+    for page in layout.generated_docs.rglob("*.md"):
+        page.touch()
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--addr", default="127.0.0.1:8000", help="预览地址 / address (host:port)")
 
 
 def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
+    from .chart_drawings import keep_node
+
+    with keep_node(layout):  # ECharts stays loaded in one Node process between saves
+        return _serve(args, layout)
+
+
+def _serve(args: argparse.Namespace, layout: Layout) -> int:
     had_pages = (layout.generated_docs / "index.md").exists()
     if not regenerate(layout) and not had_pages:
         return 1  # nothing to show at all: the messages above say what to fix
+    # --dirty: MkDocs renders again only the pages whose generated source a save changed
+    # (every page when the navigation changed: see main's loop).
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", args.addr,
+        [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty", "--dev-addr", args.addr,
          "--config-file", str(preview_config(layout))],
         cwd=layout.root, env=build.mkdocs_env(layout),
     )
@@ -124,6 +146,7 @@ def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
     # Stopped by a signal (CI, a terminal closed): stop the preview server too.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     before = snapshot(layout)
+    redraw_at: float | None = None
     try:
         while server.poll() is None:
             time.sleep(POLL_SECONDS)
@@ -131,8 +154,15 @@ def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
             if now != before:
                 before = now
                 print("检测到修改，重新生成页面……")
+                config = preview_config(layout).read_text(encoding="utf-8")
+                if regenerate(layout, images=False):
+                    redraw_at = time.monotonic() + SETTLE_SECONDS
+                # a new page or edition changes the navigation: every page is rendered again
+                if preview_config(layout).read_text(encoding="utf-8") != config:
+                    touch_pages(layout)
+            elif redraw_at is not None and time.monotonic() >= redraw_at:
+                redraw_at = None
                 regenerate(layout)
-                preview_config(layout)  # a new page or edition changes the navigation
     except KeyboardInterrupt:
         pass
     finally:

@@ -204,3 +204,15 @@ def test_the_repository_charts_keep_their_ids_for_the_first_edition():
         assert chart.option["series"] and chart.edition is not None
     first = min(c.edition for c in built.values() if c.edition is not None)
     assert {c.id for c in built.values() if c.edition == first} == set(built.specs)
+
+
+def test_a_horizontal_charts_unit_after_the_value_axis_has_room_however_long():
+    """The unit sits after the right end of a horizontal chart's value axis, outside what
+    containLabel reserves: the grid's right margin must hold it (it was cut off at 360 px)."""
+    for unit in ("家", "亿元", "万元/每人每年"):
+        chart = charts.build_xy(spec(horizontal=True, unit=unit), rows(), SOURCE, "indicators")
+        (axis,) = chart.option["xAxis"]
+        assert axis["type"] == "value" and axis["name"] == unit and axis["nameLocation"] == "end"
+        wide = sum(1 for ch in unit if "\u4e00" <= ch <= "\u9fff")
+        needed = axis["nameGap"] + wide * axis["nameTextStyle"]["fontSize"] + (len(unit) - wide) * 7
+        assert chart.option["grid"]["right"] >= needed, unit
