@@ -125,8 +125,10 @@ def publish_data(layout: Layout, out_docs: Path, project: model.Project,
         # the preview runs with Python alone: without Node or Chromium, no chart images
         print(f"预览：没有生成图表图片（{str(exc).splitlines()[0]}）", file=sys.stderr)
         images, embeds = {}, {}
+    archives = downloads.edition_archives(layout, project.datasets, project.releases,
+                                          project.revisions)
     return downloads.publish(layout, out_docs, project.datasets, charts, chart_pages,
-                             project.site_url, images, embeds)
+                             project.site_url, images, embeds, archives)
 
 
 def catalog_pages(layout: Layout, out_docs: Path, project: model.Project,

@@ -282,10 +282,13 @@ def created(items: list[DatasetContent]) -> str:
     return max(dates).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def datapackage(layout: Layout, items: list[DatasetContent], files: dict[str, bytes]) -> bytes:
+def datapackage(layout: Layout, items: list[DatasetContent], files: dict[str, bytes],
+                editions: list[dict[str, Any]] | None = None) -> bytes:
     """A Data Package (v2) over the published CSVs: each schema a JSON file beside it,
     sizes and hashes checked by `frictionless validate datapackage.json`; homepage is the
-    site's address and each source links its edition's PDF when the address is known."""
+    site's address and each source links its edition's PDF when the address is known.
+    `editions` (archive.listing) names each edition's data as published, in the custom
+    property `editions`: a data package of its own under editions/YEAR/."""
     descriptor = package.descriptor(layout, [i.dataset for i in items])
     url = items[0].site_url if items else siteconfig.site_url(layout)
     if url and not descriptor.get("homepage"):
@@ -312,6 +315,8 @@ def datapackage(layout: Layout, items: list[DatasetContent], files: dict[str, by
             resource["last_updated"] = info.updated_date()
         resources.append(resource)
     descriptor["resources"] = resources
+    if editions:
+        descriptor["editions"] = editions
     return (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -497,6 +502,9 @@ def zip_notes(layout: Layout, items: list[DatasetContent], files: dict[str, byte
     lines += [
         f"  {DATAPACKAGE}  数据包描述（Data Package v2） / Data Package descriptor",
         f"  {urls.CHART_DIR}/  图表所画的数字 / the numbers each chart draws",
+        *([f"  {urls.EDITIONS_DIR}/YEAR/  每期报告发布时的数据，之后的修订不改动 / each edition's "
+           "data as published, unchanged by later revisions"]
+          if any(p.startswith(urls.EDITIONS_DIR + "/") for p in files) else []),
         "",
         "核对 / Verify: sha256sum -c SHA256SUMS (" + (f"{url.rstrip('/')}/data/SHA256SUMS"
                                                      if url else "/data/SHA256SUMS") + ")",

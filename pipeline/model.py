@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import datasets as datasets_
+from . import editions as editions_
 from . import docs, load, numbers, revision_log, siteconfig
 from .datasets import DatasetContent
 from .docs import Edition, Page
@@ -476,6 +477,7 @@ class Project:
     editions: list[Edition]  # docs/YEAR/ folders, newest first
     chart_pages: dict[str, Page]  # chart id -> the page that shows it
     revisions: list[Revision]  # the revisions log
+    releases: list[editions_.Edition]  # each edition's front matter (status, dates, sources)
     findings: Findings  # what validation found (warnings; no errors)
 
     def dataset(self, name: str) -> DatasetContent:
@@ -537,5 +539,6 @@ def build_project(layout: Layout, findings: Findings,
         editions=docs.editions(layout, pages),
         chart_pages=docs.chart_placement(pages),
         revisions=revision_log.read(layout),
+        releases=editions_.read(layout),
         findings=findings,
     )
