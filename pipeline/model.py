@@ -21,8 +21,8 @@ from decimal import Decimal
 from typing import Any
 
 from . import datasets as datasets_
-from . import editions as editions_
 from . import docs, load, numbers, revision_log, siteconfig
+from . import editions as editions_
 from .datasets import DatasetContent
 from .docs import Edition, Page
 from .findings import Findings

@@ -54,8 +54,9 @@ def test_the_archive_keeps_the_published_value_after_a_later_revision(copy: Layo
     old, new = row["value"], str(float(row["value"]) + 1.5)
     path = copy.csv("indicators")
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines = [line.replace(f",{old},", f",{new},", 1) if line.startswith(f"{row['indicator_id']},{row['year']},")
-             else line for line in lines]
+    start = f"{row['indicator_id']},{row['year']},"
+    lines = [line.replace(f",{old},", f",{new},", 1) if line.startswith(start) else line
+             for line in lines]
     path.write_text("".join(lines), encoding="utf-8")
     later = dt.date.fromisoformat(EDITION.published) + dt.timedelta(days=1)
     revisions.append(copy, [revision_log.Revision("indicators", key, "value", old, new)],
