@@ -197,6 +197,34 @@ def source_rows(layout: Layout) -> dict[str, dict[str, Any]]:
     return {str(r["source_id"]): r for r in load.read_records(dataset) if r.get("source_id")}
 
 
+def package_sources(layout: Layout) -> list[dict[str, Any]] | None:
+    """The package metadata's `sources`, derived from datasets/sources.csv (the one list of
+    source documents): the documents each published edition names in its `sources:`, oldest
+    edition first, each with its title, English title, address (`url`, when known) and the
+    edition's year; every document of sources.csv when no published edition names one.
+    None without datasets/sources.csv (then datasets/package.yml's own list is used)."""
+    path = layout.csv(SOURCES)
+    if not path.is_file():
+        return None
+    from . import csvtext
+
+    try:
+        rows = {r.get("source_id", ""): r for r in csvtext.records(csvtext.decode(path.read_bytes())[0])}
+    except csvtext.EncodingError:
+        return []
+    named = [(ed.year, s) for ed in read(layout) if ed.is_published for s in ed.sources if s in rows]
+    chosen = named or [(None, i) for i in rows if i]
+    result = []
+    for year, source_id in dict.fromkeys(chosen):
+        row = rows[source_id]
+        item = {k: str(row.get(f) or "") for k, f in (("title", "title"), ("title_en", "title_en"),
+                                                      ("path", "url")) if row.get(f)}
+        if year is not None:
+            item["edition"] = year
+        result.append(item)
+    return result
+
+
 def source_titles(layout: Layout, lang: str = "zh") -> dict[str, str]:
     """source_id -> title (title_en for "en") of datasets/sources.csv; {} without that table."""
     key = "title_en" if lang == "en" else "title"

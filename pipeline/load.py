@@ -153,7 +153,30 @@ def read_yaml(path: Path, *, required: bool) -> dict[str, Any]:
 
 
 def package_meta(layout: Layout) -> dict[str, Any]:
-    return read_yaml_once(layout.package_meta, required=False)
+    """datasets/package.yml, with its `sources` derived from datasets/sources.csv and the
+    editions' front matter (editions.package_sources) when that table exists: the one list
+    of source documents is sources.csv."""
+    meta = read_yaml_once(layout.package_meta, required=False)
+    derived = _package_sources(layout)
+    if derived is not None:
+        meta["sources"] = derived
+    return meta
+
+
+# root -> (versions of sources.csv and the editions' index.md, the sources derived from them)
+_SOURCES: dict[str, tuple[tuple[Any, ...], list[dict[str, Any]] | None]] = {}
+
+
+def _package_sources(layout: Layout) -> list[dict[str, Any]] | None:
+    from . import editions
+
+    indexes = sorted(layout.docs.glob("[0-9][0-9][0-9][0-9]/index.md")) if layout.docs.is_dir() else []
+    version = (_version(layout.csv(editions.SOURCES)), *((str(p), _version(p)) for p in indexes))
+    cached = _SOURCES.get(str(layout.root))
+    if cached is None or cached[0] != version:
+        cached = (version, editions.package_sources(layout))
+        _SOURCES[str(layout.root)] = cached
+    return copy.deepcopy(cached[1])
 
 
 # Each descriptor is parsed once while it is unchanged (a build asks for the same ones many
