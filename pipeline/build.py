@@ -113,12 +113,13 @@ def publish_data(layout: Layout, out_docs: Path, project: model.Project,
                  preview: bool = False) -> downloads.Published:
     """Downloads under /data/ (chart data and images included) and embed pages under
     /embed/ (downloads.py, formats.py, chart_exports.py); the record of what was written."""
-    from . import chart_exports, downloads
+    from . import chart_exports, downloads, revision_log
 
     chart_pages = {cid: page.url for cid, page in project.chart_pages.items() if cid in charts}
+    revised = revision_log.revised(project.revisions)
     try:
         images, embeds = chart_exports.files(layout, charts, project.package, project.site_url,
-                                             chart_pages, drawings)
+                                             chart_pages, drawings, revised)
     except chart_exports.ExportError as exc:
         if not preview:
             raise BuildError(str(exc)) from exc
@@ -128,7 +129,7 @@ def publish_data(layout: Layout, out_docs: Path, project: model.Project,
     archives = downloads.edition_archives(layout, project.datasets, project.releases,
                                           project.revisions)
     return downloads.publish(layout, out_docs, project.datasets, charts, chart_pages,
-                             project.site_url, images, embeds, archives)
+                             project.site_url, images, embeds, archives, revised)
 
 
 def catalog_pages(layout: Layout, out_docs: Path, project: model.Project,

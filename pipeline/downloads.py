@@ -27,6 +27,7 @@ def all_files(
     chart_pages: dict[str, str] | None = None,
     extra: dict[str, bytes] | None = None,
     archives: list[archive.Archive] | None = None,
+    revised: dict[tuple[str, str], revision_log.Revision] | None = None,
 ) -> dict[str, bytes]:
     """Every published file, path relative to the data folder -> bytes, in path order.
 
@@ -34,7 +35,9 @@ def all_files(
     `chart_pages` maps a chart id to the site path of its page; `extra` holds
     further downloads (chart images) to include in the ZIP and SHA256SUMS;
     `archives` each published edition's data as published (editions/YEAR/; made
-    from the layout's editions and revisions log when not given).
+    from the layout's editions and revisions log when not given); `revised` the revised
+    records (revision_log.revised; from the layout's log when not given), for the charts'
+    修订 column.
     """
     items = datasets.read_all(layout) if items is None else items
     if archives is None:
@@ -51,13 +54,15 @@ def all_files(
     dates = [i.updated for i in items if i.updated]
     when = max(dates) if dates else None
     if charts:
+        if revised is None:
+            revised = revision_log.revised(revision_log.read(layout))
         pkg = items[0].package if items else load.package_meta(layout)
         url = items[0].site_url if items else siteconfig.site_url(layout)
         updated = {i.name: i.updated for i in items}
         for chart_id in sorted(charts):
             chart = charts[chart_id]
             files.update(formats.chart_files(chart, pkg, url, (chart_pages or {}).get(chart_id, ""),
-                                     updated.get(chart.dataset) or when))
+                                             updated.get(chart.dataset) or when, revised))
     name = formats.package_name(layout)
     # data only (images are added below), with the data licence and a README to read first
     files[f"{name}.zip"] = formats.archive(name, {**files, **formats.zip_notes(layout, items, files)}, when)
@@ -157,13 +162,14 @@ def publish(
     images: dict[str, bytes] | None = None,
     embeds: dict[str, bytes] | None = None,
     archives: list[archive.Archive] | None = None,
+    revised: dict[tuple[str, str], revision_log.Revision] | None = None,
 ) -> Published:
     """Every download written under out_docs/data/ (embed pages under out_docs/), and the
     record of what was written. `chart_pages` maps a chart id to the site path of the page
     showing it; `images` are the charts' PNG and SVG files, `embeds` their embed pages."""
     archives = edition_archives(layout, items) if archives is None else archives
     files = all_files(layout, items, charts=charts, chart_pages=chart_pages, extra=images,
-                      archives=archives)
+                      archives=archives, revised=revised)
     written = write(layout, out_docs / urls.DATA_DIR, files)
     written += write(layout, out_docs, embeds or {})
     record = Published(site_url=site_url, files=describe(files, site_url), content=files,
