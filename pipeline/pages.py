@@ -319,7 +319,9 @@ def figures_block(arg: str, page: Page, site: ReportPages) -> str:
     rows.sort(key=lambda f: order[f.indicator_id])
     return markup.render("figures.html", area=site.data.area(area_id).name, year=year, rows=[
         {"name": f.name, "text": f.text,
-         "note": "；".join(x for x in ("推算值" if f.derived else "", f.note) if x)}
+         "note": "；".join(x for x in ("推算值" if f.derived else "", f.note) if x),
+         "revision": site.revision_href(figs.INDICATORS, f"{f.indicator_id}/{f.year}", page,
+                                        html=True)}
         for f in rows
     ])
 

@@ -204,3 +204,20 @@ def test_the_repository_charts_keep_their_ids_for_the_first_edition():
         assert chart.option["series"] and chart.edition is not None
     first = min(c.edition for c in built.values() if c.edition is not None)
     assert {c.id for c in built.values() if c.edition == first} == set(built.specs)
+
+
+def test_a_target_charts_cells_name_the_records_they_show():
+    """Actual cells name their indicator record, the target cell its plan target (the pages,
+    embed pages and downloads mark a revised one from these)."""
+    from pipeline import revision_log
+    from tests.synthetic import data, indicator, target
+
+    d = data([indicator("x", 2019, 100), indicator("x", 2020, 120)],
+             [target("t", "level", 240, baseline_year=2020)])
+    chart = charts.build_target({"id": "c", "target": "t", "title": "目标"}, d, "某报告",
+                                model.TARGETS, plan_year=2020)
+    assert [row[0] for row in chart.rows] == ["2019年", "2020年", "2020年计划目标"]
+    assert chart.keys == [[revision_log.ref(model.INDICATORS, "x/2019"), ""],
+                          [revision_log.ref(model.INDICATORS, "x/2020"), ""],
+                          ["", revision_log.ref(model.TARGETS, "2020/t")]]
+    assert revision_log.parse_ref(chart.keys[2][1], model.TARGETS) == (model.TARGETS, "2020/t")
