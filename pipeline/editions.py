@@ -212,13 +212,14 @@ def package_sources(layout: Layout) -> list[dict[str, Any]] | None:
         rows = {r.get("source_id", ""): r for r in csvtext.records(csvtext.decode(path.read_bytes())[0])}
     except csvtext.EncodingError:
         return []
-    named: list[tuple[int | None, str]] = [(ed.year, s) for ed in read(layout) if ed.is_published for s in ed.sources if s in rows]
+    named: list[tuple[int | None, str]] = [(ed.year, s) for ed in read(layout) if ed.is_published
+                                           for s in ed.sources if s in rows]
     chosen = named or [(None, i) for i in rows if i]
     result: list[dict[str, Any]] = []
     for year, source_id in dict.fromkeys(chosen):
         row = rows[source_id]
-        item: dict[str, Any] = {k: str(row.get(f) or "") for k, f in (("title", "title"), ("title_en", "title_en"),
-                                                      ("path", "url")) if row.get(f)}
+        fields = (("title", "title"), ("title_en", "title_en"), ("path", "url"))
+        item: dict[str, Any] = {k: str(row.get(f) or "") for k, f in fields if row.get(f)}
         if year is not None:
             item["edition"] = year
         result.append(item)
