@@ -1,9 +1,9 @@
 """Each published edition's data as it was published: /data/editions/YEAR/.
 
 What belongs here: which rows an edition published, the values they had on its
-publication date, and the archive's files (one canonical CSV per dataset, its
-Table Schema, a datapackage.json naming each file's size and SHA-256, a
-SHA256SUMS), plus the list of archives the catalog shows. What does not: the
+publication date, and the archive's files (one canonical CSV per dataset, a
+datapackage.json with each Table Schema inline and each CSV's size and
+SHA-256, a SHA256SUMS), plus the list of archives the catalog shows. What does not: the
 current downloads (downloads.py, formats.py), the catalog pages (catalog.py),
 reading the revisions log (revision_log.py) or the editions (editions.py).
 
@@ -36,7 +36,6 @@ from .datasets import DatasetContent, clean
 
 SUMS = "SHA256SUMS"
 DATAPACKAGE = "datapackage.json"
-SCHEMA_DIR = "schemas"
 
 
 @dataclass
@@ -190,7 +189,7 @@ def _descriptor(edition: editions.Edition, by_name: dict[str, DatasetContent],
             "name": name,
             "type": package.RESOURCE_TYPE,
             "path": path,
-            "schema": f"{SCHEMA_DIR}/{name}.schema.json",
+            "schema": info.schema,
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": package.ENCODING,
@@ -220,8 +219,6 @@ def archives(items: list[DatasetContent], all_editions: list[editions.Edition],
         inside: dict[str, bytes] = {}
         for name, (header, rows) in tables.items():
             inside[f"{name}.csv"] = csvtext.write([header, *rows], "\n").encode("utf-8")
-            inside[f"{SCHEMA_DIR}/{name}.schema.json"] = (
-                json.dumps(by_name[name].schema, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         descriptor = _descriptor(edition, by_name, tables, inside, pkg, site_url, sources)
         inside[DATAPACKAGE] = (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
                                ).encode("utf-8")

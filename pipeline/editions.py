@@ -186,7 +186,7 @@ def edition_of(year: Any, editions: list[Edition]) -> Edition | None:
     return None
 
 
-SOURCES = "sources"
+SOURCES = load.SOURCES
 
 
 def source_rows(layout: Layout) -> dict[str, dict[str, Any]]:
@@ -195,35 +195,6 @@ def source_rows(layout: Layout) -> dict[str, dict[str, Any]]:
     if dataset is None:
         return {}
     return {str(r["source_id"]): r for r in load.read_records(dataset) if r.get("source_id")}
-
-
-def package_sources(layout: Layout) -> list[dict[str, Any]] | None:
-    """The package metadata's `sources`, derived from datasets/sources.csv (the one list of
-    source documents): the documents each published edition names in its `sources:`, oldest
-    edition first, each with its title, English title, address (`url`, when known) and the
-    edition's year; every document of sources.csv when no published edition names one.
-    None without datasets/sources.csv (then datasets/package.yml's own list is used)."""
-    path = layout.csv(SOURCES)
-    if not path.is_file():
-        return None
-    from . import csvtext
-
-    try:
-        rows = {r.get("source_id", ""): r for r in csvtext.records(csvtext.decode(path.read_bytes())[0])}
-    except csvtext.EncodingError:
-        return []
-    named: list[tuple[int | None, str]] = [(ed.year, s) for ed in read(layout) if ed.is_published
-                                           for s in ed.sources if s in rows]
-    chosen = named or [(None, i) for i in rows if i]
-    result: list[dict[str, Any]] = []
-    for year, source_id in dict.fromkeys(chosen):
-        row = rows[source_id]
-        fields = (("title", "title"), ("title_en", "title_en"), ("path", "url"))
-        item: dict[str, Any] = {k: str(row.get(f) or "") for k, f in fields if row.get(f)}
-        if year is not None:
-            item["edition"] = year
-        result.append(item)
-    return result
 
 
 def source_titles(layout: Layout, lang: str = "zh") -> dict[str, str]:

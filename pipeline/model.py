@@ -517,8 +517,9 @@ def build_project(layout: Layout, findings: Findings,
                   tables: dict[str, datasets_.Table] | None = None) -> Project:
     """The model of a validated project, from the tables validation read (`tables`, by
     dataset name; a table not among them is read from its file)."""
-    package = load.package_meta(layout)
     contents = datasets_.read_all(layout, tables=tables)
+    # the package metadata as read with the tables (its sources come from sources.csv)
+    package = contents[0].package if contents else load.package_meta(layout)
     by_name = {d.name: d for d in contents}
     missing = [n for n in (INDICATORS, AREAS, TARGETS, TASKS, CATEGORIES) if n not in by_name]
     if missing:
