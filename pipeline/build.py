@@ -152,12 +152,13 @@ def publish_data(layout: Layout, out_docs: Path, project: model.Project,
     /embed/ (downloads.py, formats.py, chart_exports.py); the record of what was written.
     `drawings` gives the charts' page drawings (for the embed pages) when they are needed.
     `images=False` (the preview's first pass after a save) leaves out the chart images."""
-    from . import chart_exports, downloads, urls
+    from . import chart_exports, downloads, revision_log, urls
 
     chart_pages = {cid: page.url for cid, page in project.chart_pages.items() if cid in charts}
+    revised = revision_log.revised(project.revisions)
     try:
         drawn, embeds = chart_exports.files(layout, charts, project.package, project.site_url,
-                                            chart_pages, drawings, images=images)
+                                            chart_pages, drawings, revised, images=images)
         if not images:  # the last pass's images stand in until the second pass redraws them
             drawn = chart_exports.previous_images(out_docs / urls.DATA_DIR, charts)
     except chart_exports.ExportError as exc:
@@ -166,8 +167,10 @@ def publish_data(layout: Layout, out_docs: Path, project: model.Project,
         # the preview runs with Python alone: without Node or Chromium, no chart images
         print(f"预览：没有生成图表图片（{str(exc).splitlines()[0]}）", file=sys.stderr)
         drawn, embeds = {}, {}
+    archives = downloads.edition_archives(layout, project.datasets, project.releases,
+                                          project.revisions)
     return downloads.publish(layout, out_docs, project.datasets, charts, chart_pages,
-                             project.site_url, drawn, embeds)
+                             project.site_url, drawn, embeds, archives, revised)
 
 
 def catalog_pages(layout: Layout, out_docs: Path, project: model.Project,

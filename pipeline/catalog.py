@@ -23,7 +23,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from . import citations, datasets, downloads, formats, load, markup, revision_log, siteconfig, urls
+from . import archive, citations, datasets, downloads, formats, load, markup, revision_log, siteconfig, urls
 from .datasets import DatasetContent
 from .paths import Layout
 
@@ -315,6 +315,44 @@ def editions_of(ctx: CatalogData, lang: str) -> list[dict[str, Any]]:
     return result
 
 
+def archives_of(ctx: CatalogData, lang: str) -> list[dict[str, Any]]:
+    """Each published edition's data as published (editions/YEAR/, written by archive.py),
+    newest first: title, date, anchor, each file with its size, and the SHA256SUMS text."""
+    import json
+
+    result = []
+    folders = sorted({p.split("/")[1] for p in ctx.files
+                      if p.startswith(urls.EDITIONS_DIR + "/") and p.count("/") >= 2},
+                     reverse=True)
+    for year in folders:
+        descriptor = json.loads(ctx.files[urls.edition_file(year, archive.DATAPACKAGE)])
+        inside = sorted(p for p in ctx.files if p.startswith(urls.edition_file(year)))
+        shown = [p for p in inside if p.endswith(".csv")] + [
+            urls.edition_file(year, archive.DATAPACKAGE), urls.edition_file(year, archive.SUMS)]
+        titles = {r["path"]: r.get("title_en" if lang == "en" else "title") or r["name"]
+                  for r in descriptor.get("resources", [])}
+        result.append({
+            "year": year,
+            "anchor": archive.anchor(int(year)),
+            "title": descriptor.get("title_en" if lang == "en" else "title", ""),
+            "published": _day(descriptor.get("published", ""), lang),
+            "citation": descriptor.get("citation", ""),
+            "files": [{"path": urls.data_path(p), "name": p.rsplit("/", 1)[1],
+                       "title": titles.get(p.rsplit("/", 1)[1], ""), "size": ctx.size(p)}
+                      for p in shown],
+            "sums": ctx.files[urls.edition_file(year, archive.SUMS)].decode("ascii").rstrip("\n"),
+        })
+    return result
+
+
+def _day(iso: str, lang: str) -> str:
+    """2026-11-29 as the page's language writes a date (2026年11月29日 in Chinese)."""
+    parts = iso.split("-")
+    if lang == "en" or len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return iso
+    return f"{parts[0]}年{int(parts[1])}月{int(parts[2])}日"
+
+
 def page_values(ctx: CatalogData, rel: str, lang: str) -> dict[str, Any]:
     """What every catalog page's template may use; `rel` is the page's path in the docs tree."""
     when = package_updated(ctx)
@@ -328,6 +366,7 @@ def page_values(ctx: CatalogData, rel: str, lang: str) -> dict[str, Any]:
         "dcat": formats.DCAT,
         "sums": formats.SUMS,
         "editions": editions_of(ctx, lang),
+        "archives": archives_of(ctx, lang),
         "package_gbt": citations.package_gbt(ctx.package, when, ctx.site_url),
         "package_apa": citations.package_apa(ctx.package, when, ctx.site_url),
         "en_catalog": f"{urls.DATA_DIR}/{CATALOG_EN}",

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import markup, urls
+from . import markup, revision_log, urls
 from .paths import Layout
 
 WIDTH = 800
@@ -317,11 +317,12 @@ def panel(chart: Any, page_rel: str, site_url: str = "") -> dict[str, Any]:
 
 
 def embed_page(chart: Any, pkg: dict[str, Any], site_url: str = "", page: str = "",
-               drawing: str = "") -> str:
+               drawing: str = "", revised: dict[tuple[str, str], Any] | None = None) -> str:
     """A standalone page for an iframe: headline, unit, the chart, its table, source, license.
 
     `page` is the public path of the report page showing the chart; `drawing` the chart
-    drawn at build time (chart_drawings.py), shown without script.
+    drawn at build time (chart_drawings.py), shown without script; `revised` the revised
+    records (revision_log.revised): a table cell showing one says 修订 with a link to it.
     """
     from .chart_drawings import BASE_CSS
 
@@ -335,7 +336,7 @@ def embed_page(chart: Any, pkg: dict[str, Any], site_url: str = "", page: str = 
         publisher=pkg.get("publisher", ""), license=license_name(pkg),
         license_url=lic.get("path") or "",
         home=(root + page + f"#{cid}") if page else root,
-        csv=data_csv,
+        csv=data_csv, marks=embed_marks(chart, revised or {}, root),
         canonical=urls.chart_urls(chart.id, site_url, page).get("permalink", "") if site_url else "",
     )
 
@@ -352,15 +353,31 @@ def previous_images(data_dir: Path, charts: dict[str, Any]) -> dict[str, bytes]:
     return found
 
 
+def embed_marks(chart: Any, revised: dict[tuple[str, str], Any], root: str) -> dict[str, str]:
+    """The cells of the embed page's table that show a revised record ("ROW-CELL") -> the
+    link to its revision on the dataset page, relative to the embed page (`root`: the way
+    from it to the site's root)."""
+    marks = {}
+    for i, row in enumerate(getattr(chart, "keys", None) or []):
+        for j, ref in enumerate(row):
+            dataset, key = revision_log.parse_ref(ref, chart.dataset) if ref else ("", "")
+            if ref and (dataset, key) in revised:
+                marks[f"{i}-{j}"] = (f"{root}{urls.page_path(f'{urls.DATA_DIR}/{dataset}.md')}"
+                                     f"#{revision_log.anchor(dataset, key)}")
+    return marks
+
+
 def files(
     layout: Layout, charts: dict[str, Any], pkg: dict[str, Any], site_url: str = "",
     chart_pages: dict[str, str] | None = None,
     drawings: dict[str, str] | Callable[[], dict[str, str]] | None = None,
+    revised: dict[tuple[str, str], Any] | None = None,
     images: bool = True,
 ) -> tuple[dict[str, bytes], dict[str, bytes]]:
     """(images under the data folder: charts/ID.svg|png, embed pages under the site root);
     no images when `images` is False. `drawings` (the page drawings, chart_drawings.py) may
-    be a function giving them: they are asked for only once the images are made."""
+    be a function giving them: they are asked for only once the images are made. `revised`
+    (revision_log.revised) marks revised figures in the embed pages' tables."""
     chart_pages = chart_pages or {}
     svg = svgs(layout, charts, pkg) if images else {}
     png = pngs(layout, svg)
@@ -370,7 +387,7 @@ def files(
     embeds = {
         f"{urls.EMBED_DIR}/{cid}/index.html": embed_page(
             charts[cid], pkg, site_url, chart_pages.get(cid, ""),
-            drawings.get(cid, "")).encode("utf-8")
+            drawings.get(cid, ""), revised).encode("utf-8")
         for cid in sorted(charts)
     }
     return dict(sorted(drawn.items())), embeds

@@ -56,7 +56,7 @@ from typing import Any
 from pyecharts import options as opts
 from pyecharts.charts import Bar, Line
 
-from . import docs, load, numbers
+from . import docs, load, numbers, revision_log
 from . import limits as limits_
 from . import model as figs
 from .paths import Layout
@@ -100,8 +100,9 @@ class Chart:
     years: list[int] = field(default_factory=list)
     base_id: str = ""  # the spec's id (the same for every edition)
     edition: int | None = None  # the edition (docs/YEAR/) the chart is made for
-    # per table cell after the row header: the indicator record it shows ("ID/YEAR", the
-    # revisions log's key), "" where none (pages mark a revised one)
+    # per table cell after the row header: the record it shows (the revisions log's key of
+    # the chart's dataset, "ID/YEAR"; "dataset:key" for another dataset's, revision_log.ref),
+    # "" where none (pages, embed pages and downloads mark a revised one)
     keys: list[list[str]] = field(default_factory=list)
 
     @property
@@ -531,6 +532,8 @@ def build_target(
         source=(spec.get("source") or source_line(source_title, sections, ids, titles)) + derived,
         description=description, option=option, columns=["年份", actual_name, target_name],
         rows=rows, height=_height(spec, len(categories), 2), years=[f.year for f in series],
+        keys=[[revision_log.ref(figs.INDICATORS, f"{f.indicator_id}/{f.year}"), ""] for f in series]
+        + [["", revision_log.ref(figs.TARGETS, f"{target.plan_year}/{target.target_id}")]],
     )
 
 

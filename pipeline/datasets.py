@@ -119,14 +119,15 @@ def read_all(layout: Layout, datasets: list[load.Dataset] | None = None,
              tables: dict[str, Table] | None = None) -> list[DatasetContent]:
     """Every dataset of the layout with what the outputs need, sorted by name; `tables`
     holds what validation read (by dataset name), so those files are not read again."""
-    pkg = load.package_meta(layout)
     url = siteconfig.site_url(layout)
     known = tables or {}
     if editions.SOURCES in known:
         sources = {str(r["source_id"]): r for r in known[editions.SOURCES].records
                    if r.get("source_id")}
+        pkg = load.package_meta(layout, sources)
     else:
         sources = editions.source_rows(layout)
+        pkg = load.package_meta(layout)
     result = []
     for dataset in load.discover(layout) if datasets is None else datasets:
         if not NAME_PATTERN.fullmatch(dataset.name):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import datasets, formats, load, siteconfig, urls
+from . import archive, datasets, editions, formats, load, revision_log, siteconfig, urls
 from .datasets import DatasetContent
 from .paths import Layout
 
@@ -31,14 +31,22 @@ def all_files(
     charts: dict[str, Any] | None = None,
     chart_pages: dict[str, str] | None = None,
     extra: dict[str, bytes] | None = None,
+    archives: list[archive.Archive] | None = None,
+    revised: dict[tuple[str, str], revision_log.Revision] | None = None,
 ) -> dict[str, bytes]:
     """Every published file, path relative to the data folder -> bytes, in path order.
 
     `charts` (charts.build_all's output) adds each chart's data under charts/;
     `chart_pages` maps a chart id to the site path of its page; `extra` holds
-    further downloads (chart images) to include in the ZIP and SHA256SUMS.
+    further downloads (chart images) to include in the ZIP and SHA256SUMS;
+    `archives` each published edition's data as published (editions/YEAR/; made
+    from the layout's editions and revisions log when not given); `revised` the revised
+    records (revision_log.revised; from the layout's log when not given), for the charts'
+    修订 column.
     """
     items = datasets.read_all(layout) if items is None else items
+    if archives is None:
+        archives = edition_archives(layout, items)
     files: dict[str, bytes] = {}
     cache = layout.build / "downloads"
     used = set()
@@ -51,18 +59,23 @@ def all_files(
             if old.name not in used:
                 shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
     files.update(formats.schema_files(items))
-    files[formats.DATAPACKAGE] = formats.datapackage(layout, items, files)
+    for found in archives:
+        files.update(found.files)
+    files[formats.DATAPACKAGE] = formats.datapackage(layout, items, files,
+                                                     archive.listing(archives))
     files[formats.DCAT] = formats.dcat(layout, items, files)
     dates = [i.updated for i in items if i.updated]
     when = max(dates) if dates else None
     if charts:
+        if revised is None:
+            revised = revision_log.revised(revision_log.read(layout))
         pkg = items[0].package if items else load.package_meta(layout)
         url = items[0].site_url if items else siteconfig.site_url(layout)
         updated = {i.name: i.updated for i in items}
         for chart_id in sorted(charts):
             chart = charts[chart_id]
             files.update(formats.chart_files(chart, pkg, url, (chart_pages or {}).get(chart_id, ""),
-                                     updated.get(chart.dataset) or when))
+                                             updated.get(chart.dataset) or when, revised))
     name = formats.package_name(layout)
     # data only (images are added below), with the data licence and a README to read first
     files[f"{name}.zip"] = formats.archive(name, {**files, **formats.zip_notes(layout, items, files)}, when)
@@ -117,6 +130,18 @@ def cached_files(cache: Path, info: DatasetContent) -> tuple[dict[str, bytes], s
     return made, key
 
 
+def edition_archives(layout: Layout, items: list[DatasetContent],
+                     releases: list[editions.Edition] | None = None,
+                     revisions: list[revision_log.Revision] | None = None) -> list[archive.Archive]:
+    """Each published edition's data as published (archive.py), from the editions' front
+    matter and the revisions log (read from the layout when not given)."""
+    pkg = items[0].package if items else load.package_meta(layout)
+    url = items[0].site_url if items else siteconfig.site_url(layout)
+    return archive.archives(items, editions.read(layout) if releases is None else releases,
+                            revision_log.read(layout) if revisions is None else revisions,
+                            pkg, url)
+
+
 def write(layout: Layout, out_dir: Path, files: dict[str, bytes] | None = None) -> list[Path]:
     """Write every published file under out_dir; return the paths written, sorted."""
     files = all_files(layout) if files is None else files
@@ -169,6 +194,7 @@ class Published:
     charts: dict[str, ChartDownloads] = field(default_factory=dict)
     content: dict[str, bytes] = field(default_factory=dict)
     written: set[str] = field(default_factory=set)
+    archives: list[archive.Archive] = field(default_factory=list)  # editions/YEAR/, oldest first
 
     def chart(self, chart_id: str) -> ChartDownloads | None:
         return self.charts.get(chart_id)
@@ -194,15 +220,20 @@ def publish(
     site_url: str,
     images: dict[str, bytes] | None = None,
     embeds: dict[str, bytes] | None = None,
+    archives: list[archive.Archive] | None = None,
+    revised: dict[tuple[str, str], revision_log.Revision] | None = None,
 ) -> Published:
     """Every download written under out_docs/data/ (embed pages under out_docs/), and the
     record of what was written. `chart_pages` maps a chart id to the site path of the page
     showing it; `images` are the charts' PNG and SVG files, `embeds` their embed pages."""
-    files = all_files(layout, items, charts=charts, chart_pages=chart_pages, extra=images)
+    archives = edition_archives(layout, items) if archives is None else archives
+    files = all_files(layout, items, charts=charts, chart_pages=chart_pages, extra=images,
+                      archives=archives, revised=revised)
     written = write(layout, out_docs / urls.DATA_DIR, files)
     written += write(layout, out_docs, embeds or {})
     record = Published(site_url=site_url, files=describe(files, site_url), content=files,
-                       written={p.relative_to(out_docs).as_posix() for p in written})
+                       written={p.relative_to(out_docs).as_posix() for p in written},
+                       archives=archives)
     for info in items:
         record.datasets[info.name] = [
             rel for rel in (f"{info.name}{suffix}" for suffix in formats.FORMATS) if rel in files]

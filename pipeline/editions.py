@@ -186,7 +186,7 @@ def edition_of(year: Any, editions: list[Edition]) -> Edition | None:
     return None
 
 
-SOURCES = "sources"
+SOURCES = load.SOURCES
 
 
 def source_rows(layout: Layout) -> dict[str, dict[str, Any]]:

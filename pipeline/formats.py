@@ -23,7 +23,7 @@ import zipfile
 from datetime import UTC, datetime
 from typing import Any
 
-from . import citations, csvtext, load, numbers, package, siteconfig, urls, workbook
+from . import citations, csvtext, load, numbers, package, revision_log, siteconfig, urls, workbook
 from .datasets import (
     CST,
     NAME_PATTERN,
@@ -282,10 +282,13 @@ def created(items: list[DatasetContent]) -> str:
     return max(dates).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def datapackage(layout: Layout, items: list[DatasetContent], files: dict[str, bytes]) -> bytes:
+def datapackage(layout: Layout, items: list[DatasetContent], files: dict[str, bytes],
+                editions: list[dict[str, Any]] | None = None) -> bytes:
     """A Data Package (v2) over the published CSVs: each schema a JSON file beside it,
     sizes and hashes checked by `frictionless validate datapackage.json`; homepage is the
-    site's address and each source links its edition's PDF when the address is known."""
+    site's address and each source links its edition's PDF when the address is known.
+    `editions` (archive.listing) names each edition's data as published, in the custom
+    property `editions`: a data package of its own under editions/YEAR/."""
     descriptor = package.descriptor(layout, [i.dataset for i in items])
     url = items[0].site_url if items else siteconfig.site_url(layout)
     if url and not descriptor.get("homepage"):
@@ -312,6 +315,8 @@ def datapackage(layout: Layout, items: list[DatasetContent], files: dict[str, by
             resource["last_updated"] = info.updated_date()
         resources.append(resource)
     descriptor["resources"] = resources
+    if editions:
+        descriptor["editions"] = editions
     return (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -497,6 +502,9 @@ def zip_notes(layout: Layout, items: list[DatasetContent], files: dict[str, byte
     lines += [
         f"  {DATAPACKAGE}  数据包描述（Data Package v2） / Data Package descriptor",
         f"  {urls.CHART_DIR}/  图表所画的数字 / the numbers each chart draws",
+        *([f"  {urls.EDITIONS_DIR}/YEAR/  每期报告发布时的数据，之后的修订不改动 / each edition's "
+           "data as published, unchanged by later revisions"]
+          if any(p.startswith(urls.EDITIONS_DIR + "/") for p in files) else []),
         "",
         "核对 / Verify: sha256sum -c SHA256SUMS (" + (f"{url.rstrip('/')}/data/SHA256SUMS"
                                                      if url else "/data/SHA256SUMS") + ")",
@@ -538,14 +546,17 @@ CHART_SUFFIXES = (".csv", ".excel.csv", ".xlsx")
 
 YEAR_HEADER = "年份"
 # Columns of a chart download after category and series; the year goes first when the
-# categories are not years themselves. 原文表述 is the source's wording, or 推算：METHOD.
-CHART_VALUE_COLUMNS = ["数值", "上限", "限定词", "单位", "原文表述"]
+# categories are not years themselves. 原文表述 is the source's wording, or 推算：METHOD;
+# 修订 says when a value was revised since publication (date, old value, reason, link).
+CHART_VALUE_COLUMNS = ["数值", "上限", "限定词", "单位", "原文表述", "修订"]
 
 
-def chart_table(chart: Any) -> tuple[list[str], list[list[Any]]]:
+def chart_table(chart: Any, revised: dict[tuple[str, str], Any] | None = None,
+                site_url: str = "") -> tuple[list[str], list[list[Any]]]:
     """The numbers a chart draws, one row per mark: category, series, year (a whole number),
-    value, upper end, qualifier, the row's own unit and the wording (推算 and its method for
-    a derived value, never a wording the source does not have).
+    value, upper end, qualifier, the row's own unit, the wording (推算 and its method for
+    a derived value, never a wording the source does not have) and, for a value revised
+    since publication (`revised`: revision_log.revised), the revision (revision_log.words).
 
     Read from the chart's own ECharts option, so the download is exactly what is drawn.
     """
@@ -557,8 +568,10 @@ def chart_table(chart: Any) -> tuple[list[str], list[list[Any]]]:
     by_year = str(first) == YEAR_HEADER  # the categories are years: the first column is the year
     header = [str(first), "系列", *([] if by_year else [YEAR_HEADER]), *CHART_VALUE_COLUMNS]
     rows: list[list[Any]] = []
-    for series in option.get("series") or []:
-        for category, item in zip(categories, series.get("data") or [], strict=False):
+    keys = getattr(chart, "keys", None) or []
+    for s_index, series in enumerate(option.get("series") or []):
+        for c_index, (category, item) in enumerate(zip(categories, series.get("data") or [],
+                                                        strict=False)):
             if item is None:
                 continue
             item = item if isinstance(item, dict) else {"value": item}
@@ -570,8 +583,12 @@ def chart_table(chart: Any) -> tuple[list[str], list[list[Any]]]:
             wording = str(item.get("text", ""))
             if item.get("derivation"):
                 wording = f"推算：{item['derivation']}"
+            ref = keys[c_index][s_index] if c_index < len(keys) and s_index < len(keys[c_index]) \
+                else ""
+            revision = (revised or {}).get(revision_log.parse_ref(ref, chart.dataset)) if ref else None
             rest = [value, item.get("value_max"), str(item.get("qualifier") or ""),
-                    str(item.get("unit") or chart.unit), wording]
+                    str(item.get("unit") or chart.unit), wording,
+                    revision_log.words(revision, site_url) if revision else ""]
             if by_year:
                 rows.append([year if year is not None else str(category),
                              str(series.get("name", "")), *rest])
@@ -597,13 +614,14 @@ def chart_about(chart: Any, pkg: dict[str, Any], url: str, page: str) -> list[tu
 
 def chart_files(
     chart: Any, pkg: dict[str, Any], url: str = "", page: str = "",
-    updated: datetime | None = None,
+    updated: datetime | None = None, revised: dict[tuple[str, str], Any] | None = None,
 ) -> dict[str, bytes]:
     """charts/ID.csv, charts/ID.excel.csv and charts/ID.xlsx of one chart.
 
-    `page` is the site path of the page showing the chart (for the about sheet).
+    `page` is the site path of the page showing the chart (for the about sheet); `revised`
+    the revised records (revision_log.revised), for the 修订 column.
     """
-    header, rows = chart_table(chart)
+    header, rows = chart_table(chart, revised, url)
     text_rows = [["" if c is None else numbers.text(c) for c in row] for row in rows]
     base = f"{urls.CHART_DIR}/{chart.id}"
     excel_rows = [
@@ -619,7 +637,7 @@ def chart_files(
     writer = workbook.Writer(buffer, title=str(chart.title), created=xlsx_created(updated),
                              properties={"author": str(pkg.get("publisher") or "")})
     writer.table(workbook.DATA_SHEET, header, rows,
-                 widths=[24, 24, *[10] * (len(header) - 3), 40])
+                 widths=[24, 24, *[10] * (len(header) - 4), 40, 40])
     writer.about(chart_about(chart, pkg, url, page), [], legend=False)
     writer.close()
     files[f"{base}.xlsx"] = buffer.getvalue()

@@ -152,8 +152,87 @@ def read_yaml(path: Path, *, required: bool) -> dict[str, Any]:
     return data
 
 
-def package_meta(layout: Layout) -> dict[str, Any]:
-    return read_yaml_once(layout.package_meta, required=False)
+def package_meta(layout: Layout, source_rows: dict[str, dict[str, Any]] | None = None
+                 ) -> dict[str, Any]:
+    """datasets/package.yml, with its `sources` derived from datasets/sources.csv and the
+    editions' front matter (package_sources) when that table exists: the one list of source
+    documents is sources.csv. `source_rows` (source_id -> row) is that table as validation
+    read it, when the caller has it (then the file is not read again)."""
+    meta = read_yaml_once(layout.package_meta, required=False)
+    derived = _package_sources(layout) if source_rows is None else package_sources(layout, source_rows)
+    if derived is not None:
+        meta["sources"] = derived
+    return meta
+
+
+# root -> (versions of sources.csv and the editions' index.md, the sources derived from them)
+_SOURCES: dict[str, tuple[tuple[Any, ...], list[dict[str, Any]] | None]] = {}
+SOURCES = "sources"  # datasets/sources.csv: the one list of source documents
+
+
+def _package_sources(layout: Layout) -> list[dict[str, Any]] | None:
+    indexes = edition_indexes(layout)
+    version = (_version(layout.csv(SOURCES)), *((str(p), _version(p)) for p in indexes))
+    cached = _SOURCES.get(str(layout.root))
+    if cached is None or cached[0] != version:
+        cached = (version, package_sources(layout))
+        _SOURCES[str(layout.root)] = cached
+    return copy.deepcopy(cached[1])
+
+
+def edition_indexes(layout: Layout) -> list[Path]:
+    """docs/YYYY/index.md of every edition folder, oldest first."""
+    if not layout.docs.is_dir():
+        return []
+    return sorted(p for p in layout.docs.glob("[0-9][0-9][0-9][0-9]/index.md") if p.is_file())
+
+
+def package_sources(layout: Layout, source_rows: dict[str, dict[str, Any]] | None = None
+                    ) -> list[dict[str, Any]] | None:
+    """The package metadata's `sources`, derived from datasets/sources.csv (the one list of
+    source documents): the documents each published edition names in the `sources:` of its
+    docs/YEAR/index.md front matter, oldest edition first, each with its title, English title,
+    address (`url`, when known) and the edition's year; every document of sources.csv when no
+    published edition names one. None without datasets/sources.csv (then package.yml's own
+    list is used). (editions.py checks those front-matter keys; this reads only what the
+    package needs, so that reading metadata depends on nothing above it.)"""
+    import csv
+    import io
+
+    path = layout.csv(SOURCES)
+    if source_rows is not None:
+        rows: dict[str, Any] = source_rows
+    elif not path.is_file():
+        return None
+    else:
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return []
+        rows = {r.get("source_id") or "": r for r in csv.DictReader(io.StringIO(text, newline=""))}
+    named: list[tuple[int | None, str]] = []
+    for index in edition_indexes(layout):
+        front = index.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
+        if not front.lstrip("\ufeff").startswith("---\n"):
+            continue
+        block = front.lstrip("\ufeff")[4:].split("\n---\n", 1)[0]
+        try:
+            meta = parse_yaml(block, index)
+        except DescriptorError:
+            continue
+        if isinstance(meta, dict) and meta.get("status") == "published" \
+                and isinstance(meta.get("sources"), list):
+            named += [(int(index.parent.name), str(s)) for s in meta["sources"] if str(s) in rows]
+    chosen = named or [(None, i) for i in rows if i]
+    result: list[dict[str, Any]] = []
+    for year, source_id in dict.fromkeys(chosen):
+        row = rows[source_id]
+        fields = (("title", "title"), ("title_en", "title_en"), ("path", "url"))
+        item: dict[str, Any] = {k: str(row.get(f) or "") for k, f in fields if row.get(f)}
+        if year is not None:
+            item["edition"] = year
+        result.append(item)
+    return result
 
 
 # Each descriptor is parsed once while it is unchanged (a build asks for the same ones many

@@ -22,6 +22,7 @@ from typing import Any
 
 from . import datasets as datasets_
 from . import docs, load, numbers, revision_log, siteconfig
+from . import editions as editions_
 from .datasets import DatasetContent
 from .docs import Edition, Page
 from .findings import Findings
@@ -476,6 +477,7 @@ class Project:
     editions: list[Edition]  # docs/YEAR/ folders, newest first
     chart_pages: dict[str, Page]  # chart id -> the page that shows it
     revisions: list[Revision]  # the revisions log
+    releases: list[editions_.Edition]  # each edition's front matter (status, dates, sources)
     findings: Findings  # what validation found (warnings; no errors)
 
     def dataset(self, name: str) -> DatasetContent:
@@ -515,8 +517,9 @@ def build_project(layout: Layout, findings: Findings,
                   tables: dict[str, datasets_.Table] | None = None) -> Project:
     """The model of a validated project, from the tables validation read (`tables`, by
     dataset name; a table not among them is read from its file)."""
-    package = load.package_meta(layout)
     contents = datasets_.read_all(layout, tables=tables)
+    # the package metadata as read with the tables (its sources come from sources.csv)
+    package = contents[0].package if contents else load.package_meta(layout)
     by_name = {d.name: d for d in contents}
     missing = [n for n in (INDICATORS, AREAS, TARGETS, TASKS, CATEGORIES) if n not in by_name]
     if missing:
@@ -537,5 +540,6 @@ def build_project(layout: Layout, findings: Findings,
         editions=docs.editions(layout, pages),
         chart_pages=docs.chart_placement(pages),
         revisions=revision_log.read(layout),
+        releases=editions_.read(layout),
         findings=findings,
     )

@@ -113,13 +113,25 @@ class ReportPages:
     def revision(self, fig: figs.Figure, page: Page) -> dict[str, str] | None:
         """Where a revised figure's revision is told (its dataset page's revisions, the
         record's anchor), linked from `page`; None when it was never revised."""
-        key = f"{fig.indicator_id}/{fig.year}"
-        found = self.revised.get((figs.INDICATORS, key))
-        if found is None:
-            return None
-        href = urls.source_link(page.rel, f"{urls.DATA_DIR}/{figs.INDICATORS}.md",
-                                revision_log.anchor(figs.INDICATORS, key))
-        return {"href": href, "name": f"{fig.name}（{fig.year}年）"}
+        href = self.revision_href(figs.INDICATORS, f"{fig.indicator_id}/{fig.year}", page)
+        return {"href": href, "name": f"{fig.name}（{fig.year}年）"} if href else None
+
+    def target_revision(self, target: figs.Target, page: Page) -> dict[str, str] | None:
+        """revision() for a plan target (plan-targets.csv, key plan_year/target_id)."""
+        href = self.revision_href(figs.TARGETS, f"{target.plan_year}/{target.target_id}", page)
+        return {"href": href, "name": f"{target.name}（{target.plan_year}年计划）"} if href else None
+
+    def revision_href(self, dataset: str, key: str, page: Page, html: bool = False) -> str:
+        """The link from `page` to a revised record's revision ("" when it was never revised):
+        to the dataset page's source for Markdown, relative to the page's URL for raw HTML
+        (no engine rewrites links in HTML)."""
+        if (dataset, key) not in self.revised:
+            return ""
+        anchor = revision_log.anchor(dataset, key)
+        if html:
+            target = urls.page_path(f"{urls.DATA_DIR}/{dataset}.md")
+            return urls.relative(urls.page_path(page.rel), target) + "#" + anchor
+        return urls.source_link(page.rel, f"{urls.DATA_DIR}/{dataset}.md", anchor)
 
     def source(self, arg: str, page: Page) -> str:
         """[[source:title]]: the titles of the documents the page's edition (else the latest)
@@ -215,7 +227,9 @@ def inline(kind: str, arg: str, page: Page, site: ReportPages) -> str:
         plan = site.plan_year(year)
         if not data.has_plan(plan):
             return md(f"（{plan}年计划尚未发布）")
-        return md(data.target(name, plan).text)
+        target = data.target(name, plan)
+        mark = site.target_revision(target, page)
+        return md(target.text) + (markup.render("revised.md", **mark) if mark else "")
     if kind == "count":
         what, year = _year_ref(arg, page, site)
         if year is None:
@@ -254,11 +268,11 @@ def revision_marks(chart: Chart, page: Page, site: ReportPages) -> dict[str, str
     revision, relative to the page's URL (the table is HTML: no engine rewrites its links)."""
     marks = {}
     for i, row in enumerate(getattr(chart, "keys", None) or []):
-        for j, key in enumerate(row):
-            if key and (chart.dataset, key) in site.revised:
-                target = urls.page_path(f"{urls.DATA_DIR}/{chart.dataset}.md")
-                marks[f"{i}-{j}"] = (urls.relative(urls.page_path(page.rel), target)
-                                     + "#" + revision_log.anchor(chart.dataset, key))
+        for j, ref in enumerate(row):
+            href = site.revision_href(*revision_log.parse_ref(ref, chart.dataset), page, html=True) \
+                if ref else ""
+            if href:
+                marks[f"{i}-{j}"] = href
     return marks
 
 
@@ -306,7 +320,9 @@ def figures_block(arg: str, page: Page, site: ReportPages) -> str:
     rows.sort(key=lambda f: order[f.indicator_id])
     return markup.render("figures.html", area=site.data.area(area_id).name, year=year, rows=[
         {"name": f.name, "text": f.text,
-         "note": "；".join(x for x in ("推算值" if f.derived else "", f.note) if x)}
+         "note": "；".join(x for x in ("推算值" if f.derived else "", f.note) if x),
+         "revision": site.revision_href(figs.INDICATORS, f"{f.indicator_id}/{f.year}", page,
+                                        html=True)}
         for f in rows
     ])
 
@@ -372,6 +388,13 @@ def targets_block(year: int, page: Page, site: ReportPages, tasks_here: bool) ->
         status = site.data.target_status(target)
         task = tasks.get(target.task_id or "")
         rows.append({
+            "marks": {
+                "goal": site.revision_href(figs.TARGETS, f"{target.plan_year}/{target.target_id}",
+                                           page, html=True),
+                **{what: site.revision_href(figs.INDICATORS, f"{fig.indicator_id}/{fig.year}",
+                                            page, html=True)
+                   for what, fig in (("baseline", status.baseline), ("actual", status.actual)) if fig},
+            },
             "name": target.name, "goal": target.goal, "status": status.status,
             "label": status.label, "baseline": status.baseline, "actual": status.actual,
             "untracked": status.status == figs.UNTRACKED,

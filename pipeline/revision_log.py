@@ -61,6 +61,37 @@ def for_dataset(layout: Layout, name: str) -> list[dict[str, str]]:
     return rows
 
 
+REF_SEPARATOR = ":"  # "dataset:key", where a chart's cell shows a record of another dataset
+
+
+def ref(dataset: str, key: str) -> str:
+    """A record of a named dataset, as a chart cell names it (a dataset name has no ":")."""
+    return f"{dataset}{REF_SEPARATOR}{key}"
+
+
+def parse_ref(value: str, dataset: str) -> tuple[str, str]:
+    """(dataset, key) of a chart cell's record: "dataset:key", or a key of `dataset`."""
+    named, sep, key = value.partition(REF_SEPARATOR)
+    return (named, key) if sep else (dataset, value)
+
+
+def page_link(site_url: str, dataset: str, key: str) -> str:
+    """Where a record's revision is told, as others must write it: the dataset page's
+    revisions table, at the record's anchor (absolute when the site's address is known)."""
+    base = f"{site_url.rstrip('/')}/" if site_url else "/"
+    return f"{base}data/{dataset}/#{anchor(dataset, key)}"
+
+
+def words(revision: Revision, site_url: str = "") -> str:
+    """A revision as a download's 修订 cell says it: date, old value, reason, link."""
+    old = revision.old_value or "（空）"
+    parts = [f"修订（{revision.date}）" if revision.date else "修订", f"原为 {old}"]
+    if revision.reason:
+        parts.append(revision.reason)
+    parts.append(page_link(site_url, revision.dataset, revision.key))
+    return "；".join(parts)
+
+
 def revised(revisions: list[Revision]) -> dict[tuple[str, str], Revision]:
     """(dataset, key) -> the newest revision of that record."""
     newest: dict[tuple[str, str], Revision] = {}

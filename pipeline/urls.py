@@ -115,3 +115,12 @@ def chart_sources(chart_id: str) -> dict[str, str]:
                                  ("png", ".png"), ("svg", ".svg"))}
     paths["embed"] = f"{EMBED_DIR}/{chart_id}/index.html"
     return paths
+
+
+EDITIONS_DIR = "editions"  # each published edition's data as published: /data/editions/YEAR/
+
+
+def edition_file(year: int | str, rel: str = "") -> str:
+    """Path inside the data folder of a file of an edition's archive: editions/2020/x.csv
+    ("" for the folder itself, editions/2020/)."""
+    return f"{EDITIONS_DIR}/{year}/{rel}"

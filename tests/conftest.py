@@ -52,11 +52,17 @@ def project(tmp_path: Path) -> Layout:
 
 @pytest.fixture
 def repo_copy(tmp_path: Path) -> Layout:
-    """A copy of the repository's own datasets, schemas and datapackage.json."""
+    """A copy of the repository's own datasets, schemas and datapackage.json, with each
+    edition's docs/YEAR/index.md (its front matter names the edition's source documents,
+    which the package metadata's sources come from)."""
+    from pipeline import load
     from pipeline.paths import REPO
 
     root = tmp_path / "repo"
     for name in ("datasets", "schemas"):
         shutil.copytree(REPO.root / name, root / name)
+    for index in load.edition_indexes(REPO):
+        (root / "docs" / index.parent.name).mkdir(parents=True)
+        shutil.copy(index, root / "docs" / index.parent.name / "index.md")
     shutil.copy(REPO.descriptor, root / "datapackage.json")
     return Layout(root)

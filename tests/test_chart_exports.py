@@ -20,7 +20,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from pipeline import browser, chart_exports, charts, downloads, formats, load, model, urls
+from pipeline import browser, chart_exports, charts, downloads, formats, load, model, revision_log, urls
 from pipeline import markup as templating
 from pipeline.paths import REPO, Layout
 from tests import markup
@@ -50,6 +50,7 @@ class FakeChart:
     columns: list[str] = field(default_factory=lambda: ["年份", "样例"])
     rows: list[list[str]] = field(default_factory=lambda: [["2019年", "142家"],
                                                            ["2020年", "30多家"]])
+    keys: list[list[str]] = field(default_factory=list)
     option: dict[str, Any] = field(default_factory=lambda: {
         "xAxis": [{"type": "category", "data": ["2019年", "=2020年"]}],
         "yAxis": [{"type": "value", "name": "家"}],
@@ -76,24 +77,58 @@ def real_charts() -> dict[str, Any]:
 
 def test_chart_table_is_what_the_chart_draws():
     header, rows = formats.chart_table(FakeChart())
-    assert header == ["年份", "系列", "数值", "上限", "限定词", "单位", "原文表述"]
-    assert rows == [["2019年", "样例 <b>", 142, None, "", "家", "142家"],
-                    ["=2020年", "样例 <b>", 30.5, None, "", "家", "30多家"]]
+    assert header == ["年份", "系列", "数值", "上限", "限定词", "单位", "原文表述", "修订"]
+    assert rows == [["2019年", "样例 <b>", 142, None, "", "家", "142家", ""],
+                    ["=2020年", "样例 <b>", 30.5, None, "", "家", "30多家", ""]]
+
+
+def _revised_chart() -> tuple[FakeChart, dict[tuple[str, str], revision_log.Revision]]:
+    """FakeChart whose 2020 cell shows a record revised after publication."""
+    chart = FakeChart(keys=[["s/2019"], ["s/2020"]])
+    revision = revision_log.Revision("things", "s/2020", "value", "29", "30.5", "2099-01-02",
+                                     "更正笔误")
+    return chart, revision_log.revised([revision])
+
+
+def test_a_revised_value_says_so_in_the_chart_downloads():
+    """The 修订 column gives the revision's date, old value, reason and link, in CSV and XLSX;
+    only the revised row has it."""
+    chart, revised = _revised_chart()
+    files = formats.chart_files(chart, PKG, "https://d.example.org/", "2020/a/", revised=revised)
+    rows = list(csv.DictReader(io.StringIO(files["charts/sample-chart.csv"].decode("utf-8"))))
+    anchor = revision_log.anchor("things", "s/2020")
+    assert [r["修订"] for r in rows] == [
+        "", f"修订（2099-01-02）；原为 29；更正笔误；https://d.example.org/data/things/#{anchor}"]
+    sheet = openpyxl.load_workbook(io.BytesIO(files["charts/sample-chart.xlsx"])).worksheets[0]
+    values = list(sheet.iter_rows(values_only=True))
+    column = values[0].index("修订")
+    assert [v[column] for v in values[1:]] == [None, rows[1]["修订"]]
+
+
+def test_a_revised_value_is_marked_on_the_embed_page():
+    chart, revised = _revised_chart()
+    root = markup.parse(chart_exports.embed_page(chart, PKG, "", "2020/a/", revised=revised))
+    marked = [tr for tr in markup.find(root, "tr") if markup.find(tr, "a", cls="revision-mark")]
+    assert [markup.text(markup.find(tr, "th")[0]) for tr in marked] == ["2020年"]
+    [link] = markup.find(marked[0], "a", cls="revision-mark")
+    assert link.get("href") == f"../../data/things/#{revision_log.anchor('things', 's/2020')}"
+    assert not markup.find(markup.parse(chart_exports.embed_page(chart, PKG, "", "2020/a/")),
+                           "a", cls="revision-mark")
 
 
 def test_chart_data_files_read_back_and_neutralise_formulas():
     files = formats.chart_files(FakeChart(), PKG, "", "2020/a/")
     assert set(files) == {f"charts/sample-chart{s}" for s in formats.CHART_SUFFIXES}
     plain = list(csv.reader(io.StringIO(files["charts/sample-chart.csv"].decode("utf-8"))))
-    assert plain[1:] == [["2019年", "样例 <b>", "142", "", "", "家", "142家"],
-                         ["=2020年", "样例 <b>", "30.5", "", "", "家", "30多家"]]
+    assert plain[1:] == [["2019年", "样例 <b>", "142", "", "", "家", "142家", ""],
+                         ["=2020年", "样例 <b>", "30.5", "", "", "家", "30多家", ""]]
     excel = files["charts/sample-chart.excel.csv"]
     assert excel.startswith(b"\xef\xbb\xbf") and b"\r\n" in excel
     rows = list(csv.reader(io.StringIO(excel.decode("utf-8-sig"))))
     assert rows[2][0] == "'=2020年"
     book = openpyxl.load_workbook(io.BytesIO(files["charts/sample-chart.xlsx"]))
     data = list(book["数据"].iter_rows(values_only=True))
-    assert data[1] == ("2019年", "样例 <b>", 142, None, None, "家", "142家")
+    assert data[1] == ("2019年", "样例 <b>", 142, None, None, "家", "142家", None)
     assert data[2][0] == "=2020年" and data[2][2] == 30.5
     assert book["数据"]["A3"].data_type == "s" and book["数据"]["A3"].quotePrefix
     about = dict(book["说明"].iter_rows(values_only=True))

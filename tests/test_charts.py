@@ -216,3 +216,20 @@ def test_a_horizontal_charts_unit_after_the_value_axis_has_room_however_long():
         wide = sum(1 for ch in unit if "\u4e00" <= ch <= "\u9fff")
         needed = axis["nameGap"] + wide * axis["nameTextStyle"]["fontSize"] + (len(unit) - wide) * 7
         assert chart.option["grid"]["right"] >= needed, unit
+
+
+def test_a_target_charts_cells_name_the_records_they_show():
+    """Actual cells name their indicator record, the target cell its plan target (the pages,
+    embed pages and downloads mark a revised one from these)."""
+    from pipeline import revision_log
+    from tests.synthetic import data, indicator, target
+
+    d = data([indicator("x", 2019, 100), indicator("x", 2020, 120)],
+             [target("t", "level", 240, baseline_year=2020)])
+    chart = charts.build_target({"id": "c", "target": "t", "title": "目标"}, d, "某报告",
+                                model.TARGETS, plan_year=2020)
+    assert [row[0] for row in chart.rows] == ["2019年", "2020年", "2020年计划目标"]
+    assert chart.keys == [[revision_log.ref(model.INDICATORS, "x/2019"), ""],
+                          [revision_log.ref(model.INDICATORS, "x/2020"), ""],
+                          ["", revision_log.ref(model.TARGETS, "2020/t")]]
+    assert revision_log.parse_ref(chart.keys[2][1], model.TARGETS) == (model.TARGETS, "2020/t")

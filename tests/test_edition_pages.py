@@ -126,6 +126,16 @@ def test_the_same_chart_has_an_id_and_downloads_per_edition(published):
     assert str(values[STOCK]) in [r[2] for r in new[1:]]
 
 
+def test_each_published_edition_has_its_data_as_published(published):
+    """The newer edition's archive has its own year's figures; the older one's has none."""
+    layout, _ = published
+    data = layout.generated_docs / "data" / "editions"
+    older = (data / str(LATEST) / "indicators.csv").read_text(encoding="utf-8")
+    newer = (data / str(NEXT) / "indicators.csv").read_text(encoding="utf-8")
+    assert f",{NEXT}," not in older and f"{RD},{NEXT}," in newer
+    assert f"{RD},{LATEST}," in older and f"{RD},{LATEST}," in newer
+
+
 def test_a_plan_not_published_yet_is_said_not_failed(published):
     layout, _ = published
     page = (layout.generated_docs / str(NEXT) / "index.md").read_text(encoding="utf-8")
@@ -181,6 +191,8 @@ def test_a_draft_is_left_out_of_the_deployed_site(draft):
     catalog = (site / "data" / "index.html").read_text(encoding="utf-8")
     assert f"-{NEXT}" not in catalog
     assert not list((site / "data" / "charts").glob(f"*-{NEXT}.*"))
+    assert not (site / "data" / "editions" / str(NEXT)).exists()  # a draft has no archive
+    assert (site / "data" / "editions" / str(LATEST) / "indicators.csv").is_file()
 
 
 def test_a_draft_is_in_the_preview_with_a_notice_on_every_page(draft):

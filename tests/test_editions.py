@@ -154,3 +154,28 @@ def test_the_column_engine_refuses_the_same_row(tmp_path):
     found = [i for i in validate.run(layout, engine="columns").issues
              if i.code == "edition-source-mismatch"]
     assert [(i.path, i.row, i.value) for i in found] == [("datasets/indicators.csv", row, "kjj-2020")]
+
+
+def test_the_package_sources_come_from_the_sources_dataset_and_the_editions(tmp_path):
+    """datasets/package.yml lists no documents of its own; the package's `sources` are the
+    documents each published edition names in sources.csv, with the edition's year."""
+    from pipeline import load
+
+    assert "sources" not in load.read_yaml(REPO.package_meta, required=False)
+    rows = editions.source_rows(REPO)
+    expected = [(str(rows[s]["title"]), ed.year) for ed in editions.read(REPO) if ed.is_published
+                for s in ed.sources]
+    assert expected and [(s["title"], s["edition"]) for s in load.package_meta(REPO)["sources"]] \
+        == expected
+
+    layout = _layout(tmp_path, EDITION_2021.format(src="test-2021").replace("published\n", "draft\n", 1))
+    _append(layout, "sources", TEST_SOURCE)
+    assert "测试用文件（非真实报告）" not in str(load.package_meta(layout)["sources"])  # a draft's
+    index = layout.docs / "2021" / "index.md"
+    index.write_text(EDITION_2021.format(src="test-2021"), encoding="utf-8")
+    derived = load.package_meta(layout)["sources"]
+    assert derived[-1] == {"title": "测试用文件（非真实报告）",
+                           "title_en": "Test document (not a real report)", "edition": 2021}
+    from pipeline import package
+
+    assert package.descriptor(layout)["sources"][-1]["version"] == "2021"

@@ -221,8 +221,3 @@ def test_the_catalog_names_each_document_of_a_dataset_in_its_own_brackets():
     files = collections.defaultdict(bytes, formats.dataset_files(info))
     page = catalog.dataset_page(catalog.CatalogData(REPO, [info], files), info)
     assert "《甲文件》、《乙文件》" in page
-
-
-def test_the_package_sources_are_registered_in_the_sources_dataset():
-    titles = set(editions.source_titles(REPO).values())
-    assert titles and {s["title"] for s in PKG["sources"]} <= titles

@@ -55,3 +55,16 @@ def test_the_guide_covers_the_whole_loop() -> None:
                    "python -m pipeline new-year", "--reason", "python -m pipeline revisions",
                    "pre-commit install", "make build"):
         assert needle in text, needle
+
+
+def test_the_new_year_page_tells_staff_about_the_archive_and_is_in_the_navigation() -> None:
+    """The staff guide's subpage on editions: the home page's [[editions]] placeholder and each
+    edition's data as published, linked from the guide and listed in the navigation."""
+    config = (REPO.root / "mkdocs.yml").read_text(encoding="utf-8")
+    nav = yaml.safe_load(config.split("\nnav:\n", 1)[1].join(["nav:\n", ""]))["nav"]
+    assert {"新的一年": "guide/new-year.md"} in nav
+    text = (REPO.docs / "guide" / "new-year.md").read_text(encoding="utf-8")
+    for needle in ("python -m pipeline new-year", "[&#91;editions]]", "datasets/sources.csv",
+                   "/data/editions/", "published:", "next:"):
+        assert needle in text, needle
+    assert "(new-year.md)" in (REPO.docs / "guide" / "index.md").read_text(encoding="utf-8")

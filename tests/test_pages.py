@@ -387,3 +387,38 @@ def test_a_revised_figure_in_a_chart_table_is_marked_with_a_link_to_its_revision
                                 f"{revision_log.anchor('indicators', f'x/{year}')}")
     pages.write(docs_dir, tmp_path / "plain", d, {"c": chart}, "某报告")
     assert "revision-mark" not in (tmp_path / "plain" / f"{year}/a.md").read_text(encoding="utf-8")
+
+
+def test_a_revised_target_and_the_figures_beside_it_are_marked_in_targets_and_tables(tmp_path):
+    """[[target:t]], the targets table (target, baseline, actual) and [[figures:...]] say 修订
+    with a link to the revision when the record was revised; nothing else is marked."""
+    year = max(docs.edition_years(REPO))
+    d = data([indicator("x", year - 1, 100), indicator("x", year, 120)],
+             [target("t", "level", 240, baseline_year=year - 1, plan_year=year)])
+    index = "---\nheadline: [x]\n---\n# 报告\n"
+    text = "目标[[target:t]]。\n\n[[targets]]\n\n[[figures:a]]\n"
+    docs_dir = write_docs(tmp_path, {f"{year}/index.md": index, f"{year}/plan.md": text})
+    log = [revision_log.Revision("plan-targets", f"{year}/t", "value", "230", "240", "2099-01-02"),
+           revision_log.Revision("indicators", f"x/{year}", "value", "119", "120", "2099-01-02")]
+    pages.write(docs_dir, tmp_path / "out", d, {}, "某报告", revisions=log)
+    page = markup.rendered((tmp_path / "out" / f"{year}/plan.md").read_text(encoding="utf-8"))
+    anchor = {r.dataset: revision_log.anchor(r.dataset, r.key) for r in log}
+    marks = markup.find(page, "a", cls="revision-mark")
+    hrefs = [m.get("href") for m in marks]
+    # the inline target: a Markdown link to the plan-targets page's source
+    assert hrefs[0] == f"../data/plan-targets.md#{anchor['plan-targets']}"
+    assert markup.text(page).startswith("目标240家（修订）。")
+    # the targets table (raw HTML, relative to the page's URL): target and actual, not baseline
+    [table] = [t for t in markup.find(page, "table") if "计划目标" in markup.text(t)]
+    cells = {td.get("data-label"): td for td in markup.find(table, "td")}
+    assert [m.get("href") for m in markup.find(cells["目标值"], "a", cls="revision-mark")] == [
+        f"../../data/plan-targets/#{anchor['plan-targets']}"]
+    assert [m.get("href") for m in markup.find(cells["实际"], "a", cls="revision-mark")] == [
+        f"../../data/indicators/#{anchor['indicators']}"]
+    assert not markup.find(cells["基期"], "a", cls="revision-mark")
+    # the area's figures table: only the revised year's figure
+    [figures] = [t for t in markup.find(page, "table") if "全部数字" in markup.text(t)]
+    assert [m.get("href") for m in markup.find(figures, "a", cls="revision-mark")] == [
+        f"../../data/indicators/#{anchor['indicators']}"]
+    pages.write(docs_dir, tmp_path / "plain", d, {}, "某报告")
+    assert "revision-mark" not in (tmp_path / "plain" / f"{year}/plan.md").read_text(encoding="utf-8")
