@@ -275,20 +275,29 @@ def cards_block(year: int, page: Page, site: ReportPages) -> str:
     entries = index.meta.get("headline")
     if not isinstance(entries, list) or not entries:
         raise figs.FigureError(f"docs/{index.rel} 的开头没有列出 headline（要放在首页卡片上的指标）")
+    earlier = [y for y in site.editions() if y < year]
     cards = []
     for entry in entries:
         indicator_id, change_id = _headline(entry, f"docs/{index.rel}")
         fig = site.data.figure(f"{indicator_id}@{year}")
+        # against the previous edition where the data has that year; else the year before
+        comparison = site.data.compare(fig, earlier[-1] if earlier else None)
         if change_id:
             companion = site.data.figure(f"{change_id}@{year}")
             change = f"{companion.name}{companion.text}"
+        elif comparison is not None:
+            change = comparison.change or ""
         else:
             change = site.data.change(fig) or ""
+        previous = None
+        if comparison is not None:
+            before = comparison.previous
+            previous = {"year": before.year, "value": before.text, "derived": before.derived}
         chapter = site.area_page(year, fig.area_id)
         revision = site.revision(fig, page)
         cards.append({"href": urls.source_link(page.rel, chapter.rel), "name": fig.name,
                       "value": fig.text, "change": change, "year": fig.year,
-                      "derived": fig.derived, "revision": revision})
+                      "derived": fig.derived, "revision": revision, "previous": previous})
     return markup.render("cards.md", cards=cards,
                          revisions=[c["revision"] for c in cards if c["revision"]])
 
@@ -303,9 +312,12 @@ def figures_block(arg: str, page: Page, site: ReportPages) -> str:
         raise figs.FigureError(f"工作领域 {area_id!r} 在 {year} 年没有指标数据")
     order = {f.indicator_id: i for i, f in enumerate(site.data.indicators.values())}
     rows.sort(key=lambda f: order[f.indicator_id])
+    here = urls.page_path(page.rel)
     return markup.render("figures.html", area=site.data.area(area_id).name, year=year, rows=[
         {"name": f.name, "text": f.text,
-         "note": "；".join(x for x in ("推算值" if f.derived else "", f.note) if x)}
+         "note": "；".join(x for x in ("推算值" if f.derived else "", f.note) if x),
+         # each figure leads to its indicator's page (every year, sources, downloads)
+         "href": urls.relative(here, urls.page_path(urls.indicator_page(f.indicator_id)))}
         for f in rows
     ])
 
