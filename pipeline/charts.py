@@ -314,6 +314,11 @@ def _finish(chart: Bar | Line, spec: dict[str, Any], unit: str, legend: bool) ->
         chart.reversal_axis()
     option = json.loads(chart.dump_options_with_quotes())
     option.pop("backgroundColor", None)
+    for series in option.get("series", []):
+        if series.get("type") == "line":  # pyecharts pairs each line item with its category
+            series["data"] = [d[1] if isinstance(d, list) and len(d) == 2
+                              and (d[1] is None or isinstance(d[1], dict)) else d
+                              for d in series.get("data") or []]
     for axis in option.get("yAxis" if horizontal else "xAxis", []):
         axis["axisLabel"] = {"interval": 0, "overflow": "break", "width": 96 if horizontal else 72}
         if horizontal:
@@ -619,6 +624,9 @@ def series_chart(rows: list[dict[str, Any]], indicator_id: str, source_title: st
             "where": {"indicator_id": indicator_id}, "x": "year", "y": "value",
             "height": SERIES_HEIGHT if many else SINGLE_HEIGHT}
     chart = build_xy(spec, selected, source_title, dataset, titles)
+    if not many:  # one year: one bar, not as wide as the column
+        for series in chart.option.get("series", []):
+            series["barMaxWidth"] = 64
     chart.base_id = spec["id"]
     return chart
 
