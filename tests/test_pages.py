@@ -387,3 +387,36 @@ def test_a_revised_figure_in_a_chart_table_is_marked_with_a_link_to_its_revision
                                 f"{revision_log.anchor('indicators', f'x/{year}')}")
     pages.write(docs_dir, tmp_path / "plain", d, {"c": chart}, "某报告")
     assert "revision-mark" not in (tmp_path / "plain" / f"{year}/a.md").read_text(encoding="utf-8")
+
+
+# -- headline cards against the previous edition ----------------------------------------------
+
+def _cards(out: Path, rel: str) -> list[str]:
+    page = markup.rendered((out / rel).read_text(encoding="utf-8"))
+    return markup.texts(markup.find(page, "a", cls="kpi-card"))
+
+
+def test_cards_compare_with_the_previous_edition_where_the_data_has_it(tmp_path):
+    index = "---\nheadline: [{1}]\n---\n# {0}\n\n[[cards]]\n"
+    out, _ = build(tmp_path, {"2021/index.md": index.format(2021, "x"),
+                              "2020/index.md": index.format(2020, "x, u")},
+                   d=_two_plans())
+    (x,) = _cards(out, "2021/index.md")
+    assert "150家" in x and "比上年增加30家" in x and "上期2020年：120家" in x
+    # the first edition has no previous edition: its card is what it was (the year before
+    # in the data, with no 上期 line)
+    x20, u20 = _cards(out, "2020/index.md")
+    assert "比上年增加20家" in x20 and "上期" not in x20 and "上期" not in u20
+
+
+def test_a_card_compares_with_the_previous_edition_not_the_year_before(tmp_path):
+    # editions 2020 and 2022; the data also has 2021 (no edition of its own)
+    d = data([indicator("x", 2020, 100), indicator("x", 2021, 130), indicator("x", 2022, 150),
+              indicator("u", 2020, 20, qualifier="多", unit="所"),
+              indicator("u", 2022, 30, qualifier="多", unit="所")])
+    out, _ = build(tmp_path, {"2022/index.md": "---\nheadline: [x, u]\n---\n# 2022\n\n[[cards]]\n"},
+                   d=d)
+    x, u = _cards(out, "2022/index.md")
+    assert "比2020年增加50家" in x and "上期2020年：100家" in x
+    # "30多" against "20多" is not a number: both shown as written, no difference
+    assert "上期2020年：20多所" in u and "增加" not in u and "减少" not in u
