@@ -108,6 +108,16 @@ class ReportPages:
     sources: dict[str, str] = field(default_factory=dict)  # source_id -> title
     drafts: set[int] = field(default_factory=set)  # editions shown as drafts (the preview)
     revised: dict[tuple[str, str], Revision] = field(default_factory=dict)  # revision_log.revised
+    linked: set[tuple[str, str]] = field(default_factory=set)  # (page, indicator) linked already
+
+    def series_link(self, fig: figs.Figure, page: Page) -> str:
+        """The link from `page` to the indicator's own page, for the first [[fig:...]] of an
+        indicator with more than one year on a page (its page shows the whole series); ""
+        otherwise, so prose stays prose."""
+        if (page.rel, fig.indicator_id) in self.linked or len(self.data.series(fig.indicator_id)) < 2:
+            return ""
+        self.linked.add((page.rel, fig.indicator_id))
+        return urls.source_link(page.rel, urls.indicator_page(fig.indicator_id))
 
     def revision(self, fig: figs.Figure, page: Page) -> dict[str, str] | None:
         """Where a revised figure's revision is told (its dataset page's revisions, the
@@ -205,7 +215,9 @@ def inline(kind: str, arg: str, page: Page, site: ReportPages) -> str:
         name, year = _year_ref(arg, page, site)
         fig = data.figure(f"{name}@{year}" if year else name)
         mark = site.revision(fig, page)
-        return md(fig.text) + (markup.render("revised.md", **mark) if mark else "")
+        href = site.series_link(fig, page)
+        text = markup.render("series_link.md", text=fig.text, href=href) if href else md(fig.text)
+        return text + (markup.render("revised.md", **mark) if mark else "")
     if kind == "name":
         name, _ = _year_ref(arg, page, site)
         return md(data.series(name)[-1].name)
@@ -312,14 +324,17 @@ def figures_block(arg: str, page: Page, site: ReportPages) -> str:
         raise figs.FigureError(f"工作领域 {area_id!r} 在 {year} 年没有指标数据")
     order = {f.indicator_id: i for i, f in enumerate(site.data.indicators.values())}
     rows.sort(key=lambda f: order[f.indicator_id])
-    here = urls.page_path(page.rel)
-    return markup.render("figures.html", area=site.data.area(area_id).name, year=year, rows=[
+    table = markup.render("figures.html", area=site.data.area(area_id).name, year=year, rows=[
         {"name": f.name, "text": f.text,
-         "note": "；".join(x for x in ("推算值" if f.derived else "", f.note) if x),
-         # each figure leads to its indicator's page (every year, sources, downloads)
-         "href": urls.relative(here, urls.page_path(urls.indicator_page(f.indicator_id)))}
+         "note": "；".join(x for x in ("推算值" if f.derived else "", f.note) if x)}
         for f in rows
     ])
+    # the way on to each figure's own page (every year, sources, 口径, downloads): the area's
+    # part of the indicators index, one Markdown link (the table is HTML, which no engine
+    # rewrites alike)
+    return table + "\n\n" + markup.render(
+        "figures_more.md", area=site.data.area(area_id).name,
+        href=urls.source_link(page.rel, urls.indicator_page(), area_id))
 
 
 def _day(value: Any) -> str:

@@ -105,7 +105,9 @@ def test_the_next_editions_page_gets_its_own_years_numbers(published):
     layout, values = published
     page = (layout.generated_docs / str(NEXT) / "index.md").read_text(encoding="utf-8")
     latest = model.load_figures(REPO).figure(f"{RD}@{LATEST}").text
-    assert f"研发投入：{_text(RD, values[RD])}；上一期：{latest}。" in page
+    # as read (the first figure of an indicator with several years links to its page)
+    assert f"研发投入：{_text(RD, values[RD])}；上一期：{latest}。" in markup.text(markup.rendered(page))
+    assert f"[{_text(RD, values[RD])}](../indicators/{RD}.md)" in page
     # the cards are this edition's figures
     assert f'{_text(STOCK, values[STOCK])}' in page and f"{NEXT}年" in page
     # the latest edition's own page still shows its own numbers

@@ -42,14 +42,27 @@ def build(tmp_path, files, chart_map=None, d=None):
 
 def test_figures_are_written_the_way_the_source_writes_them(tmp_path):
     out, _ = build(tmp_path, {"2020/a.md": "总数[[fig:x@2020]]，高校[[fig:u]]，目标[[target:t]]。\n"})
-    assert (out / "2020/a.md").read_text(encoding="utf-8") == "总数120家，高校30多所，目标240家。\n"
+    # x has more than one year: its first figure on the page leads to its indicator page
+    assert (out / "2020/a.md").read_text(encoding="utf-8") == \
+        "总数[120家](../indicators/x.md)，高校30多所，目标240家。\n"
+
+
+def test_only_the_first_figure_of_an_indicator_with_several_years_is_a_link(tmp_path):
+    out, _ = build(tmp_path, {"2020/a.md": "[[fig:x]]，[[fig:x@2019]]，[[fig:u]]。\n",
+                              "2020/b.md": "# 别页\n\n[[fig:x@2019]]\n"})
+    page = markup.rendered((out / "2020/a.md").read_text(encoding="utf-8"))
+    assert [(a.get("href"), markup.text(a)) for a in markup.find(page, "a")] == [
+        ("../indicators/x.md", "120家")]  # u has one year: prose stays prose
+    assert markup.text(page) == "120家，100家，30多所。"
+    other = markup.rendered((out / "2020/b.md").read_text(encoding="utf-8"))
+    assert [a.get("href") for a in markup.find(other, "a")] == ["../indicators/x.md"]
 
 
 def test_a_changed_value_changes_the_page(tmp_path):
     changed = data([indicator("x", 2019, 100), indicator("x", 2020, 133.5),
                     indicator("u", 2020, 30)], [target("t", "level", 240)])
     out, _ = build(tmp_path, {"2020/a.md": "总数[[fig:x]]\n"}, d=changed)
-    assert (out / "2020/a.md").read_text(encoding="utf-8") == "总数133.5家\n"
+    assert (out / "2020/a.md").read_text(encoding="utf-8") == "总数[133.5家](../indicators/x.md)\n"
 
 
 def test_unknown_names_fail_with_file_line_and_name(tmp_path):
@@ -194,7 +207,7 @@ def test_hand_written_pages_type_no_figures():
 def test_a_backslash_shows_the_placeholder_itself(tmp_path):
     out, _ = build(tmp_path, {"guide.md": "写成 `\\[[fig:rd-spending@2021]]`，值为[[fig:x@2020]]\n"})
     text = (out / "guide.md").read_text(encoding="utf-8")
-    assert text == "写成 `[[fig:rd-spending@2021]]`，值为120家\n"
+    assert text == "写成 `[[fig:rd-spending@2021]]`，值为[120家](indicators/x.md)\n"
 
 
 def test_the_home_page_follows_the_newest_edition(tmp_path):
@@ -253,7 +266,7 @@ def test_every_placeholder_means_the_pages_edition_and_at_year_picks_another(tmp
     out, _ = build(tmp_path, {"2021/index.md": "---\nheadline: [x]\n---\n# 2021\n",
                               "2021/a.md": text}, d=_two_plans())
     page = (out / "2021/a.md").read_text(encoding="utf-8")
-    assert page.startswith("150家 120家 300家 240家\n")
+    assert page.startswith("[150家](../indicators/x.md) 120家 300家 240家\n")
     tables = re.findall(r"<caption>(\d{4})年计划目标", page)
     assert tables == ["2021", "2020"]
     assert "达到300家" in page.split("2020年计划目标")[0] and "达到240家" in page
