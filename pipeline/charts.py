@@ -619,7 +619,7 @@ def series_chart(rows: list[dict[str, Any]], indicator_id: str, source_title: st
         raise ChartError(f"数据中没有指标 {indicator_id!r}")
     many = len({r["year"] for r in selected}) > 1
     units = list(dict.fromkeys(str(r.get("unit") or "") for r in selected))
-    spec = {"id": SERIES_PREFIX + indicator_id, "type": "line" if many else "bar",
+    spec: dict[str, Any] = {"id": SERIES_PREFIX + indicator_id, "type": "line" if many else "bar",
             "title": str(selected[-1]["name_zh"]), "unit": "、".join(u for u in units if u) or "—",
             "where": {"indicator_id": indicator_id}, "x": "year", "y": "value",
             "height": SERIES_HEIGHT if many else SINGLE_HEIGHT}
@@ -627,7 +627,7 @@ def series_chart(rows: list[dict[str, Any]], indicator_id: str, source_title: st
     if not many:  # one year: one bar, not as wide as the column
         for series in chart.option.get("series", []):
             series["barMaxWidth"] = 64
-    chart.base_id = spec["id"]
+    chart.base_id = str(spec["id"])
     return chart
 
 
