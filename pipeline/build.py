@@ -147,11 +147,13 @@ def chart_stylesheet(layout: Layout, out_docs: Path) -> set[str]:
 
 def publish_data(layout: Layout, out_docs: Path, project: model.Project,
                  charts: dict[str, charts_stage.Chart], drawings: Callable[[], dict[str, str]],
-                 preview: bool = False, images: bool = True) -> downloads.Published:
-    """Downloads under /data/ (chart data and images included) and embed pages under
-    /embed/ (downloads.py, formats.py, chart_exports.py); the record of what was written.
-    `drawings` gives the charts' page drawings (for the embed pages) when they are needed.
-    `images=False` (the preview's first pass after a save) leaves out the chart images."""
+                 preview: bool = False, images: bool = True,
+                 series: dict[str, bytes] | None = None) -> downloads.Published:
+    """Downloads under /data/ (chart data and images, and each indicator's series, included)
+    and embed pages under /embed/ (downloads.py, formats.py, chart_exports.py); the record of
+    what was written. `drawings` gives the charts' page drawings (for the embed pages) when
+    they are needed. `images=False` (the preview's first pass after a save) leaves out the
+    chart images."""
     from . import chart_exports, downloads, revision_log, urls
 
     chart_pages = {cid: page.url for cid, page in project.chart_pages.items() if cid in charts}
@@ -170,7 +172,8 @@ def publish_data(layout: Layout, out_docs: Path, project: model.Project,
     archives = downloads.edition_archives(layout, project.datasets, project.releases,
                                           project.revisions)
     return downloads.publish(layout, out_docs, project.datasets, charts, chart_pages,
-                             project.site_url, drawn, embeds, archives, revised)
+                             project.site_url, {**drawn, **(series or {})}, embeds, archives,
+                             revised)
 
 
 def catalog_pages(layout: Layout, out_docs: Path, project: model.Project,
@@ -255,7 +258,7 @@ def _generate(layout: Layout, log=print, preview: bool = False,  # type: ignore[
     started = time.perf_counter()
     report, tables = validate(layout)
     from . import charts as charts_stage
-    from . import docs, load, model, navigation, pages, siteconfig
+    from . import docs, indicators, load, model, navigation, pages, siteconfig
 
     try:
         model.source_title(load.package_meta(layout))
@@ -286,15 +289,30 @@ def _generate(layout: Layout, log=print, preview: bool = False,  # type: ignore[
     published_years = [y for y in years if y not in drafts]
     latest = (published_years or years)[-1] if years else None
     project.chart_pages = charts.placed(project.chart_pages, latest)
+    # Each indicator across years (its page, chart and series downloads), without the draft
+    # editions' years on the deployed site.
+    hidden = set() if preview else drafts
+    try:
+        across = indicators.context(project, hidden)
+        rows = [r for r in project.dataset(model.INDICATORS).records if r.get("year") not in hidden]
+        series_charts = {s.indicator_id: charts_stage.series_chart(
+            rows, s.indicator_id, project.source_title, project.source_titles)
+            for s in across.series}
+    except (model.FigureError, charts_stage.ChartError) as exc:
+        raise BuildError(f"指标页有误：{exc}") from exc
     out = layout.generated_docs
     times = pages.page_times(out)
+    every_chart = {**charts, **{c.id: c for c in series_charts.values()}}
+    series = indicators.downloads(across)
     if pool is not None:
-        drawing = pool.submit(draw, layout, charts, preview)
-        published = publish_data(layout, out, project, charts, drawing.result, preview, images)
+        drawing = pool.submit(draw, layout, every_chart, preview)
+        published = publish_data(layout, out, project, charts, drawing.result, preview, images,
+                                 series)
         drawings = drawing.result()
     else:
-        drawings = draw(layout, charts, preview)
-        published = publish_data(layout, out, project, charts, lambda: drawings, preview, images)
+        drawings = draw(layout, every_chart, preview)
+        published = publish_data(layout, out, project, charts, lambda: drawings, preview, images,
+                                 series)
     try:
         site = pages.write(layout.docs, out, project.figures, charts, project.source_title,
                            downloads=published, drawings=drawings, docs_pages=project.pages,
@@ -307,6 +325,9 @@ def _generate(layout: Layout, log=print, preview: bool = False,  # type: ignore[
         raise BuildError("页面中的占位符有误，网站没有更新：\n" + "\n".join(exc.problems)) from exc
     keep = set(site.written)
     generated = chart_stylesheet(layout, out)
+    for rel, text in indicators.pages(across, series_charts, drawings, published).items():
+        pages.write_if_changed(out / rel, text.encode("utf-8"))
+        generated.add(rel)
     try:
         generated |= bundle(layout, out, scripts)
     except BuildError as exc:
