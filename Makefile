@@ -59,8 +59,9 @@ pdf: $(STAMP) pdf-deps
 build: $(STAMP) $(NPM_STAMP)
 	$(PY) -m pipeline build $(if $(FORMAT),--format $(FORMAT))
 
-## test: install, run every test, on two workers: each builds the site once, test files are
-## not split between them (--dist loadfile), so a file's fixtures are built once
+## test: install, run every test, on two workers: the site is built once for both (the first
+## worker to need it builds it, tests/sitebuild.py), test files are not split between them
+## (--dist loadfile), so a file's fixtures are built once
 test: $(STAMP) $(NPM_STAMP) browser pdf-deps
 	$(PY) -m pytest -n 2 --dist loadfile
 
