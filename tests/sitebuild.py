@@ -10,6 +10,12 @@ The site is built for the address the browser tests serve it from
 (`site_port()`): Material's instant navigation only follows links whose
 origin, port included, matches the site URL in sitemap.xml.
 
+`two_editions()` is the same for a two-edition project: a copy with a made-up edition
+for the year after the latest (tests/madeup.py, TEST DATA ONLY), built once per session
+by the worker that needs it. The page and browser suites run on it, so each checks both
+editions; `editions()` names the two years, derived from docs/ (the made-up one is
+always the latest + 1, so a real edition for that year only moves it on).
+
 A test that builds the site must be marked `site` (`make check` leaves those out):
 `built_site()` and `repocopy.make()` fail any test that is not, so the fast subset
 cannot grow a site build unnoticed.
@@ -85,12 +91,8 @@ def built_site() -> Layout:
     return _built_site()
 
 
-@functools.cache
-def _built_site() -> Layout:
-    scratch = Path(tempfile.mkdtemp(prefix="kjj-site-"))
-    atexit.register(shutil.rmtree, scratch, True)
-    root = scratch / "project"
-    layout = copy_project(root)
+def _build(layout: Layout) -> None:
+    """Build `layout`'s site for the address the browser tests serve it from."""
     before = os.environ.get("SITE_URL")
     os.environ["SITE_URL"] = f"http://127.0.0.1:{site_port()}/"
     try:
@@ -102,8 +104,47 @@ def _built_site() -> Layout:
             os.environ["SITE_URL"] = before
     if status != 0:
         raise RuntimeError("the site did not build; run `python -m pipeline build` to see why")
+
+
+def _scratch(prefix: str) -> Path:
+    scratch = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, scratch, True)
+    return scratch / "project"
+
+
+@functools.cache
+def _built_site() -> Layout:
+    layout = copy_project(_scratch("kjj-site-"))
+    _build(layout)
     # As CI does before deploying: each edition's PDF into the built site (make pdf).
     from pipeline import pdf
 
     pdf.write(layout, log=lambda *_: None)
+    return layout
+
+
+@functools.cache
+def editions() -> tuple[int, int]:
+    """(the latest published edition of the project, the made-up edition after every edition
+    in docs/), from docs/."""
+    from pipeline import docs
+    from tests import madeup
+
+    published = max(e.year for e in docs.editions(REPO) if not e.draft)
+    return published, madeup.latest_edition(REPO) + 1
+
+
+def two_editions() -> Layout:
+    """The two-edition site, built once per session (see the module's docstring)."""
+    require_marker("site", "uses the two-edition site")
+    return _two_editions()
+
+
+@functools.cache
+def _two_editions() -> Layout:
+    from tests import madeup
+
+    layout = copy_project(_scratch("kjj-two-editions-"))
+    assert madeup.add_edition(layout) == editions()[1]
+    _build(layout)  # no PDFs: the suites on it follow no link to them (the real site has them)
     return layout
