@@ -129,3 +129,12 @@ def test_pages_follow_the_navigation():
         assert [p for p in pages if p in order] == order
     assert pages.index(f"{LATEST}/industry.md") < pages.index(f"{LATEST}/plan.md") \
         < pages.index(f"{LATEST}/about.md")
+
+
+def test_every_published_edition_gets_a_pdf_and_no_draft(tmp_path: Path):
+    """The editions come from docs/ (a new edition's source need not be in package.yml)."""
+    for year, status in ((2020, "published"), (2021, "published"), (2022, "draft")):
+        (tmp_path / "docs" / str(year)).mkdir(parents=True)
+        (tmp_path / "docs" / str(year) / "index.md").write_text(
+            f"---\ntitle: {year}年工作报告\nstatus: {status}\n---\n# {year}\n", encoding="utf-8")
+    assert pdf.editions(Layout(tmp_path)) == [2020, 2021]
