@@ -110,9 +110,11 @@ def chart_stylesheet(layout: Layout, out_docs: Path) -> set[str]:
 
 def publish_data(layout: Layout, out_docs: Path, project: model.Project,
                  charts: dict[str, charts_stage.Chart], drawings: dict[str, str],
-                 preview: bool = False) -> downloads.Published:
-    """Downloads under /data/ (chart data and images included) and embed pages under
-    /embed/ (downloads.py, formats.py, chart_exports.py); the record of what was written."""
+                 preview: bool = False, series: dict[str, bytes] | None = None
+                 ) -> downloads.Published:
+    """Downloads under /data/ (chart data and images, and each indicator's series, included)
+    and embed pages under /embed/ (downloads.py, formats.py, chart_exports.py); the record of
+    what was written."""
     from . import chart_exports, downloads
 
     chart_pages = {cid: page.url for cid, page in project.chart_pages.items() if cid in charts}
@@ -126,7 +128,7 @@ def publish_data(layout: Layout, out_docs: Path, project: model.Project,
         print(f"预览：没有生成图表图片（{str(exc).splitlines()[0]}）", file=sys.stderr)
         images, embeds = {}, {}
     return downloads.publish(layout, out_docs, project.datasets, charts, chart_pages,
-                             project.site_url, images, embeds)
+                             project.site_url, {**images, **(series or {})}, embeds)
 
 
 def catalog_pages(layout: Layout, out_docs: Path, project: model.Project,
@@ -192,7 +194,7 @@ def _generate(layout: Layout, log=print, preview: bool = False) -> pages.ReportP
     started = time.perf_counter()
     report, tables = validate(layout)
     from . import charts as charts_stage
-    from . import docs, load, model, navigation, pages, siteconfig
+    from . import docs, indicators, load, model, navigation, pages, siteconfig
 
     try:
         model.source_title(load.package_meta(layout))
@@ -223,9 +225,21 @@ def _generate(layout: Layout, log=print, preview: bool = False) -> pages.ReportP
     published_years = [y for y in years if y not in drafts]
     latest = (published_years or years)[-1] if years else None
     project.chart_pages = charts.placed(project.chart_pages, latest)
+    # Each indicator across years (its page, chart and series downloads), without the draft
+    # editions' years on the deployed site.
+    hidden = set() if preview else drafts
+    try:
+        across = indicators.context(project, hidden)
+        rows = [r for r in project.dataset(model.INDICATORS).records if r.get("year") not in hidden]
+        series_charts = {s.indicator_id: charts_stage.series_chart(
+            rows, s.indicator_id, project.source_title, project.source_titles)
+            for s in across.series}
+    except (model.FigureError, charts_stage.ChartError) as exc:
+        raise BuildError(f"指标页有误：{exc}") from exc
     out = layout.generated_docs
-    drawings = draw(layout, charts, preview)
-    published = publish_data(layout, out, project, charts, drawings, preview)
+    drawings = draw(layout, {**charts, **{c.id: c for c in series_charts.values()}}, preview)
+    published = publish_data(layout, out, project, charts, drawings, preview,
+                             series=indicators.downloads(across))
     try:
         site = pages.write(layout.docs, out, project.figures, charts, project.source_title,
                            downloads=published, drawings=drawings, docs_pages=project.pages,
@@ -238,6 +252,9 @@ def _generate(layout: Layout, log=print, preview: bool = False) -> pages.ReportP
         raise BuildError("页面中的占位符有误，网站没有更新：\n" + "\n".join(exc.problems)) from exc
     keep = set(site.written)
     generated = chart_stylesheet(layout, out)
+    for rel, text in indicators.pages(across, series_charts, drawings, published).items():
+        pages.write_if_changed(out / rel, text.encode("utf-8"))
+        generated.add(rel)
     try:
         generated |= bundle(layout, out)
     except BuildError as exc:

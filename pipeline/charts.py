@@ -172,6 +172,9 @@ def check_spec(spec: dict[str, Any], label: str, max_height: int = limits_.DEFAU
         raise ChartError(f"{label}：不认识的键 {'、'.join(unknown)}")
     if not ID_PATTERN.match(str(spec["id"])):
         raise ChartError(f"{label}：图表代码 {spec['id']!r} 只能用小写字母、数字和连字符")
+    if str(spec["id"]).startswith(SERIES_PREFIX):
+        raise ChartError(f"{label}：图表代码不能以 {SERIES_PREFIX} 开头（指标页的图表用这个前缀）"
+                         f" / chart ids may not start with {SERIES_PREFIX} (the indicator pages' charts)")
     if "where" in spec and not isinstance(spec["where"], dict):
         raise ChartError(f"{label}：where 应为 字段: 值 的键值对")
     pinned = sorted(set(spec.get("where") or {}) & set(YEAR_FIELDS))
@@ -311,6 +314,11 @@ def _finish(chart: Bar | Line, spec: dict[str, Any], unit: str, legend: bool) ->
         chart.reversal_axis()
     option = json.loads(chart.dump_options_with_quotes())
     option.pop("backgroundColor", None)
+    for series in option.get("series", []):
+        if series.get("type") == "line":  # pyecharts pairs each line item with its category
+            series["data"] = [d[1] if isinstance(d, list) and len(d) == 2
+                              and (d[1] is None or isinstance(d[1], dict)) else d
+                              for d in series.get("data") or []]
     for axis in option.get("yAxis" if horizontal else "xAxis", []):
         axis["axisLabel"] = {"interval": 0, "overflow": "break", "width": 96 if horizontal else 72}
         if horizontal:
@@ -594,6 +602,33 @@ class Charts(dict[str, Chart]):
             if cid in self:
                 found.setdefault(cid, page)
         return found
+
+
+SERIES_PREFIX = "indicator-"  # the chart on an indicator's page: indicator-ID (no spec may use it)
+SERIES_HEIGHT, SINGLE_HEIGHT = 320, 200
+
+
+def series_chart(rows: list[dict[str, Any]], indicator_id: str, source_title: str,
+                 titles: Mapping[str, str] | None = None, dataset: str = figs.INDICATORS) -> Chart:
+    """The chart of one indicator's whole series (its page): a line across the years, oldest
+    first, when it has more than one year (a time series), else one bar. `rows` are the
+    indicators dataset's records; built like any declared chart (wording, 推算, sources)."""
+    selected = sorted((r for r in rows if r.get("indicator_id") == indicator_id),
+                      key=lambda r: r["year"])
+    if not selected:
+        raise ChartError(f"数据中没有指标 {indicator_id!r}")
+    many = len({r["year"] for r in selected}) > 1
+    units = list(dict.fromkeys(str(r.get("unit") or "") for r in selected))
+    spec: dict[str, Any] = {"id": SERIES_PREFIX + indicator_id, "type": "line" if many else "bar",
+            "title": str(selected[-1]["name_zh"]), "unit": "、".join(u for u in units if u) or "—",
+            "where": {"indicator_id": indicator_id}, "x": "year", "y": "value",
+            "height": SERIES_HEIGHT if many else SINGLE_HEIGHT}
+    chart = build_xy(spec, selected, source_title, dataset, titles)
+    if not many:  # one year: one bar, not as wide as the column
+        for series in chart.option.get("series", []):
+            series["barMaxWidth"] = 64
+    chart.base_id = str(spec["id"])
+    return chart
 
 
 def build_all(layout: Layout, data: figs.Figures, source_title: str,

@@ -43,3 +43,20 @@ def package_apa(pkg: dict[str, Any], updated: datetime | None, url: str) -> str:
     title = pkg.get("title_en") or pkg.get("title", "")
     publisher = pkg.get("publisher_en") or pkg.get("publisher", "")
     return f"{publisher}. ({year}). {title}{version} [Data set]. {link}"
+
+
+def _span(years: list[int]) -> str:
+    return f"{years[0]}" if len(set(years)) == 1 else f"{min(years)}—{max(years)}"
+
+
+def series_gbt(pkg: dict[str, Any], name: str, years: list[int], url: str) -> str:
+    """GB/T 7714-2015 reference for one indicator's series (its page's address)."""
+    return f"{pkg.get('publisher', '')}. {name}（{_span(years)}年）[DS/OL]. [引用日期]. {url}."
+
+
+def series_apa(pkg: dict[str, Any], name_en: str, years: list[int], updated: datetime | None,
+               url: str) -> str:
+    """APA 7 reference for one indicator's series."""
+    year = updated.astimezone(CST).year if updated else "n.d."
+    publisher = pkg.get("publisher_en") or pkg.get("publisher", "")
+    return f"{publisher}. ({year}). {name_en}, {_span(years).replace('—', '–')} [Data set]. {url}"

@@ -631,3 +631,70 @@ def chart_files(
     writer.close()
     files[f"{base}.xlsx"] = buffer.getvalue()
     return files
+
+
+# An indicator's series (/data/series/ID.csv, .xlsx, .json): one row per year, field name and
+# the label its workbook shows. 原文表述 is the source's wording, or 推算：METHOD.
+SERIES_FIELDS: list[tuple[str, str]] = [
+    ("indicator_id", "指标代码"), ("name_zh", "指标"), ("name_en", "指标（英文）"),
+    ("year", "年份"), ("value", "数值"), ("value_max", "上限"), ("qualifier", "限定词"),
+    ("unit", "单位"), ("unit_en", "单位（英文）"), ("wording", "原文表述"),
+    ("derived", "推算"), ("derivation", "推算方法"), ("source_id", "来源代码"),
+    ("source_title", "来源文件"), ("source_section", "来源章节"), ("note", "备注"),
+    ("revised", "修订日期"),
+]
+
+
+def series_records(series: Any, titles: dict[str, str], revised: dict[str, Any]
+                   ) -> list[dict[str, Any]]:
+    """The series as typed records, oldest year first (`revised`: "ID/YEAR" -> its newest
+    revision)."""
+    records = []
+    for fig in series.figures:
+        revision = revised.get(f"{fig.indicator_id}/{fig.year}")
+        records.append({
+            "indicator_id": fig.indicator_id, "name_zh": fig.name, "name_en": fig.name_en,
+            "year": fig.year, "value": fig.value, "value_max": fig.value_max,
+            "qualifier": fig.qualifier or "", "unit": fig.unit, "unit_en": fig.unit_en,
+            "wording": f"推算：{fig.derivation or '推算'}" if fig.derived else fig.text,
+            "derived": fig.derived, "derivation": fig.derivation, "source_id": fig.source_id,
+            "source_title": titles.get(fig.source_id, ""), "source_section": fig.source_section,
+            "note": fig.note or "", "revised": (revision.date or "是") if revision else "",
+        })
+    return records
+
+
+def series_files(series: Any, about: list[tuple[str, str]], titles: dict[str, str],
+                 revised: dict[str, Any], metadata: dict[str, Any],
+                 updated: datetime | None = None) -> dict[str, bytes]:
+    """series/ID.csv (UTF-8, field names as in the indicators dataset), series/ID.xlsx (数据
+    with Chinese headers, 说明 with `about`) and series/ID.json (`metadata` and the records),
+    written by the project's one CSV writer and one workbook writer."""
+    records = series_records(series, titles, revised)
+    names = [name for name, _ in SERIES_FIELDS]
+
+    def cell(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return numbers.text(value) if isinstance(value, int | float) else str(value)
+
+    base = urls.series_file(series.indicator_id, "")
+    text = _csv_text([names, *[[cell(r[n]) for n in names] for r in records]], "\n")
+    buffer = io.BytesIO()
+    writer = workbook.Writer(buffer, title=series.name, created=xlsx_created(updated),
+                             properties={"subject": series.name_en,
+                                         "author": str(metadata.get("publisher") or "")})
+    writer.table(workbook.DATA_SHEET, [label for _, label in SERIES_FIELDS],
+                 [[("是" if r[n] else "否") if isinstance(r[n], bool) else r[n] for n in names]
+                  for r in records],
+                 widths=[18, 24, 28, 8, 10, 8, 8, 8, 16, 24, 6, 40, 12, 40, 30, 30, 12])
+    writer.about(about, [], legend=False)
+    writer.close()
+    document = {"metadata": metadata, "data": records}
+    return {
+        f"{base}.csv": text.encode("utf-8"),
+        f"{base}.xlsx": buffer.getvalue(),
+        f"{base}.json": (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+    }

@@ -99,15 +99,16 @@ def did_you_mean(name: str, known: Any) -> str:
     return f"，是不是 {close[0]}？" if close else ""
 
 
-def format_change(delta: int | float, unit: str) -> str:
-    """A change from one year to the next: "增加67家", "提高0.2个百分点", "持平"."""
+def format_change(delta: int | float, unit: str, than: str = "上年") -> str:
+    """A change from an earlier year (`than`: 上年, or 2018年 when that is further back):
+    "比上年增加67家", "比上年提高0.2个百分点", "与上年持平"."""
     if delta == 0:
-        return "与上年持平"
+        return f"与{than}持平"
     if unit == "%":
         word = "提高" if delta > 0 else "降低"
-        return f"比上年{word}{numbers.text(abs(delta))}个百分点"
+        return f"比{than}{word}{numbers.text(abs(delta))}个百分点"
     word = "增加" if delta > 0 else "减少"
-    return f"比上年{word}{format_value(abs(delta), unit=unit)}"
+    return f"比{than}{word}{format_value(abs(delta), unit=unit)}"
 
 
 def _decimal(value: int | float) -> Decimal:
@@ -156,6 +157,27 @@ class Figure:
     @property
     def text(self) -> str:
         return format_value(self.value, self.value_max, self.qualifier, self.unit)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A figure against the same indicator in an earlier year (the previous edition's)."""
+
+    figure: Figure
+    previous: Figure
+    change: str | None  # in words; None where no difference can be worked out ("30多",
+    # "3-5家", or a unit that changed): both figures are then shown as written
+
+
+def difference(fig: Figure, prev: Figure) -> str | None:
+    """How `fig` differs from the earlier `prev` of the same indicator, in words; None when
+    the two cannot be subtracted (a range, a qualifier such as 多 or 以上, another unit)."""
+    if prev.unit != fig.unit or fig.value_max is not None or prev.value_max is not None:
+        return None
+    if fig.qualifier or prev.qualifier:  # "30多" minus "20多" is not a number
+        return None
+    than = "上年" if prev.year == fig.year - 1 else f"{prev.year}年"
+    return format_change(_subtract(fig.value, prev.value), fig.unit, than)
 
 
 @dataclass(frozen=True)
@@ -278,11 +300,26 @@ class Figures:
     def change(self, fig: Figure) -> str | None:
         """The change from the previous year in the data, in words, or None."""
         prev = self.previous(fig)
-        if prev is None or prev.unit != fig.unit or fig.value_max is not None:
+        return None if prev is None else difference(fig, prev)
+
+    def compare(self, fig: Figure, year: int | None) -> Comparison | None:
+        """`fig` against the same indicator in the earlier `year` (the previous edition's),
+        or None when there is no such year or the data has no figure for it."""
+        if year is None or year >= fig.year:
             return None
-        if fig.qualifier or prev.qualifier:  # "30多" minus "20多" is not a number
-            return None
-        return format_change(_subtract(fig.value, prev.value), fig.unit)
+        prev = self.indicators.get((fig.indicator_id, year))
+        return None if prev is None else Comparison(fig, prev, difference(fig, prev))
+
+    def indicator_ids(self) -> list[str]:
+        """Every indicator, in the order the data first lists it."""
+        return list(dict.fromkeys(f.indicator_id for f in self.indicators.values()))
+
+    def without_years(self, years: set[int]) -> Figures:
+        """The same figures without those of `years` (a draft edition's, on the deployed site)."""
+        if not years:
+            return self
+        return Figures({k: f for k, f in self.indicators.items() if f.year not in years},
+                       self.areas, self.targets, self.tasks, self.categories)
 
     def area(self, area_id: str) -> Area:
         for area in self.areas:
@@ -389,6 +426,70 @@ class Figures:
             value = _decimal(status.baseline.value) + _decimal(target.value)
             return int(value) if value == value.to_integral_value() else float(value)
         return None
+
+
+@dataclass(frozen=True)
+class Series:
+    """One indicator across every year the data has: what its page and downloads show."""
+
+    indicator_id: str
+    figures: list[Figure]  # oldest first
+    area: Area | None
+    definition: str = ""  # 统计口径 (indicators.meta.yml `definitions:`); "" where none is given
+
+    @property
+    def latest(self) -> Figure:
+        return self.figures[-1]
+
+    @property
+    def name(self) -> str:
+        return self.latest.name
+
+    @property
+    def name_en(self) -> str:
+        return self.latest.name_en
+
+    @property
+    def years(self) -> list[int]:
+        return [f.year for f in self.figures]
+
+    @property
+    def units(self) -> list[str]:
+        """The units its years use, as written (one, unless the unit changed)."""
+        return list(dict.fromkeys(f.unit for f in self.figures))
+
+    @property
+    def is_time_series(self) -> bool:
+        return len(self.figures) > 1
+
+
+def definitions(meta: dict[str, Any], figures: Figures) -> dict[str, str]:
+    """indicator_id -> its 统计口径, from indicators.meta.yml `definitions:` (a mapping);
+    FigureError for a malformed mapping or an indicator the data does not have."""
+    given = meta.get("definitions") or {}
+    if not isinstance(given, dict):
+        raise FigureError("datasets/indicators.meta.yml 的 definitions 应为 指标代码: 统计口径 的键值对"
+                          " / definitions must map an indicator_id to its definition")
+    found = {}
+    for key, text in given.items():
+        if not figures.has_indicator(str(key)):
+            raise FigureError(f"datasets/indicators.meta.yml 的 definitions 中有数据里没有的指标 {key!r}"
+                              + did_you_mean(str(key), figures.indicator_ids())
+                              + f" / definitions names an indicator the data does not have: {key}")
+        if not isinstance(text, str) or not text.strip():
+            raise FigureError(f"datasets/indicators.meta.yml 的 definitions.{key} 应为一段文字"
+                              f" / definitions.{key} must be text")
+        found[str(key)] = " ".join(text.split())
+    return found
+
+
+def all_series(figures: Figures, defined: dict[str, str] | None = None) -> list[Series]:
+    """Every indicator's series, by area (the work areas' order), then in data order."""
+    areas = {a.area_id: a for a in figures.areas}
+    order = {a.area_id: i for i, a in enumerate(figures.areas)}
+    found = [Series(i, figures.series(i), areas.get(figures.series(i)[-1].area_id),
+                    (defined or {}).get(i, "")) for i in figures.indicator_ids()]
+    return sorted(found, key=lambda s: order.get(s.latest.area_id, len(order)))
 
 
 def _text(value: Any) -> str | None:

@@ -108,6 +108,16 @@ class ReportPages:
     sources: dict[str, str] = field(default_factory=dict)  # source_id -> title
     drafts: set[int] = field(default_factory=set)  # editions shown as drafts (the preview)
     revised: dict[tuple[str, str], Revision] = field(default_factory=dict)  # revision_log.revised
+    linked: set[tuple[str, str]] = field(default_factory=set)  # (page, indicator) linked already
+
+    def series_link(self, fig: figs.Figure, page: Page) -> str:
+        """The link from `page` to the indicator's own page, for the first [[fig:...]] of an
+        indicator with more than one year on a page (its page shows the whole series); ""
+        otherwise, so prose stays prose."""
+        if (page.rel, fig.indicator_id) in self.linked or len(self.data.series(fig.indicator_id)) < 2:
+            return ""
+        self.linked.add((page.rel, fig.indicator_id))
+        return urls.source_link(page.rel, urls.indicator_page(fig.indicator_id))
 
     def revision(self, fig: figs.Figure, page: Page) -> dict[str, str] | None:
         """Where a revised figure's revision is told (its dataset page's revisions, the
@@ -205,7 +215,9 @@ def inline(kind: str, arg: str, page: Page, site: ReportPages) -> str:
         name, year = _year_ref(arg, page, site)
         fig = data.figure(f"{name}@{year}" if year else name)
         mark = site.revision(fig, page)
-        return md(fig.text) + (markup.render("revised.md", **mark) if mark else "")
+        href = site.series_link(fig, page)
+        text = markup.render("series_link.md", text=fig.text, href=href) if href else md(fig.text)
+        return text + (markup.render("revised.md", **mark) if mark else "")
     if kind == "name":
         name, _ = _year_ref(arg, page, site)
         return md(data.series(name)[-1].name)
@@ -277,20 +289,29 @@ def cards_block(year: int, page: Page, site: ReportPages) -> str:
     entries = index.meta.get("headline")
     if not isinstance(entries, list) or not entries:
         raise figs.FigureError(f"docs/{index.rel} 的开头没有列出 headline（要放在首页卡片上的指标）")
+    earlier = [y for y in site.editions() if y < year]
     cards = []
     for entry in entries:
         indicator_id, change_id = _headline(entry, f"docs/{index.rel}")
         fig = site.data.figure(f"{indicator_id}@{year}")
+        # against the previous edition where the data has that year; else the year before
+        comparison = site.data.compare(fig, earlier[-1] if earlier else None)
         if change_id:
             companion = site.data.figure(f"{change_id}@{year}")
             change = f"{companion.name}{companion.text}"
+        elif comparison is not None:
+            change = comparison.change or ""
         else:
             change = site.data.change(fig) or ""
+        previous = None
+        if comparison is not None:
+            before = comparison.previous
+            previous = {"year": before.year, "value": before.text, "derived": before.derived}
         chapter = site.area_page(year, fig.area_id)
         revision = site.revision(fig, page)
         cards.append({"href": urls.source_link(page.rel, chapter.rel), "name": fig.name,
                       "value": fig.text, "change": change, "year": fig.year,
-                      "derived": fig.derived, "revision": revision})
+                      "derived": fig.derived, "revision": revision, "previous": previous})
     return markup.render("cards.md", cards=cards,
                          revisions=[c["revision"] for c in cards if c["revision"]])
 
@@ -305,11 +326,17 @@ def figures_block(arg: str, page: Page, site: ReportPages) -> str:
         raise figs.FigureError(f"工作领域 {area_id!r} 在 {year} 年没有指标数据")
     order = {f.indicator_id: i for i, f in enumerate(site.data.indicators.values())}
     rows.sort(key=lambda f: order[f.indicator_id])
-    return markup.render("figures.html", area=site.data.area(area_id).name, year=year, rows=[
+    table = markup.render("figures.html", area=site.data.area(area_id).name, year=year, rows=[
         {"name": f.name, "text": f.text,
          "note": "；".join(x for x in ("推算值" if f.derived else "", f.note) if x)}
         for f in rows
     ])
+    # the way on to each figure's own page (every year, sources, 口径, downloads): the area's
+    # part of the indicators index, one Markdown link (the table is HTML, which no engine
+    # rewrites alike)
+    return table + "\n\n" + markup.render(
+        "figures_more.md", area=site.data.area(area_id).name,
+        href=urls.source_link(page.rel, urls.indicator_page(), area_id))
 
 
 def _day(value: Any) -> str:

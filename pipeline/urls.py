@@ -28,6 +28,9 @@ import posixpath
 DATA_DIR = "data"  # every published file is under /data/
 CHART_DIR = "charts"  # each chart's numbers and images, inside DATA_DIR
 EMBED_DIR = "embed"  # each chart's embeddable page: /embed/ID/
+INDICATOR_DIR = "indicators"  # each indicator's page: /indicators/ID/, the index /indicators/
+SERIES_DIR = "series"  # each indicator's series downloads, inside DATA_DIR: series/ID.csv
+SERIES_SUFFIXES = {"csv": ".csv", "xlsx": ".xlsx", "json": ".json"}
 
 
 def page_path(rel: str) -> str:
@@ -92,6 +95,16 @@ def chart_urls(chart_id: str, site_url: str = "", page: str = "") -> dict[str, s
     if page:
         result["permalink"] = f"{base}/{page}#chart-{chart_id}"
     return result
+
+
+def indicator_page(indicator_id: str = "") -> str:
+    """Docs-tree path of an indicator's page (indicators/ID.md), or of the index ("")."""
+    return f"{INDICATOR_DIR}/{indicator_id or 'index'}.md"
+
+
+def series_file(indicator_id: str, suffix: str) -> str:
+    """Path of one of an indicator's series downloads inside the data folder: series/ID.csv."""
+    return f"{SERIES_DIR}/{indicator_id}{suffix}"
 
 
 def source_link(from_rel: str, to_rel: str, anchor: str = "") -> str:

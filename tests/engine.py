@@ -21,6 +21,10 @@ SEARCH_INDEX = "search/search_index.json"
 # What search loads after the page (its index, worker and word splitters); page weights leave
 # them out because they grow with the content.
 SEARCH_FILES = (SEARCH_INDEX, "assets/javascripts/workers/", "assets/javascripts/lunr/")
+# The list of every page of the site, which the engine's instant navigation fetches on each full
+# page load: it grows with the number of pages (about 10 bytes gzip a page), not with what a
+# page shows, so page weights count it on its own (test_site_browser: SITEMAP_BUDGET).
+SITE_WIDE_FILES = ("sitemap.xml",)
 # A JavaScript regular expression (its source) for the requests search makes: index and worker.
 SEARCH_REQUESTS = r"search_index\.json|workers/search"
 

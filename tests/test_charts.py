@@ -204,3 +204,29 @@ def test_the_repository_charts_keep_their_ids_for_the_first_edition():
         assert chart.option["series"] and chart.edition is not None
     first = min(c.edition for c in built.values() if c.edition is not None)
     assert {c.id for c in built.values() if c.edition == first} == set(built.specs)
+
+
+# -- an indicator's own chart (its page) ---------------------------------------------------------
+
+def test_an_indicator_with_more_than_one_year_is_a_time_series():
+    from tests.synthetic import indicator
+
+    rows = [indicator("x", 2020, 120), indicator("x", 2019, 100, derived=True, derivation="总数减净增"),
+            indicator("y", 2020, 30, qualifier="多")]
+    chart = charts.series_chart(rows, "x", "某报告")
+    assert chart.kind == "line" and chart.id == "indicator-x"
+    assert chart.rows == [["2019年", "100家（推算）"], ["2020年", "120家"]]  # oldest first
+    # each point is a data item ECharts can draw (not a [category, item] pair)
+    items = chart.option["series"][0]["data"]
+    assert [i["value"] for i in items] == [100, 120] and items[0]["derivation"] == "总数减净增"
+    assert "推算值：2019年：总数减净增" in chart.source
+    single = charts.series_chart(rows, "y", "某报告")
+    assert single.kind == "bar" and single.rows == [["2020年", "30多家"]]
+    with pytest.raises(charts.ChartError):
+        charts.series_chart(rows, "nope", "某报告")
+
+
+def test_a_chart_spec_may_not_take_the_indicator_pages_ids():
+    with pytest.raises(charts.ChartError, match="indicator-"):
+        charts.check_spec({"id": "indicator-x", "type": "bar", "title": "t", "unit": "家",
+                           "where": {"indicator_id": "x"}, "x": "year", "y": "value"}, "图表")

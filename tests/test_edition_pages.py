@@ -11,6 +11,7 @@ that year is added.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -104,7 +105,9 @@ def test_the_next_editions_page_gets_its_own_years_numbers(published):
     layout, values = published
     page = (layout.generated_docs / str(NEXT) / "index.md").read_text(encoding="utf-8")
     latest = model.load_figures(REPO).figure(f"{RD}@{LATEST}").text
-    assert f"研发投入：{_text(RD, values[RD])}；上一期：{latest}。" in page
+    # as read (the first figure of an indicator with several years links to its page)
+    assert f"研发投入：{_text(RD, values[RD])}；上一期：{latest}。" in markup.text(markup.rendered(page))
+    assert f"[{_text(RD, values[RD])}](../indicators/{RD}.md)" in page
     # the cards are this edition's figures
     assert f'{_text(STOCK, values[STOCK])}' in page and f"{NEXT}年" in page
     # the latest edition's own page still shows its own numbers
@@ -124,6 +127,38 @@ def test_the_same_chart_has_an_id_and_downloads_per_edition(published):
         (charts / "high-tech-enterprises.csv").read_text(encoding="utf-8"))))
     assert [r[0] for r in new[1:]][-1] == str(NEXT) and str(NEXT) not in [r[0] for r in old[1:]]
     assert str(values[STOCK]) in [r[2] for r in new[1:]]
+
+
+def test_cards_compare_with_the_previous_edition(published):
+    layout, values = published
+    figures = model.load_figures(REPO)
+    before = figures.figure(f"{RD}@{LATEST}")
+
+    def cards(year: int) -> list[str]:
+        page = markup.rendered((layout.generated_docs / str(year) / "index.md").read_text(encoding="utf-8"))
+        return markup.texts(markup.find(page, "a", cls="kpi-card"))
+
+    rd = next(c for c in cards(NEXT) if _text(RD, values[RD]) in c)
+    assert f"上期{LATEST}年：{before.text}" in rd
+    assert model.difference(dataclasses.replace(before, year=NEXT, value=values[RD]), before) in rd
+    # the latest real edition has no edition before it in the data: its cards are unchanged
+    assert not any("上期" in c for c in cards(LATEST))
+
+
+def test_an_indicator_page_holds_every_editions_year(published):
+    layout, values = published
+    page = markup.rendered((layout.generated_docs / "indicators" / f"{RD}.md").read_text(encoding="utf-8"))
+    (chart,) = markup.find(page, "figure", cls="chart")
+    assert "折线图" in markup.text(chart)  # more than one year: a time series
+    years = [markup.texts(markup.find(tr, "td"))[0] for tr in markup.find(page, "tr")
+             if markup.find(tr, "td") and not markup.find(tr, "th")][:2]
+    assert years == [str(NEXT), str(LATEST)]
+    rows = list(csv.DictReader(io.StringIO(
+        (layout.generated_docs / "data" / "series" / f"{RD}.csv").read_text(encoding="utf-8"))))
+    assert [int(r["year"]) for r in rows] == [LATEST, NEXT]
+    assert rows[-1]["source_title"].startswith("测试用文件")
+    index = (layout.generated_docs / "indicators" / "index.md").read_text(encoding="utf-8")
+    assert f"{LATEST}—{NEXT}年" in index
 
 
 def test_a_plan_not_published_yet_is_said_not_failed(published):
@@ -181,6 +216,13 @@ def test_a_draft_is_left_out_of_the_deployed_site(draft):
     catalog = (site / "data" / "index.html").read_text(encoding="utf-8")
     assert f"-{NEXT}" not in catalog
     assert not list((site / "data" / "charts").glob(f"*-{NEXT}.*"))
+    # nor on the indicator pages, their index, their downloads, search or the sitemap
+    for page in (site / "indicators").rglob("*.html"):
+        assert f"{NEXT}年" not in page.read_text(encoding="utf-8"), page
+    series = (site / "data" / "series" / f"{RD}.csv").read_text(encoding="utf-8")
+    assert str(LATEST) in series and f",{NEXT}," not in series
+    assert not [e for e in engine.search_entries(site) if e.location.startswith("indicators/")
+                and f"{NEXT}年" in e.text]
 
 
 def test_a_draft_is_in_the_preview_with_a_notice_on_every_page(draft):
@@ -192,6 +234,8 @@ def test_a_draft_is_in_the_preview_with_a_notice_on_every_page(draft):
     home = markup.rendered((draft.generated_docs / "index.md").read_text(encoding="utf-8"))
     assert any(cells and cells[0].startswith(str(NEXT)) and "草稿" in cells[0] for cells in (
         markup.texts(markup.find(tr, "td")) for tr in markup.find(home, "tr")))
+    series = (draft.generated_docs / "indicators" / f"{RD}.md").read_text(encoding="utf-8")
+    assert f"{NEXT}年" in series  # the preview shows the draft's figures on indicator pages too
     nav = json.loads((draft.build / "nav.json").read_text(encoding="utf-8"))
     assert any(f"{NEXT}年报告（草稿）" in item for item in nav if isinstance(item, dict))
 

@@ -153,3 +153,56 @@ def test_the_model_is_built_from_what_validation_read(repo_copy):
 def test_a_missing_source_title_is_said_plainly():
     with pytest.raises(figs.FigureError, match=r"sources\[0\]\.title"):
         figs.source_title({"sources": []})
+
+
+# -- each indicator across years ---------------------------------------------------------------
+
+def test_compare_with_an_earlier_edition_names_that_year():
+    d = data([indicator("x", 2019, 100), indicator("x", 2020, 120), indicator("x", 2022, 150)])
+    now = d.figure("x@2022")
+    assert d.compare(now, 2020).change == "比2020年增加30家"
+    assert d.compare(now, 2020).previous.value == 120
+    assert d.compare(d.figure("x@2020"), 2019).change == "比上年增加20家"
+    assert d.compare(now, 2021) is None  # no figure for that year
+    assert d.compare(now, None) is None and d.compare(now, 2022) is None
+
+
+def test_compare_keeps_ranges_and_qualified_values_as_written():
+    d = data([indicator("x", 2020, 3, value_max=5), indicator("x", 2021, 6),
+              indicator("u", 2020, 20, qualifier="多"), indicator("u", 2021, 30, qualifier="多")])
+    assert d.compare(d.figure("x@2021"), 2020).change is None
+    found = d.compare(d.figure("u@2021"), 2020)
+    assert found.change is None and found.previous.text == "20多家"
+
+
+def test_every_indicator_is_a_series_ordered_by_area_then_data():
+    rows = [indicator("b", 2020, 1, area_id="late"), indicator("a", 2019, 1),
+            indicator("a", 2020, 2), indicator("c", 2020, 3)]
+    d = figs.from_records(rows, [{"area_id": "late", "order": 2, "name_zh": "后", "name_en": "Late"},
+                                 {"area_id": "a", "order": 1, "name_zh": "前", "name_en": "Early"}],
+                          [], [], [])
+    series = figs.all_series(d, {"c": "按某统计口径"})
+    assert [s.indicator_id for s in series] == ["a", "c", "b"]
+    assert series[0].is_time_series and series[0].years == [2019, 2020]
+    assert not series[1].is_time_series and series[1].definition == "按某统计口径"
+    assert series[0].definition == "" and series[2].area.name_en == "Late"
+
+
+def test_a_draft_years_figures_can_be_left_out():
+    d = data([indicator("x", 2020, 1), indicator("x", 2021, 2), indicator("y", 2021, 3)])
+    shown = d.without_years({2021})
+    assert shown.indicator_ids() == ["x"] and shown.series("x")[-1].year == 2020
+    assert d.without_years(set()) is d
+
+
+def test_definitions_name_only_known_indicators():
+    d = data([indicator("rd-spending", 2020, 1)])
+    assert figs.definitions({"definitions": {"rd-spending": " 按 \n 口径 "}}, d) == {
+        "rd-spending": "按 口径"}
+    assert figs.definitions({}, d) == {}
+    with pytest.raises(figs.FigureError, match="rd-spendin.*是不是 rd-spending"):
+        figs.definitions({"definitions": {"rd-spendin": "x"}}, d)
+    with pytest.raises(figs.FigureError, match="键值对"):
+        figs.definitions({"definitions": ["rd-spending"]}, d)
+    with pytest.raises(figs.FigureError, match="一段文字"):
+        figs.definitions({"definitions": {"rd-spending": ""}}, d)

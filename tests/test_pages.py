@@ -42,14 +42,27 @@ def build(tmp_path, files, chart_map=None, d=None):
 
 def test_figures_are_written_the_way_the_source_writes_them(tmp_path):
     out, _ = build(tmp_path, {"2020/a.md": "总数[[fig:x@2020]]，高校[[fig:u]]，目标[[target:t]]。\n"})
-    assert (out / "2020/a.md").read_text(encoding="utf-8") == "总数120家，高校30多所，目标240家。\n"
+    # x has more than one year: its first figure on the page leads to its indicator page
+    assert (out / "2020/a.md").read_text(encoding="utf-8") == \
+        "总数[120家](../indicators/x.md)，高校30多所，目标240家。\n"
+
+
+def test_only_the_first_figure_of_an_indicator_with_several_years_is_a_link(tmp_path):
+    out, _ = build(tmp_path, {"2020/a.md": "[[fig:x]]，[[fig:x@2019]]，[[fig:u]]。\n",
+                              "2020/b.md": "# 别页\n\n[[fig:x@2019]]\n"})
+    page = markup.rendered((out / "2020/a.md").read_text(encoding="utf-8"))
+    assert [(a.get("href"), markup.text(a)) for a in markup.find(page, "a")] == [
+        ("../indicators/x.md", "120家")]  # u has one year: prose stays prose
+    assert markup.text(page) == "120家，100家，30多所。"
+    other = markup.rendered((out / "2020/b.md").read_text(encoding="utf-8"))
+    assert [a.get("href") for a in markup.find(other, "a")] == ["../indicators/x.md"]
 
 
 def test_a_changed_value_changes_the_page(tmp_path):
     changed = data([indicator("x", 2019, 100), indicator("x", 2020, 133.5),
                     indicator("u", 2020, 30)], [target("t", "level", 240)])
     out, _ = build(tmp_path, {"2020/a.md": "总数[[fig:x]]\n"}, d=changed)
-    assert (out / "2020/a.md").read_text(encoding="utf-8") == "总数133.5家\n"
+    assert (out / "2020/a.md").read_text(encoding="utf-8") == "总数[133.5家](../indicators/x.md)\n"
 
 
 def test_unknown_names_fail_with_file_line_and_name(tmp_path):
@@ -194,7 +207,7 @@ def test_hand_written_pages_type_no_figures():
 def test_a_backslash_shows_the_placeholder_itself(tmp_path):
     out, _ = build(tmp_path, {"guide.md": "写成 `\\[[fig:rd-spending@2021]]`，值为[[fig:x@2020]]\n"})
     text = (out / "guide.md").read_text(encoding="utf-8")
-    assert text == "写成 `[[fig:rd-spending@2021]]`，值为120家\n"
+    assert text == "写成 `[[fig:rd-spending@2021]]`，值为[120家](indicators/x.md)\n"
 
 
 def test_the_home_page_follows_the_newest_edition(tmp_path):
@@ -253,7 +266,7 @@ def test_every_placeholder_means_the_pages_edition_and_at_year_picks_another(tmp
     out, _ = build(tmp_path, {"2021/index.md": "---\nheadline: [x]\n---\n# 2021\n",
                               "2021/a.md": text}, d=_two_plans())
     page = (out / "2021/a.md").read_text(encoding="utf-8")
-    assert page.startswith("150家 120家 300家 240家\n")
+    assert page.startswith("[150家](../indicators/x.md) 120家 300家 240家\n")
     tables = re.findall(r"<caption>(\d{4})年计划目标", page)
     assert tables == ["2021", "2020"]
     assert "达到300家" in page.split("2020年计划目标")[0] and "达到240家" in page
@@ -389,3 +402,36 @@ def test_a_revised_figure_in_a_chart_table_is_marked_with_a_link_to_its_revision
                                 f"{revision_log.anchor('indicators', f'x/{year}')}")
     pages.write(docs_dir, tmp_path / "plain", d, {"c": chart}, "某报告")
     assert "revision-mark" not in (tmp_path / "plain" / f"{year}/a.md").read_text(encoding="utf-8")
+
+
+# -- headline cards against the previous edition ----------------------------------------------
+
+def _cards(out: Path, rel: str) -> list[str]:
+    page = markup.rendered((out / rel).read_text(encoding="utf-8"))
+    return markup.texts(markup.find(page, "a", cls="kpi-card"))
+
+
+def test_cards_compare_with_the_previous_edition_where_the_data_has_it(tmp_path):
+    index = "---\nheadline: [{1}]\n---\n# {0}\n\n[[cards]]\n"
+    out, _ = build(tmp_path, {"2021/index.md": index.format(2021, "x"),
+                              "2020/index.md": index.format(2020, "x, u")},
+                   d=_two_plans())
+    (x,) = _cards(out, "2021/index.md")
+    assert "150家" in x and "比上年增加30家" in x and "上期2020年：120家" in x
+    # the first edition has no previous edition: its card is what it was (the year before
+    # in the data, with no 上期 line)
+    x20, u20 = _cards(out, "2020/index.md")
+    assert "比上年增加20家" in x20 and "上期" not in x20 and "上期" not in u20
+
+
+def test_a_card_compares_with_the_previous_edition_not_the_year_before(tmp_path):
+    # editions 2020 and 2022; the data also has 2021 (no edition of its own)
+    d = data([indicator("x", 2020, 100), indicator("x", 2021, 130), indicator("x", 2022, 150),
+              indicator("u", 2020, 20, qualifier="多", unit="所"),
+              indicator("u", 2022, 30, qualifier="多", unit="所")])
+    out, _ = build(tmp_path, {"2022/index.md": "---\nheadline: [x, u]\n---\n# 2022\n\n[[cards]]\n"},
+                   d=d)
+    x, u = _cards(out, "2022/index.md")
+    assert "比2020年增加50家" in x and "上期2020年：100家" in x
+    # "30多" against "20多" is not a number: both shown as written, no difference
+    assert "上期2020年：20多所" in u and "增加" not in u and "减少" not in u

@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from pipeline import browser as chromium
+from pipeline import model, urls
 from pipeline.paths import REPO
 from tests import engine
 from tests.sitebuild import editions, serve, two_editions
@@ -32,6 +33,9 @@ pytestmark = [pytest.mark.site, pytest.mark.browser]
 TEXT_BUDGET = 80 * 1024
 CHART_BUDGET = 150 * 1024
 EDITIONS = editions()  # (latest, made-up), from docs/
+# The list of the site's pages (engine.SITE_WIDE_FILES), fetched with every page: it grows with
+# the site (0.7 KB with one edition and its indicator pages; about 2 KB with ten editions).
+SITEMAP_BUDGET = 4 * 1024
 
 
 def url_path(site: Path, html: Path) -> str:
@@ -330,12 +334,13 @@ def test_search_loads_after_the_page(watched):
 
 
 def page_weight(w: Watched, site: Path) -> tuple[int, set[Path]]:
-    """gzip bytes of every file the page loaded, search excepted (engine.SEARCH_FILES)."""
+    """gzip bytes of every file the page loaded, search (engine.SEARCH_FILES) and the list of
+    the site's pages (engine.SITE_WIDE_FILES, weighed on its own) excepted."""
     total = 0
     files: set[Path] = set()
     for url in w.requests:
         path = unquote(urlparse(url).path).lstrip("/")
-        if any(path.startswith(s) for s in engine.SEARCH_FILES):
+        if any(path.startswith(s) for s in engine.SEARCH_FILES + engine.SITE_WIDE_FILES):
             continue
         target = site / path
         if target.is_dir() or path.endswith("/") or not path:
@@ -346,14 +351,22 @@ def page_weight(w: Watched, site: Path) -> tuple[int, set[Path]]:
     return total, files
 
 
-WEIGHED = [("home", None), ("guide", None)] + [(kind, year) for year in EDITIONS
-                                                for kind in ("edition", "charts")]
+def _longest_series_page() -> str:
+    """The page of the indicator with the most years (its chart a time series)."""
+    series = model.all_series(model.load_figures(REPO))
+    return urls.page_path(urls.indicator_page(max(series, key=lambda s: len(s.years)).indicator_id))
+
+
+WEIGHED = [("home", None), ("guide", None), ("indicators", None), ("series", None)] + [
+    (kind, year) for year in EDITIONS for kind in ("edition", "charts")]
 
 
 @pytest.mark.parametrize(("kind", "year"), WEIGHED, ids=[f"{k}-{y}" if y else k for k, y in WEIGHED])
 def test_page_weight_within_budget(watched, server, kind, year):
     base, site = server
-    path = {"home": "", "guide": "guide/", "edition": f"{year}/"}.get(kind) or chart_page(site, year)
+    path = {"home": "", "guide": "guide/", "edition": f"{year}/", "indicators": "indicators/",
+            "series": _longest_series_page() if kind == "series" else ""}.get(kind) \
+        or chart_page(site, year)
     w = watched(viewport={"width": 360, "height": 640})
     w.goto(path)
     charts = w.render_all_charts()
@@ -363,3 +376,7 @@ def test_page_weight_within_budget(watched, server, kind, year):
     assert any(f.name == "site.js" for f in files)
     assert not any(f.name == "charts.js" for f in files)  # the full ECharts waits for a reader
     assert total <= (CHART_BUDGET if charts else TEXT_BUDGET)
+    site_wide = sum(len(gzip.compress((site / name).read_bytes(), compresslevel=6))
+                    for name in engine.SITE_WIDE_FILES if any(u.endswith("/" + name) for u in w.requests))
+    print(f"  + the list of the site's pages: {site_wide / 1024:.1f} KB gzip")
+    assert site_wide <= SITEMAP_BUDGET

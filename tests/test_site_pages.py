@@ -32,6 +32,7 @@ import struct
 
 import pytest
 
+from pipeline import model, urls
 from pipeline.paths import REPO
 from tests import engine
 from tests.sitebuild import built_site, deselected, editions
@@ -68,10 +69,26 @@ def site_pages() -> list[str]:
                     f"embed/{chart_id}-{made_up}/"]
 
 
+def indicator_sample() -> set[str]:
+    """The indicator pages checked in full (the others share their template and get the cheap
+    checks of test_every_indicator_page_draws_and_fits): the index and the longest series (a
+    time series where the data has one); derived from the data."""
+    series = model.all_series(model.load_figures(REPO))
+    longest = max(series, key=lambda s: len(s.years))
+    return {urls.page_path(urls.indicator_page(i)) for i in ("", longest.indicator_id)}
+
+
+def indicator_pages(paths: list[str]) -> list[str]:
+    return [p for p in paths if p.startswith(urls.INDICATOR_DIR + "/")]
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "page_path" in metafunc.fixturenames:
         # `-m` leaving these tests out (make check): no site built just to name them
         paths = ["deselected"] if deselected(metafunc.config, metafunc.definition) else site_pages()
+        if paths != ["deselected"]:  # every indicator page but a sample gets the cheap checks
+            sample = indicator_sample()
+            paths = [p for p in paths if p not in indicator_pages(paths) or p in sample]
         metafunc.parametrize("page_path", paths, ids=[p or "home" for p in paths])
 
 
@@ -87,6 +104,11 @@ def test_the_site_has_the_pages_we_expect_to_check(server):  # noqa: F811
     site = server[1]
     assert [p for p in paths if not (site / (p + "index.html" if not p or p.endswith("/") else p))
             .is_file()] == []
+    # one page per indicator and the index, of which a sample is checked in full
+    ids = model.load_figures(REPO).indicator_ids()
+    assert sorted(indicator_pages(paths)) == sorted(
+        urls.page_path(urls.indicator_page(i)) for i in ["", *ids])
+    assert indicator_sample() <= set(paths) and len(indicator_sample()) == 2
 
 
 # --------------------------------------------------------------------------- checks run in the page
@@ -306,6 +328,39 @@ def test_page_in_a_real_browser(page_path, browser, server):  # noqa: F811
     finally:
         light.close()
         dark.close()
+
+
+# How far the page's content reaches past the right edge of the screen (0 when it fits).
+CONTENT_OVERFLOW = """(selector) => Math.max(0, ...Array.from(
+  document.querySelectorAll(`${selector}, ${selector} *`)).filter(e => e.checkVisibility())
+  .map(e => Math.ceil(e.getBoundingClientRect().right - window.innerWidth)))"""
+
+
+def test_every_indicator_page_draws_and_fits(browser, server):  # noqa: F811
+    """The cheap checks on every indicator page (the sample above gets every check, scripts
+    included): as built, without scripts, its chart drawn with marks at 360 px, nothing wider
+    than the screen, nothing fetched from elsewhere."""
+    base, _site = server
+    paths = indicator_pages(site_pages())
+    w = Watched(browser, base, viewport=PHONE, java_script_enabled=False)
+    problems = []
+    try:
+        for path in paths:
+            w.page.goto(base + path, wait_until="domcontentloaded")
+            charts = w.page.evaluate(CHARTS_DRAWN)
+            count = len(charts)
+            if path != urls.page_path(urls.indicator_page()) and count != 1:
+                problems.append((path, f"{count} charts"))
+            problems += [(path, c["id"]) for c in charts
+                         if c["marks"] == 0 or c["width"] < 50 or c["right"] > 360]
+            # the content (without scripts the theme's header does not shorten a long title)
+            overflow = w.page.evaluate(CONTENT_OVERFLOW, engine.CONTENT)
+            if overflow > 0:
+                problems.append((path, f"{overflow}px too wide"))
+        assert len(paths) > 3
+        assert problems == [] and w.errors == [] and w.foreign() == []
+    finally:
+        w.close()
 
 
 # --------------------------------------------------------------------------- search and screenshots
