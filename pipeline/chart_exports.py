@@ -4,7 +4,8 @@ What belongs here: the export version of a chart's ECharts option (headline,
 unit, source and license drawn into the picture); SVG images rendered
 without a browser by Node and ECharts (chart_svg.mjs); PNG images rasterised
 from those SVGs by resvg with the Noto Sans SC font from npm (chart_png.mjs),
-again without a browser; the standalone embed page /embed/ID/ that an
+again without a browser (with the fonts cut down to the characters the images use,
+so each image loads a few kilobytes of font, not 20 MB); the standalone embed page /embed/ID/ that an
 iframe shows; and the HTML of a chart's download panel (data, image, embed
 snippet, permalink). What does not: the chart options themselves
 (charts.py), the chart data files (formats.py), the report pages

@@ -20,7 +20,7 @@ import hashlib
 import io
 import json
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from . import citations, csvtext, load, numbers, package, revision_log, siteconfig, urls, workbook
@@ -224,6 +224,13 @@ def constraints(schema: dict[str, Any], fld: dict[str, Any], lang: str = "zh") -
     return out
 
 
+def _json_value(value: object) -> str:
+    """A typed cell JSON has no type for (a Table Schema date, datetime or time) as its ISO text."""
+    if isinstance(value, (date, datetime, time)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def json_document(info: DatasetContent) -> bytes:
     """Records (typed values) plus the metadata a reader needs to reuse them."""
     lic = license_(info)
@@ -259,7 +266,7 @@ def json_document(info: DatasetContent) -> bytes:
         },
         "data": info.records,
     }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (json.dumps(document, ensure_ascii=False, indent=2, default=_json_value) + "\n").encode("utf-8")
 
 
 SCHEMA_DIR = "schemas"

@@ -246,6 +246,8 @@ def inline(kind: str, arg: str, page: Page, site: ReportPages) -> str:
         what, year = _year_ref(arg, page, site)
         if year is None:
             raise figs.FigureError(f"{arg!r} 缺少年份：请写成 {what}@年份")
+        if what in ("tasks", "categories", "targets") and not data.has_plan(year):
+            return md(f"（{year}年计划尚未发布）")
         return str(data.count(what, year))
     if kind == "edition":
         return str(site.edition(arg, page))

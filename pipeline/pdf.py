@@ -26,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import citations, datasets, formats, load, markup, siteconfig, urls
+from . import citations, datasets, docs, formats, load, markup, siteconfig, urls
 from .paths import REPO, Layout
 
 NS = ""  # parsed without namespaces, so elements serialise as plain HTML
@@ -249,9 +249,9 @@ def edition_pdf(layout: Layout, year: int, site: Path | None = None) -> bytes:
 
 
 def editions(layout: Layout) -> list[int]:
-    years = {int(s["edition"]) for s in load.package_meta(layout).get("sources") or []
-             if str(s.get("edition", "")).isdigit()}
-    return sorted(years)
+    """The published editions (docs/YEAR/ with `status: published`), oldest first: each gets
+    its PDF, whether or not datasets/package.yml lists its source."""
+    return docs.edition_years(layout)
 
 
 def add_checksums(data_dir: Path, written: dict[str, bytes]) -> None:

@@ -14,6 +14,13 @@ links whose origin, port included, matches the site URL in sitemap.xml. `serve()
 a built site there from one server process for the whole session, so workers never
 compete for the port.
 
+`two_editions()` is the same for a two-edition project: a copy with a made-up edition
+for the year after the latest (tests/madeup.py, TEST DATA ONLY), built once per session
+by the first worker that needs it (the others wait for it). The page and browser suites
+run on it, so each checks both editions; `editions()` names the two years, derived from
+docs/ (the made-up one is always the latest + 1, so a real edition for that year only
+moves it on).
+
 A test that builds the site must be marked `site` (`make check` leaves those out):
 `built_site()` and `repocopy.make()` fail any test that is not, so the fast subset
 cannot grow a site build unnoticed.
@@ -200,6 +207,15 @@ def _built_site() -> Layout:
 
 def _build_site(scratch: Path) -> None:
     layout = copy_project(scratch / "project")
+    _build(layout)
+    # As CI does before deploying: each edition's PDF into the built site (make pdf).
+    from pipeline import pdf
+
+    pdf.write(layout, log=lambda *_: None)
+
+
+def _build(layout: Layout) -> None:
+    """Build `layout`'s site for the address the browser tests serve it from."""
     before = os.environ.get("SITE_URL")
     os.environ["SITE_URL"] = f"http://127.0.0.1:{site_port()}/"
     try:
@@ -211,7 +227,33 @@ def _build_site(scratch: Path) -> None:
             os.environ["SITE_URL"] = before
     if status != 0:
         raise RuntimeError("the site did not build; run `python -m pipeline build` to see why")
-    # As CI does before deploying: each edition's PDF into the built site (make pdf).
-    from pipeline import pdf
 
-    pdf.write(layout, log=lambda *_: None)
+
+@functools.cache
+def editions() -> tuple[int, int]:
+    """(the latest published edition of the project, the made-up edition after every edition
+    in docs/), from docs/."""
+    from pipeline import docs
+    from tests import madeup
+
+    published = max(e.year for e in docs.editions(REPO) if not e.draft)
+    return published, madeup.latest_edition(REPO) + 1
+
+
+def two_editions() -> Layout:
+    """The two-edition site, built once per session (see the module's docstring)."""
+    require_marker("site", "uses the two-edition site")
+    return _two_editions()
+
+
+@functools.cache
+def _two_editions() -> Layout:
+    return Layout(once("two-editions", _build_two_editions) / "project")
+
+
+def _build_two_editions(scratch: Path) -> None:
+    from tests import madeup
+
+    layout = copy_project(scratch / "project")
+    assert madeup.add_edition(layout) == editions()[1]
+    _build(layout)  # no PDFs: the suites on it follow no link to them (the real site has them)

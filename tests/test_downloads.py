@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -50,6 +51,11 @@ def ooxml_text(value: object) -> object:
     if not isinstance(value, str):
         return value
     return re.sub(r"_x([0-9A-F]{4})_", lambda m: chr(int(m.group(1), 16)), value)
+
+
+def as_json(value: object) -> object:
+    """A typed cell as the JSON and XLSX downloads write it: a date (or time) as ISO text."""
+    return value.isoformat() if isinstance(value, (dt.date, dt.time)) else value
 
 
 def layouts() -> list[Layout]:
@@ -135,7 +141,7 @@ def test_xlsx_reads_back_as_canonical_data(layout: Layout):
         ]
         assert len(rows) - 1 == len(info.records)
         for got, want in zip(rows[1:], info.records, strict=True):
-            assert [ooxml_text(v) for v in got] == [want[f["name"]] for f in info.fields]
+            assert [ooxml_text(v) for v in got] == [as_json(want[f["name"]]) for f in info.fields]
         # pandas through openpyxl agrees too
         frame = pd.read_excel(io.BytesIO(files[f"{info.name}.xlsx"]), sheet_name="数据",
                               dtype=object, keep_default_na=False, na_values=[])
@@ -222,7 +228,8 @@ def test_json_reads_back_as_canonical_data(layout: Layout):
     files = downloads.all_files(layout)
     for dataset in load.discover(layout):
         document = json.loads(files[f"{dataset.name}.json"])
-        assert document["data"] == load.read_records(dataset)
+        assert document["data"] == [{k: as_json(v) for k, v in r.items()}
+                                    for r in load.read_records(dataset)]
         frame = pd.DataFrame(document["data"])
         canonical = pd.read_csv(dataset.csv, dtype=str, keep_default_na=False)
         assert list(frame.columns) == list(canonical.columns)
@@ -230,6 +237,19 @@ def test_json_reads_back_as_canonical_data(layout: Layout):
         assert meta["title"] and meta["title_en"] and meta["license"]["path"]
         assert [f["name"] for f in meta["fields"]] == list(canonical.columns)
         assert all(f.get("description_en") for f in meta["fields"])
+
+
+def test_a_date_column_downloads_as_iso_text(repo_copy: Layout):
+    """A source document's date (a Table Schema date) in the JSON and XLSX downloads."""
+    path = repo_copy.csv("sources")
+    path.write_text(path.read_text(encoding="utf-8")
+                    + "test-dated,测试文件,Test document,测试机构,2022-02-10,,\n", encoding="utf-8")
+    files = downloads.all_files(repo_copy)
+    [row] = [r for r in json.loads(files["sources.json"])["data"] if r["source_id"] == "test-dated"]
+    assert row["date"] == "2022-02-10"
+    sheet = openpyxl.load_workbook(io.BytesIO(files["sources.xlsx"]))["数据"]
+    [cells] = [r for r in sheet.iter_rows(values_only=True) if r[0] == "test-dated"]
+    assert "2022-02-10" in [as_json(c) for c in cells] or dt.datetime(2022, 2, 10) in cells
 
 
 # ---------------------------------------------------------------------------- package

@@ -2,8 +2,10 @@
 refusal of a published edition's row that names a document the edition does not use.
 
 Validation runs in-process on a copy of the repository's own datasets, schemas and
-datapackage.json with a docs/ folder of two editions: the real 2020 front page and a
-made-up 2021 one (test data only).
+datapackage.json with a docs/ folder of two editions: the real front page of the latest
+edition and a
+made-up one for the year after (test data only). The years and the latest edition's source
+document are read from docs/, so a real edition for that year only moves the made-up one on.
 """
 
 from __future__ import annotations
@@ -15,23 +17,29 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import editions, validate
+from pipeline import docs, editions, validate
 from pipeline.paths import REPO, Layout
+from tests import madeup
 
-EDITION_2021 = ("---\ntitle: 测试\nstatus: published\npublished: 2022-03-15\nnext: 2023-03\n"
+LATEST = max(e.year for e in docs.editions(REPO) if not e.draft)
+NEXT = madeup.latest_edition(REPO) + 1  # the made-up edition (test data)
+SOURCE = docs.split_front_matter(  # the latest edition's own source document
+    (REPO.docs / str(LATEST) / "index.md").read_text(encoding="utf-8"))[0]["sources"][0]
+
+EDITION_NEXT = (f"---\ntitle: 测试\nstatus: published\npublished: {NEXT + 1}-03-15\nnext: {NEXT + 2}-03\n"
                 "sources: [{src}]\n---\n# 测试\n")
-TEST_SOURCE = "test-2021,测试用文件（非真实报告）,Test document (not a real report),测试机构,,,仅供测试\n"
+TEST_SOURCE = f"test-{NEXT},测试用文件（非真实报告）,Test document (not a real report),测试机构,,,仅供测试\n"
 
 
-def _layout(root: Path, front_2021: str | None) -> Layout:
+def _layout(root: Path, front_next: str | None) -> Layout:
     for name in ("datasets", "schemas"):
         shutil.copytree(REPO.root / name, root / name)
     shutil.copy(REPO.descriptor, root / "datapackage.json")
-    (root / "docs" / "2020").mkdir(parents=True)
-    shutil.copy(REPO.docs / "2020" / "index.md", root / "docs" / "2020" / "index.md")
-    if front_2021 is not None:
-        (root / "docs" / "2021").mkdir()
-        (root / "docs" / "2021" / "index.md").write_text(front_2021, encoding="utf-8")
+    (root / "docs" / f"{LATEST}").mkdir(parents=True)
+    shutil.copy(REPO.docs / f"{LATEST}" / "index.md", root / "docs" / f"{LATEST}" / "index.md")
+    if front_next is not None:
+        (root / "docs" / f"{NEXT}").mkdir()
+        (root / "docs" / f"{NEXT}" / "index.md").write_text(front_next, encoding="utf-8")
     return Layout(root)
 
 
@@ -43,8 +51,8 @@ def _append(layout: Layout, name: str, line: str) -> int:
     return len(list(csv.reader(io.StringIO(text))))  + 1
 
 
-def _row_2021(source: str) -> str:
-    return (f"rd-spending,2021,overall,全社会研发投入,Gross expenditure on R&D,55,,,亿元,"
+def _row_next(source: str) -> str:
+    return (f"rd-spending,{NEXT},overall,全社会研发投入,Gross expenditure on R&D,55,,,亿元,"
             f"100 million yuan,false,,{source},测试章节,测试数据\n")
 
 
@@ -59,74 +67,74 @@ def test_the_repository_editions_are_valid_and_2020_is_published():
     assert editions.check(found, set(editions.source_rows(REPO))) == []
 
 
-def test_a_2021_row_naming_the_2020_report_is_refused_in_a_published_2021_edition(tmp_path):
-    layout = _layout(tmp_path, EDITION_2021.format(src="test-2021"))
+def test_a_next_year_row_naming_the_latest_report_is_refused_in_the_published_next_edition(tmp_path):
+    layout = _layout(tmp_path, EDITION_NEXT.format(src=f"test-{NEXT}"))
     _append(layout, "sources", TEST_SOURCE)
-    row = _append(layout, "indicators", _row_2021("kjj-2020"))
+    row = _append(layout, "indicators", _row_next(f"{SOURCE}"))
     found = _found(layout, "edition-source-mismatch")
     assert [(i.path, i.row, i.column, i.value) for i in found] == [
-        ("datasets/indicators.csv", row, "source_id", "kjj-2020")]
+        ("datasets/indicators.csv", row, "source_id", f"{SOURCE}")]
     zh, en = found[0].text("zh") + found[0].fix("zh"), found[0].text("en") + found[0].fix("en")
-    assert "docs/2021/index.md" in zh and "test-2021" in zh and "kjj-2020" in zh
-    assert "published 2021 edition" in en
+    assert f"docs/{NEXT}/index.md" in zh and f"test-{NEXT}" in zh and f"{SOURCE}" in zh
+    assert f"published {NEXT} edition" in en
 
 
 def test_the_same_row_naming_its_own_document_passes(tmp_path):
-    layout = _layout(tmp_path, EDITION_2021.format(src="test-2021"))
+    layout = _layout(tmp_path, EDITION_NEXT.format(src=f"test-{NEXT}"))
     _append(layout, "sources", TEST_SOURCE)
-    _append(layout, "indicators", _row_2021("test-2021"))
+    _append(layout, "indicators", _row_next(f"test-{NEXT}"))
     assert _found(layout, "edition-source-mismatch") == []
 
 
 def test_a_draft_edition_is_not_refused_for_its_rows(tmp_path):
-    draft = EDITION_2021.format(src="test-2021").replace("status: published", "status: draft")
+    draft = EDITION_NEXT.format(src=f"test-{NEXT}").replace("status: published", "status: draft")
     layout = _layout(tmp_path, draft)
     _append(layout, "sources", TEST_SOURCE)
-    _append(layout, "indicators", _row_2021("kjj-2020"))
+    _append(layout, "indicators", _row_next(f"{SOURCE}"))
     assert _found(layout, "edition-source-mismatch") == []
 
 
 def test_a_plan_target_row_is_checked_by_its_plan_year(tmp_path):
-    layout = _layout(tmp_path, EDITION_2021.format(src="test-2021"))
+    layout = _layout(tmp_path, EDITION_NEXT.format(src=f"test-{NEXT}"))
     _append(layout, "sources", TEST_SOURCE)
-    row = _append(layout, "plan-targets", "test-target,2021,,,2021,,,测试目标,Test target,count,5,,,家,"
-                                           "units,kjj-2020,测试章节,\n")
+    row = _append(layout, "plan-targets", f"test-target,{NEXT},,,{NEXT},,,测试目标,Test target,count,5,,,家,"
+                                           f"units,{SOURCE},测试章节,\n")
     found = _found(layout, "edition-source-mismatch")
     assert [(i.path, i.row) for i in found] == [("datasets/plan-targets.csv", row)]
 
 
 def test_a_later_edition_may_correct_an_earlier_year(tmp_path):
-    layout = _layout(tmp_path, EDITION_2021.format(src="test-2021"))
+    layout = _layout(tmp_path, EDITION_NEXT.format(src=f"test-{NEXT}"))
     _append(layout, "sources", TEST_SOURCE)
     path = layout.datasets / "indicators.csv"
     text = path.read_text(encoding="utf-8")
-    line = next(x for x in text.splitlines() if x.startswith("rd-spending,2020,"))
-    path.write_text(text.replace(line, line.replace(",kjj-2020,", ",test-2021,")), encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.startswith(f"rd-spending,{LATEST},"))
+    path.write_text(text.replace(line, line.replace(f",{SOURCE},", f",test-{NEXT},")), encoding="utf-8")
     assert _found(layout, "edition-source-mismatch") == []
 
 
 def test_an_unknown_source_id_in_a_row_is_a_foreign_key_error(tmp_path):
     layout = _layout(tmp_path, None)
-    row = _append(layout, "indicators", _row_2021("nope-2021"))
+    row = _append(layout, "indicators", _row_next(f"nope-{NEXT}"))
     found = [i for i in validate.run(layout).issues if i.column == "source_id"]
-    assert [(i.row, i.code, i.value) for i in found] == [(row, "foreign-key", "nope-2021")]
+    assert [(i.row, i.code, i.value) for i in found] == [(row, "foreign-key", f"nope-{NEXT}")]
 
 
 @pytest.mark.parametrize(("front", "code", "line", "column"), [
-    ("status: done\nsources: [kjj-2020]\n", "edition-status", 3, "status"),
-    ("status: published\nsources: [kjj-2020]\n", "edition-published-missing", 3, "published"),
-    ("status: published\npublished: 2022-3-5\nsources: [kjj-2020]\n", "edition-date", 4, "published"),
+    (f"status: done\nsources: [{SOURCE}]\n", "edition-status", 3, "status"),
+    (f"status: published\nsources: [{SOURCE}]\n", "edition-published-missing", 3, "published"),
+    (f"status: published\npublished: 2022-3-5\nsources: [{SOURCE}]\n", "edition-date", 4, "published"),
     ("status: draft\nnext: 2023-13\n", "edition-date", 4, "next"),
-    ("status: draft\nsources: kjj-2020\n", "edition-sources", 4, "sources"),
-    ("status: published\npublished: 2022-03-15\n", "edition-sources-missing", 3, "sources"),
-    ("status: draft\nsources: [kjj-2021]\n", "edition-source-unknown", 4, "sources"),
+    (f"status: draft\nsources: {SOURCE}\n", "edition-sources", 4, "sources"),
+    (f"status: published\npublished: {NEXT + 1}-03-15\n", "edition-sources-missing", 3, "sources"),
+    ("status: draft\nsources: [unregistered-document]\n", "edition-source-unknown", 4, "sources"),
 ])
 def test_front_matter_mistakes_are_refused_with_file_line_and_fix(tmp_path, front, code, line, column):
     layout = _layout(tmp_path, f"---\ntitle: 测试\n{front}---\n# 测试\n")
-    found = [i for i in validate.run(layout).issues if i.path == "docs/2021/index.md"]
+    found = [i for i in validate.run(layout).issues if i.path == f"docs/{NEXT}/index.md"]
     assert [(i.code, i.row, i.column) for i in found] == [(code, line, column)]
     issue = found[0]
-    assert "docs/2021/index.md" in issue.fix("zh") + issue.text("zh") or code == "edition-date"
+    assert f"docs/{NEXT}/index.md" in issue.fix("zh") + issue.text("zh") or code == "edition-date"
     assert issue.fix("en") and issue.fix("zh") != issue.fix("en")
 
 
@@ -134,9 +142,9 @@ def test_the_command_line_exits_1_for_a_wrong_source(tmp_path):
     import subprocess
     import sys
 
-    layout = _layout(tmp_path, EDITION_2021.format(src="test-2021"))
+    layout = _layout(tmp_path, EDITION_NEXT.format(src=f"test-{NEXT}"))
     _append(layout, "sources", TEST_SOURCE)
-    _append(layout, "indicators", _row_2021("kjj-2020"))
+    _append(layout, "indicators", _row_next(f"{SOURCE}"))
     proc = subprocess.run([sys.executable, "-m", "pipeline", "validate", str(layout.root)],
                           capture_output=True, text=True, cwd=REPO.root, timeout=300)
     assert proc.returncode == 1
@@ -145,15 +153,15 @@ def test_the_command_line_exits_1_for_a_wrong_source(tmp_path):
 
 def test_the_column_engine_refuses_the_same_row(tmp_path):
     """A large table goes through the column engine, which passes only some rows as records."""
-    layout = _layout(tmp_path, EDITION_2021.format(src="test-2021"))
+    layout = _layout(tmp_path, EDITION_NEXT.format(src=f"test-{NEXT}"))
     _append(layout, "sources", TEST_SOURCE)
     # an indicator no rule or target reads, so nothing else makes the engine pass this row on
     text = (layout.datasets / "indicators.csv").read_text(encoding="utf-8")
-    line = next(x for x in text.splitlines() if x.startswith("rice-shrimp-base,2020,"))
-    row = _append(layout, "indicators", line.replace(",2020,", ",2021,", 1) + "\n")
+    line = next(x for x in text.splitlines() if x.startswith(f"rice-shrimp-base,{LATEST},"))
+    row = _append(layout, "indicators", line.replace(f",{LATEST},", f",{NEXT},", 1) + "\n")
     found = [i for i in validate.run(layout, engine="columns").issues
              if i.code == "edition-source-mismatch"]
-    assert [(i.path, i.row, i.value) for i in found] == [("datasets/indicators.csv", row, "kjj-2020")]
+    assert [(i.path, i.row, i.value) for i in found] == [("datasets/indicators.csv", row, f"{SOURCE}")]
 
 
 def test_the_package_sources_come_from_the_sources_dataset_and_the_editions(tmp_path):
@@ -168,14 +176,14 @@ def test_the_package_sources_come_from_the_sources_dataset_and_the_editions(tmp_
     assert expected and [(s["title"], s["edition"]) for s in load.package_meta(REPO)["sources"]] \
         == expected
 
-    layout = _layout(tmp_path, EDITION_2021.format(src="test-2021").replace("published\n", "draft\n", 1))
+    layout = _layout(tmp_path, EDITION_NEXT.format(src=f"test-{NEXT}").replace("published\n", "draft\n", 1))
     _append(layout, "sources", TEST_SOURCE)
     assert "测试用文件（非真实报告）" not in str(load.package_meta(layout)["sources"])  # a draft's
-    index = layout.docs / "2021" / "index.md"
-    index.write_text(EDITION_2021.format(src="test-2021"), encoding="utf-8")
+    index = layout.docs / str(NEXT) / "index.md"
+    index.write_text(EDITION_NEXT.format(src=f"test-{NEXT}"), encoding="utf-8")
     derived = load.package_meta(layout)["sources"]
     assert derived[-1] == {"title": "测试用文件（非真实报告）",
-                           "title_en": "Test document (not a real report)", "edition": 2021}
+                           "title_en": "Test document (not a real report)", "edition": NEXT}
     from pipeline import package
 
-    assert package.descriptor(layout)["sources"][-1]["version"] == "2021"
+    assert package.descriptor(layout)["sources"][-1]["version"] == str(NEXT)

@@ -9,7 +9,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from pipeline import feeds, revision_log, revisions
+from pipeline import docs, feeds, formats, revision_log, revisions
 from pipeline.paths import REPO, Layout
 from tests.sitebuild import built_site
 
@@ -82,11 +82,13 @@ def test_published_feeds_are_valid_atom(site: Layout, name: str):
 @pytest.mark.site
 def test_editions_feed_has_each_edition_in_chinese_with_date_and_link(site: Layout):
     parsed = feedparser.parse((site.site / feeds.EDITIONS).read_bytes())
-    assert [e.title for e in parsed.entries] == ["2020年工作报告"]
-    entry = parsed.entries[0]
-    assert entry.updated_parsed and entry.published_parsed
-    assert entry.link.endswith("2020/")
-    assert "kjj-annual-report-2020.pdf" in entry.content[0].value
+    published = [e for e in docs.editions(REPO) if not e.draft]  # newest first
+    assert [e.title for e in parsed.entries] == [e.title for e in published]
+    assert all(f"{e.year}年" in e.title for e in published)
+    for entry, edition in zip(parsed.entries, published, strict=True):
+        assert entry.updated_parsed and entry.published_parsed
+        assert entry.link.endswith(f"{edition.year}/")
+        assert formats.edition_pdf(REPO, edition.year) in entry.content[0].value
 
 
 @pytest.mark.site

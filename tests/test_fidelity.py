@@ -16,7 +16,7 @@ import re
 import openpyxl
 import pytest
 
-from pipeline import chart_exports, charts, datasets, editions, formats, load, package
+from pipeline import chart_exports, charts, datasets, docs, editions, formats, load, package
 from pipeline import model as figures
 from pipeline.paths import REPO
 
@@ -154,14 +154,20 @@ def test_a_source_line_names_the_document_of_each_row():
 
 def test_every_repository_chart_names_the_title_from_the_sources_dataset(built):
     titles = editions.source_titles(REPO)
-    assert titles == {"kjj-2020": "科技局2020年工作总结和2020年工作计划精选"}
-    for chart in built.values():
-        assert chart.source.startswith("来源：" + titles["kjj-2020"])
+    assert titles["kjj-2020"] == "科技局2020年工作总结和2020年工作计划精选"  # the document's own title
+    for chart in built.values():  # each chart names a source document of its edition
+        year = chart.edition or max(e.year for e in docs.editions(REPO) if not e.draft)
+        front = docs.split_front_matter(
+            (REPO.docs / str(year) / "index.md").read_text(encoding="utf-8"))[0]
+        assert any(chart.source.startswith("来源：" + titles[s]) for s in front["sources"]), chart.id
 
 
 def test_dataset_downloads_cite_the_documents_their_rows_name():
     info = next(i for i in datasets.read_all(REPO) if i.name == "indicators")
-    assert datasets.source_title(info) == "科技局2020年工作总结和2020年工作计划精选"
+    named = dict.fromkeys(r["source_id"] for r in info.records)  # in order of first use
+    titles = editions.source_titles(REPO)
+    assert "科技局2020年工作总结和2020年工作计划精选" in datasets.source_title(info)
+    assert datasets.source_title(info) == "；".join(titles[s] for s in named)
     info.records = [{**r, "source_id": "x"} for r in info.records]
     info.sources = {"x": {"title": "另一份文件", "title_en": "Another"}}
     assert datasets.source_title(info) == "另一份文件"

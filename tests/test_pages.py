@@ -281,12 +281,14 @@ def test_cards_and_at_year_cards_show_their_editions_figures(tmp_path):
 
 
 def test_an_edition_without_its_plan_says_so_and_builds(tmp_path):
-    text = "目标：[[target:t]]。\n\n[[targets]]\n\n[[tasks]]\n"
+    text = ("目标：[[target:t]]。\n\n[[targets]]\n\n[[tasks]]\n\n"
+            "任务[[count:tasks@2021]]，类别[[count:categories@2021]]，目标[[count:targets@2021]]。\n")
     out, _ = build(tmp_path, {"2021/index.md": "---\nheadline: [x]\n---\n# 2021\n",
                               "2021/plan.md": text})
     page = (out / "2021/plan.md").read_text(encoding="utf-8")
     assert page.startswith("目标：（2021年计划尚未发布）。")
-    assert page.count("计划尚未发布") == 3
+    assert page.count("计划尚未发布") == 6
+    assert "任务（2021年计划尚未发布），类别（2021年计划尚未发布），目标（2021年计划尚未发布）。" in page
     with pytest.raises(pages.PageError, match="2021 年的计划没有目标"):
         build(tmp_path / "other", {"2021/index.md": "---\nheadline: [x]\n---\n# 2021\n",
                                    "2021/plan.md": "[[target:nope]]\n"}, d=data(

@@ -13,9 +13,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from pipeline import charts, formats, load, model, pdf
+from pipeline import charts, docs, formats, load, model, pdf, siteconfig
 from pipeline.paths import REPO, Layout
 from tests.sitebuild import built_site
+
+# The latest published edition, from docs/ (each published edition has its PDF).
+LATEST = max(e.year for e in docs.editions(REPO) if not e.draft)
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +28,7 @@ def site() -> Layout:
 
 @pytest.fixture(scope="module")
 def path(site: Layout) -> Path:
-    return site.site / "data" / formats.edition_pdf(site, 2020)
+    return site.site / "data" / formats.edition_pdf(site, LATEST)
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +45,9 @@ def text(reader: PdfReader) -> str:
 @pytest.mark.site
 def test_every_headline_and_chapter_figure_is_in_the_pdf(text: str):
     data = model.load_figures(REPO)
-    wanted = [f for f in data.area_figures("industry", 2020)] + [
-        data.figure(f"{ref}@2020") for ref in ("rd-spending", "rd-intensity",
-                                                "high-tech-enterprises")]
+    wanted = [f for f in data.area_figures("industry", LATEST)] + [
+        data.figure(f"{ref}@{LATEST}") for ref in ("rd-spending", "rd-intensity",
+                                                    "high-tech-enterprises")]
     assert len(wanted) > 5
     for fig in wanted:
         assert fig.text.replace(" ", "") in text.replace(" ", ""), (fig.ref, fig.text)
@@ -84,7 +87,7 @@ def test_source_licence_and_metadata(reader: PdfReader, text: str):
     assert pkg["license"]["title"] in text and pkg["license"]["path"] in text
     assert pkg["publisher"] in text
     assert reader.metadata.author == pkg["publisher"]
-    assert "2020年工作报告" in reader.metadata.title
+    assert f"{LATEST}年工作报告" in reader.metadata.title
 
 
 @pytest.mark.site
@@ -108,8 +111,8 @@ def test_pdf_is_checksummed_and_linked(site: Layout, path: Path):
     sums = (site.site / "data" / "SHA256SUMS").read_text(encoding="ascii")
     assert f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n" in sums
     assert sums.splitlines() == sorted(sums.splitlines(), key=lambda line: line.split("  ")[1])
-    for page in ("data/index.html", "data/en/index.html", "2020/index.html",
-                 "2020/industry/index.html"):
+    for page in ("data/index.html", "data/en/index.html", f"{LATEST}/index.html",
+                 f"{LATEST}/industry/index.html"):
         assert path.name in (site.site / page).read_text(encoding="utf-8"), page
 
 
@@ -119,6 +122,19 @@ def test_pdf_needs_a_built_site(tmp_path: Path):
 
 
 def test_pages_follow_the_navigation():
-    pages = pdf.edition_pages(REPO, 2020)
-    assert pages[0] == "2020/index.md"
-    assert pages.index("2020/industry.md") < pages.index("2020/plan.md") < pages.index("2020/about.md")
+    pages = pdf.edition_pages(REPO, LATEST)
+    assert pages[0] == f"{LATEST}/index.md"
+    order = [p for p in siteconfig.nav_pages(REPO) if p.startswith(f"{LATEST}/")]
+    if order:  # the edition's section of mkdocs.yml's nav (else the newest edition's order)
+        assert [p for p in pages if p in order] == order
+    assert pages.index(f"{LATEST}/industry.md") < pages.index(f"{LATEST}/plan.md") \
+        < pages.index(f"{LATEST}/about.md")
+
+
+def test_every_published_edition_gets_a_pdf_and_no_draft(tmp_path: Path):
+    """The editions come from docs/ (a new edition's source need not be in package.yml)."""
+    for year, status in ((2020, "published"), (2021, "published"), (2022, "draft")):
+        (tmp_path / "docs" / str(year)).mkdir(parents=True)
+        (tmp_path / "docs" / str(year) / "index.md").write_text(
+            f"---\ntitle: {year}年工作报告\nstatus: {status}\n---\n# {year}\n", encoding="utf-8")
+    assert pdf.editions(Layout(tmp_path)) == [2020, 2021]

@@ -79,41 +79,56 @@ def _append(layout: Layout, name: str, rows: list[str]) -> None:
     path.write_text(path.read_text(encoding="utf-8") + "\n".join(rows) + "\n", encoding="utf-8")
 
 
-SYNTHETIC_2021 = [
+def _latest_stock() -> tuple[int, int, int]:
+    """(the latest year of the data, the stock's value then, the rows of indicators.csv with
+    its header): the made-up next year below follows them."""
+    lines = REPO.csv("indicators").read_text(encoding="utf-8").splitlines()
+    records = load.read_records(load.dataset_for(REPO, REPO.csv("indicators")))
+    latest = max(r["year"] for r in records)
+    [stock] = [r["value"] for r in records
+               if r["indicator_id"] == "high-tech-enterprises" and r["year"] == latest]
+    return latest, int(stock), len([line for line in lines if line.strip()])
+
+
+LATEST, STOCK, LINES = _latest_stock()
+NEXT = LATEST + 1
+FIRST_NEW_ROW = LINES + 1  # the row number of the first row appended
+SYNTHETIC_NEXT = [
     # made-up figures for a synthetic next year, in a temporary copy only
-    "high-tech-enterprises,2021,innovation-entities,高新技术企业数量,High-tech enterprises,"
-    "250,,,家,enterprises,false,,test-2021,一、工作情况,",
-    "high-tech-net-increase,2021,innovation-entities,高新技术企业净增数,"
-    "Net increase in high-tech enterprises,41,,,家,enterprises,false,,test-2021,一、工作情况,",
+    f"high-tech-enterprises,{NEXT},innovation-entities,高新技术企业数量,High-tech enterprises,"
+    f"{STOCK + 41},,,家,enterprises,false,,test-{NEXT},一、工作情况,",
+    f"high-tech-net-increase,{NEXT},innovation-entities,高新技术企业净增数,"
+    f"Net increase in high-tech enterprises,41,,,家,enterprises,false,,test-{NEXT},一、工作情况,",
 ]
 # the made-up document those rows come from
-SYNTHETIC_SOURCE = ["test-2021,测试用文件（非真实报告）,Test document (not a real report),"
+SYNTHETIC_SOURCE = [f"test-{NEXT},测试用文件（非真实报告）,Test document (not a real report),"
                     "测试机构,,,仅供测试"]
 
 
 def test_next_year_is_new_rows_not_new_files_or_columns(repo_copy: Layout):
     _append(repo_copy, "sources", SYNTHETIC_SOURCE)
     header_before = repo_copy.csv("indicators").read_text(encoding="utf-8").splitlines()[0]
-    _append(repo_copy, "indicators", SYNTHETIC_2021)
+    _append(repo_copy, "indicators", SYNTHETIC_NEXT)
     report = run(repo_copy)
     assert report.valid, report.formatted("text")
     records = load.read_records(load.dataset_for(repo_copy, repo_copy.csv("indicators")))
     years = {r["year"] for r in records if r["indicator_id"] == "high-tech-enterprises"}
-    assert years == {2019, 2020, 2021}
+    assert max(years) == NEXT and NEXT - 1 in years
     assert repo_copy.csv("indicators").read_text(encoding="utf-8").splitlines()[0] == header_before
 
 
 def test_next_year_totals_are_checked_against_net_increase(repo_copy: Layout):
     _append(repo_copy, "sources", SYNTHETIC_SOURCE)
-    rows = [SYNTHETIC_2021[0].replace(",250,", ",260,"), SYNTHETIC_2021[1]]
+    rows = [SYNTHETIC_NEXT[0].replace(f",{STOCK + 41},", f",{STOCK + 51},"), SYNTHETIC_NEXT[1]]
     _append(repo_copy, "indicators", rows)
-    assert run(repo_copy).flatten(["row", "code"]) == [[45, "stock-flow-mismatch"]]
+    assert run(repo_copy).flatten(["row", "code"]) == [[FIRST_NEW_ROW, "stock-flow-mismatch"]]
 
 
 def test_next_year_indicator_must_keep_its_unit(repo_copy: Layout):
     _append(repo_copy, "sources", SYNTHETIC_SOURCE)
-    _append(repo_copy, "indicators", [SYNTHETIC_2021[0].replace(",家,", ",个,")])
-    assert run(repo_copy).flatten(["row", "column", "code"]) == [[45, "unit", "inconsistent-definition"]]
+    _append(repo_copy, "indicators", [SYNTHETIC_NEXT[0].replace(",家,", ",个,")])
+    assert run(repo_copy).flatten(["row", "column", "code"]) == [
+        [FIRST_NEW_ROW, "unit", "inconsistent-definition"]]
 
 
 def test_qualifiers_and_ranges_are_machine_readable():

@@ -1,4 +1,6 @@
-"""The built site in a real browser (Debian's Chromium driven by Playwright).
+"""The built site in a real browser (Debian's Chromium driven by Playwright), on both
+editions of the two-edition site (tests/sitebuild.py: the latest edition and a made-up one
+after it, TEST DATA): the tests about an edition's pages run on each edition.
 
 Charts are drawn at build time and read with JavaScript off; their
 interaction comes lazily (ECharts' SSR client when a chart nears the
@@ -22,7 +24,7 @@ from pipeline import browser as chromium
 from pipeline import model, urls
 from pipeline.paths import REPO
 from tests import engine
-from tests.sitebuild import built_site, serve
+from tests.sitebuild import editions, serve, two_editions
 
 pytestmark = [pytest.mark.site, pytest.mark.browser]
 
@@ -30,16 +32,41 @@ pytestmark = [pytest.mark.site, pytest.mark.browser]
 # worker and word splitters load after the page, and grow with the content).
 TEXT_BUDGET = 80 * 1024
 CHART_BUDGET = 150 * 1024
+EDITIONS = editions()  # (latest, made-up), from docs/
 # The list of the site's pages (engine.SITE_WIDE_FILES), fetched with every page: it grows with
 # the site (0.7 KB with one edition and its indicator pages; about 2 KB with ten editions).
 SITEMAP_BUDGET = 4 * 1024
-CHART_PAGE = "2020/innovation-entities/"
+
+
+def url_path(site: Path, html: Path) -> str:
+    rel = html.relative_to(site).as_posix()
+    return rel[: -len("index.html")] if html.name == "index.html" else rel
+
+
+def edition_pages(site: Path, year: int) -> list[Path]:
+    return sorted((site / str(year)).rglob("index.html"))
+
+
+def chart_page(site: Path, year: int) -> str:
+    """The edition's page with the most charts (the first such, by path)."""
+    pages = edition_pages(site, year)
+    counts = [p.read_text(encoding="utf-8").count('class="chart__canvas') for p in pages]
+    return url_path(site, pages[counts.index(max(counts))])
+
+
+def legend_page(site: Path) -> str:
+    """The first report page with a chart that has a legend (a chart of several series)."""
+    for year in EDITIONS:
+        for page in edition_pages(site, year):
+            if 'ecmeta_ssr_type="legend"' in page.read_text(encoding="utf-8"):
+                return url_path(site, page)
+    raise AssertionError("no chart with a legend in either edition")
 
 
 @pytest.fixture(scope="module")
 def server() -> tuple[str, Path]:
-    """The built site served on the port it was built for (one server for the session)."""
-    site = built_site().site
+    """The two-edition site served on the port it was built for (one server for the session)."""
+    site = two_editions().site
     return serve(site), site
 
 
@@ -106,10 +133,11 @@ def test_home_page_loads_cleanly_with_its_cards(watched):
     assert w.errors == [] and w.foreign() == []
 
 
+@pytest.mark.parametrize("year", EDITIONS)
 @pytest.mark.parametrize("width", [1280, 360])
-def test_chart_page_renders_every_chart_without_errors(watched, width):
+def test_chart_page_renders_every_chart_without_errors(watched, server, width, year):
     w = watched(viewport={"width": width, "height": 800})
-    w.goto(CHART_PAGE)
+    w.goto(chart_page(server[1], year))
     count = w.render_all_charts()
     assert count >= 2
     # The drawing has bars and the headline, table and source are on the page.
@@ -121,27 +149,38 @@ def test_chart_page_renders_every_chart_without_errors(watched, width):
     assert overflow <= 0
 
 
-def test_charts_start_only_when_scrolled_into_view(watched):
+@pytest.mark.parametrize("year", EDITIONS)
+def test_charts_start_only_when_scrolled_into_view(watched, server, year):
     w = watched(viewport={"width": 360, "height": 640})
-    w.goto("2020/plan/")
+    w.goto(chart_page(server[1], year))
     w.page.wait_for_timeout(600)
-    assert w.page.locator("[data-chart-ready]").count() == 0
-    assert w.render_all_charts() == 2
+    # charts well below the screen (more than the 200 px the page looks ahead) wait
+    below = w.page.evaluate("""() => Array.from(document.querySelectorAll('.chart__canvas'))
+      .filter(c => c.getBoundingClientRect().top > window.innerHeight + 400)
+      .map(c => c.hasAttribute('data-chart-ready'))""")
+    assert below and not any(below), below
+    assert w.render_all_charts() == w.page.locator("[data-chart-ready]").count() >= 2
     assert w.errors == []
 
 
-def test_instant_navigation_keeps_the_page_and_draws_the_charts(watched):
+@pytest.mark.parametrize("year", EDITIONS)
+def test_instant_navigation_keeps_the_page_and_draws_the_charts(watched, server, year):
+    """From the edition's front page, a headline card leads to its chapter without a page load."""
     w = watched(viewport={"width": 1280, "height": 900})
-    w.goto("")
+    w.goto(f"{year}/")
     w.page.evaluate("window.__stayed = true")
-    w.page.locator(".kpi-card", has_text="高新技术企业").first.click()
-    w.page.wait_for_url("**/2020/innovation-entities/")
+    card = w.page.locator(".kpi-card:not([href='./'])").first
+    target = card.evaluate("a => a.href")
+    assert target.startswith(w.base + f"{year}/") and target != w.base + f"{year}/"
+    card.click()
+    w.page.wait_for_url(target)
     w.render_all_charts()
     assert w.page.evaluate("window.__stayed === true")  # no full page load: instant navigation
     w.page.go_back()
-    w.page.wait_for_url(w.base)
-    w.page.locator(".kpi-card", has_text="研发投入").first.click()
-    w.page.wait_for_url("**/2020/")
+    w.page.wait_for_url(w.base + f"{year}/")
+    w.page.locator(".kpi-card[href='./']").first.click()
+    w.page.wait_for_url(w.base + f"{year}/")
+    assert w.page.evaluate("window.__stayed === true")
     assert w.errors == [] and w.foreign() == []
 
 
@@ -157,10 +196,10 @@ SHOWN_TEXT_FILLS = ("Array.from(document.querySelectorAll('.chart__canvas svg te
 
 
 @pytest.mark.parametrize("live", [False, True], ids=["drawn-at-build", "live"])
-def test_charts_follow_the_palette_toggle(watched, live):
+def test_charts_follow_the_palette_toggle(watched, server, live):
     palette = json.loads((REPO.web / "palette.json").read_text(encoding="utf-8"))
     w = watched(viewport={"width": 1280, "height": 900}, color_scheme="light")
-    w.goto(CHART_PAGE)
+    w.goto(chart_page(server[1], EDITIONS[-1]))
     w.render_all_charts()
     if live:
         w.page.locator(".chart__canvas").first.click(position={"x": 200, "y": 150})
@@ -174,12 +213,13 @@ def test_charts_follow_the_palette_toggle(watched, live):
     assert w.errors == []
 
 
-def test_charts_read_with_javascript_off(browser, server):
+@pytest.mark.parametrize("year", EDITIONS)
+def test_charts_read_with_javascript_off(browser, server, year):
     """The drawing is in the page: title, axis labels, values and bars, no script needed."""
     context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False)
     try:
         page = context.new_page()
-        page.goto(server[0] + CHART_PAGE, wait_until="load")
+        page.goto(server[0] + chart_page(server[1], year), wait_until="load")
         shown = page.evaluate("""() => Array.from(document.querySelectorAll('figure.chart')).map(f => {
           const svg = Array.from(f.querySelectorAll('.chart__canvas svg'))
             .find(s => s.getBoundingClientRect().width > 0);
@@ -214,9 +254,9 @@ def test_pages_without_charts_load_no_chart_code(watched):
     assert w.errors == []
 
 
-def test_full_chart_loads_on_first_interaction_with_tooltips(watched):
+def test_full_chart_loads_on_first_interaction_with_tooltips(watched, server):
     w = watched(viewport={"width": 1280, "height": 900})
-    w.goto(CHART_PAGE)
+    w.goto(chart_page(server[1], EDITIONS[0]))
     w.render_all_charts()
     w.page.wait_for_timeout(500)
     assert loaded(w, "charts-ssr.js") and not loaded(w, "charts.js")
@@ -228,18 +268,24 @@ def test_full_chart_loads_on_first_interaction_with_tooltips(watched):
     w.page.wait_for_selector(".chart__canvas[data-chart-live] svg", timeout=10000)
     assert loaded(w, "charts.js")
     w.page.mouse.move(box["x"] + box["width"] * 0.32, box["y"] + box["height"] * 0.7)
+    # the tooltip names a category of the chart's table and the chart's unit
+    first = w.page.locator("figure.chart").first
+    rows = first.locator("details table tbody th").all_text_contents()
+    unit = first.locator(".chart__unit").inner_text().replace("单位：", "").strip()
+    assert rows and unit
     w.page.wait_for_function(
-        "Array.from(document.querySelectorAll('.chart__canvas[data-chart-live] div'))"
-        ".some(d => d.style.display !== 'none' && /2019年/.test(d.textContent) && /家/.test(d.textContent))",
-        timeout=5000)
+        """([rows, unit]) => Array.from(document.querySelectorAll('.chart__canvas[data-chart-live] div'))
+        .some(d => d.style.display !== 'none' && rows.some(r => d.textContent.includes(r))
+                   && d.textContent.includes(unit))""",
+        arg=[[r.strip() for r in rows], unit], timeout=5000)
     assert w.errors == []
 
 
-def test_hover_and_legend_work_before_the_full_chart(watched):
+def test_hover_and_legend_work_before_the_full_chart(watched, server):
     """ECharts' SSR client on the drawing: hovering a bar brings its series forward,
     a legend click hides that series (bars and labels) in both drawings."""
     w = watched(viewport={"width": 1280, "height": 900})
-    w.goto("2020/plan/")
+    w.goto(legend_page(server[1]))
     w.render_all_charts()
     figure = w.page.locator("figure.chart").first
     svg = figure.locator("svg.chart__svg--wide")
@@ -311,10 +357,16 @@ def _longest_series_page() -> str:
     return urls.page_path(urls.indicator_page(max(series, key=lambda s: len(s.years)).indicator_id))
 
 
-@pytest.mark.parametrize("path", ["", "guide/", CHART_PAGE, "2020/plan/", "indicators/",
-                                  _longest_series_page()])
-def test_page_weight_within_budget(watched, server, path):
+WEIGHED = [("home", None), ("guide", None), ("indicators", None), ("series", None)] + [
+    (kind, year) for year in EDITIONS for kind in ("edition", "charts")]
+
+
+@pytest.mark.parametrize(("kind", "year"), WEIGHED, ids=[f"{k}-{y}" if y else k for k, y in WEIGHED])
+def test_page_weight_within_budget(watched, server, kind, year):
     base, site = server
+    path = {"home": "", "guide": "guide/", "edition": f"{year}/", "indicators": "indicators/",
+            "series": _longest_series_page() if kind == "series" else ""}.get(kind) \
+        or chart_page(site, year)
     w = watched(viewport={"width": 360, "height": 640})
     w.goto(path)
     charts = w.render_all_charts()

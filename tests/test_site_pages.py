@@ -1,8 +1,12 @@
 """Every page of the built site in a real browser (Debian's Chromium driven by Playwright).
 
-The pages are discovered from the build output (every HTML file in site/), so
-a new page is covered without touching this file. Each page is checked in one
-go, to keep the run short (one built site per session, one browser per module):
+The pages are discovered from the build output (every HTML file of the real site/), so
+a new page is covered without touching this file. They are checked on the two-edition
+site (tests/sitebuild.py: the project plus a made-up edition after its latest, TEST
+DATA), which holds every page of the real site, and a sample of the made-up edition's
+pages is checked too: its front page, its page with the most charts and the embed page
+of that page's first chart. Each page is checked in one go, to keep the run short
+(one built site per session, one browser per module):
 
 - no console errors and no request to any origin other than the local server;
 - every chart container draws a chart with marks in it;
@@ -23,6 +27,7 @@ A missing browser is a failure, not a skip: `make test` installs it.
 
 from __future__ import annotations
 
+import re
 import struct
 
 import pytest
@@ -30,8 +35,14 @@ import pytest
 from pipeline import model, urls
 from pipeline.paths import REPO
 from tests import engine
-from tests.sitebuild import built_site, deselected
-from tests.test_site_browser import CHART_PAGE, Watched, browser, server  # noqa: F401  (fixtures)
+from tests.sitebuild import built_site, deselected, editions
+from tests.test_site_browser import (  # noqa: F401  (fixtures)
+    Watched,
+    browser,
+    chart_page,
+    server,
+    url_path,
+)
 
 pytestmark = [pytest.mark.site, pytest.mark.browser]
 
@@ -42,13 +53,20 @@ PRINT_WIDTH = 720  # A4 minus Chromium's default print margins, in CSS pixels
 
 
 def site_pages() -> list[str]:
-    """URL paths of every HTML page in the built site ("" is the home page)."""
+    """URL paths of every HTML page of the real site ("" is the home page), then the made-up
+    edition's sample: the counterparts of the latest edition's front page, of its page with
+    the most charts and of that page's first chart's embed page (new-year drafts the made-up
+    edition from the latest one, and a chart's id for an edition is ID-YEAR)."""
     site = built_site().site
-    paths = []
-    for html in sorted(site.rglob("*.html")):
-        rel = html.relative_to(site).as_posix()
-        paths.append(rel[: -len("index.html")] if html.name == "index.html" else rel)
-    return paths
+    paths = [url_path(site, html) for html in sorted(site.rglob("*.html"))]
+    latest, made_up = editions()
+    charts = chart_page(site, latest)
+    first = re.search(r'<figure[^>]*\bid="chart-([^"]+)"',
+                      (site / charts / "index.html").read_text(encoding="utf-8"))
+    assert first, f"{charts}: no chart"
+    chart_id = re.sub(rf"-{latest}$", "", first.group(1))
+    return paths + [f"{made_up}/", charts.replace(f"{latest}/", f"{made_up}/", 1),
+                    f"embed/{chart_id}-{made_up}/"]
 
 
 def indicator_sample() -> set[str]:
@@ -74,11 +92,18 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("page_path", paths, ids=[p or "home" for p in paths])
 
 
-def test_the_site_has_the_pages_we_expect_to_check():
+def test_the_site_has_the_pages_we_expect_to_check(server):  # noqa: F811
     paths = site_pages()
-    for expected in ("", "2020/", CHART_PAGE, "2020/plan/", "data/", "data/en/", "guide/", "404.html"):
+    latest, made_up = editions()
+    for expected in ("", "data/", "data/en/", "guide/", "404.html",
+                     *(f"{year}/" for year in (latest, made_up))):
         assert expected in paths
     assert any(p.startswith("embed/") for p in paths)
+    assert any(p.startswith(f"{made_up}/") and p != f"{made_up}/" for p in paths)
+    # every one of them is in the two-edition site the checks run on
+    site = server[1]
+    assert [p for p in paths if not (site / (p + "index.html" if not p or p.endswith("/") else p))
+            .is_file()] == []
     # one page per indicator and the index, of which a sample is checked in full
     ids = model.load_figures(REPO).indicator_ids()
     assert sorted(indicator_pages(paths)) == sorted(
@@ -236,8 +261,10 @@ def walk_keyboard(w: Watched, limit: int = 400) -> tuple[list[dict], set[str]]:
 
 
 def test_page_in_a_real_browser(page_path, browser, server):  # noqa: F811
-    base, _site = server
+    base, site = server
     name = page_path or "home"
+    assert (site / (page_path + "index.html" if not page_path or page_path.endswith("/")
+                    else page_path)).is_file(), f"{name} is not in the two-edition site"
     light = Watched(browser, base, viewport=DESKTOP, color_scheme="light")
     dark = Watched(browser, base, viewport=DESKTOP, color_scheme="dark")
     try:
@@ -339,12 +366,21 @@ def test_every_indicator_page_draws_and_fits(browser, server):  # noqa: F811
 # --------------------------------------------------------------------------- search and screenshots
 
 
-@pytest.mark.parametrize(("word", "expected"), [
-    ("异地孵化器", "2020/innovation-environment/"),  # "…是本市首个异地孵化器。"
-    ("科技园区", "2020/rural/"),  # "本市的国家农业科技园区通过了…"
-    ("专项小组", "2020/industry/"),  # "…并牵头一个产业专项小组。"
+def pages_saying(word: str) -> set[str]:
+    """URL paths of the report pages whose Markdown source has `word`, in any edition."""
+    return {f"{md.parent.name}/" + ("" if md.stem == "index" else f"{md.stem}/")
+            for md in REPO.docs.glob("*/*.md") if word in md.read_text(encoding="utf-8")}
+
+
+# Words taken from the middle of sentences of the report (a test about these words).
+@pytest.mark.parametrize("word", [
+    "异地孵化器",  # "…是本市首个异地孵化器。"
+    "科技园区",  # "本市的国家农业科技园区通过了…"
+    "专项小组",  # "…并牵头一个产业专项小组。"
 ])
-def test_mid_sentence_chinese_words_find_their_page(browser, server, word, expected):  # noqa: F811
+def test_mid_sentence_chinese_words_find_their_page(browser, server, word):  # noqa: F811
+    expected = pages_saying(word)
+    assert expected, f"no page of docs/ says {word}"
     w = Watched(browser, server[0], viewport=DESKTOP)
     try:
         w.goto("")
@@ -355,7 +391,7 @@ def test_mid_sentence_chinese_words_find_their_page(browser, server, word, expec
         query.press("End")  # the search box reacts to keys, as when a reader types
         w.page.wait_for_selector(engine.SEARCH_RESULT_ITEM, timeout=10000)
         links = w.page.eval_on_selector_all(engine.SEARCH_RESULT_LINK, "els => els.map(e => e.href)")
-        assert any(expected in link for link in links), (word, links)
+        assert any(link.endswith(tuple(expected)) for link in links), (word, expected, links)
         assert w.errors == []
     finally:
         w.close()
@@ -369,11 +405,13 @@ def png_size(path) -> tuple[int, int]:
 
 @pytest.mark.parametrize("width", [1280, 360])
 def test_screenshots_of_home_and_chart_page(browser, server, width):  # noqa: F811
-    """Full-page PNGs anyone can look at: .build/screenshots/{home,chart}-{width}.png."""
+    """Full-page PNGs anyone can look at: .build/screenshots/{home,chart-YEAR}-{width}.png,
+    the chart page of each edition of the two-edition site."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     w = Watched(browser, server[0], viewport={"width": width, "height": 900}, device_scale_factor=1)
     try:
-        for name, path in (("home", ""), ("chart", CHART_PAGE)):
+        for name, path in (("home", ""), *((f"chart-{year}", chart_page(server[1], year))
+                                           for year in editions())):
             w.goto(path)
             w.render_all_charts()
             out = SCREENSHOTS / f"{name}-{width}.png"
