@@ -191,9 +191,9 @@ def markdown(results: list[dict]) -> str:
     return "".join(out)
 
 
-def _linear(label: str, ratio: float, data: float, base: str) -> str:
-    return (f"{label}: {ratio:.2f}x {base} ({data:.2f}x the data): "
-            + ("at most linear" if ratio <= data * 1.1 else "MORE than linear"))
+def _linear(label: str, ratio: float, amount: float, base: str, what: str) -> str:
+    return (f"{label}: {ratio:.2f}x {base}, for {amount:.2f}x the {what}: "
+            + ("at most linear" if ratio <= amount * 1.1 else "MORE than linear"))
 
 
 def targets(results: list[dict]) -> list[str]:
@@ -214,7 +214,7 @@ def targets(results: list[dict]) -> list[str]:
             for key, label in (("cold_cpu", "full build (CPU)"), ("validate_cpu", "validate (CPU)"),
                                ("index_kb", "search index")):
                 lines.append(_linear(f"{label} with {editions[-1]} editions", many[key] / max(one[key], 1e-9),
-                                     pages, f"that with {editions[0]}, for {pages:.2f}x the pages;"))
+                                     pages, f"that with {editions[0]}", "pages"))
     if len(datasets) > 1:
         e = editions[0]
         small, big = by.get((e, datasets[0])), by.get((e, datasets[-1]))
@@ -223,7 +223,8 @@ def targets(results: list[dict]) -> list[str]:
             for key, label in (("validate_cpu", "validate (CPU)"), ("cold_cpu", "full build (CPU)"),
                                ("index_kb", "search index")):
                 lines.append(_linear(f"{label} with {datasets[-1]} datasets",
-                                     big[key] / max(small[key], 1e-9), data, f"that with {datasets[0]}, for"))
+                                     big[key] / max(small[key], 1e-9), data, f"that with {datasets[0]}",
+                                     "rows of data"))
     over = [(r["editions"], r["datasets"], name, size) for r in results for name, size in r["over_budget"]]
     lines.append("every page within its budget (text 80 KB, chart page 150 KB, gzip): "
                  + ("met" if not over else "NOT met: " + ", ".join(
@@ -233,13 +234,15 @@ def targets(results: list[dict]) -> list[str]:
 
 
 def load() -> str:
-    """The machine and its load while measuring (the seconds depend on it; the ratios less)."""
+    """The load average while measuring (the seconds depend on it; the CPU time less)."""
     try:
-        one, five, fifteen = os.getloadavg()
-        loadavg = f"load average {one:.1f} / {five:.1f} / {fifteen:.1f} (1 / 5 / 15 min)"
+        return "{:.1f} / {:.1f} / {:.1f}".format(*os.getloadavg())
     except OSError:
-        loadavg = "load average unknown"
-    return f"{os.cpu_count()} CPUs, {platform.python_implementation()} {platform.python_version()}, {loadavg}"
+        return "unknown"
+
+
+def machine() -> str:
+    return f"{os.cpu_count()} CPUs, {platform.python_implementation()} {platform.python_version()}"
 
 
 def run(editions: list[int], datasets: list[int], rows: int, log=lambda *a: None,
@@ -249,7 +252,7 @@ def run(editions: list[int], datasets: list[int], rows: int, log=lambda *a: None
         points = [(editions[0], d) for d in datasets] + [(e, datasets[-1]) for e in editions[1:]]
         for e, d in points:
             before = load()
-            log(f"growth: {e} editions, {d} datasets of {rows:,} rows ({before}) ...")
+            log(f"growth: {e} editions, {d} datasets of {rows:,} rows (load {before}) ...")
             result = measure(e, d, rows, Path(tmp) / f"e{e}-d{d}", rebuild)
             result["load"] = (before, load())
             log(f"  {json.dumps(result, ensure_ascii=False)}")
@@ -258,13 +261,14 @@ def run(editions: list[int], datasets: list[int], rows: int, log=lambda *a: None
 
 
 def section(results: list[dict], command: str) -> str:
-    loads = "; ".join(f"{r['editions']} editions × {r['datasets']} datasets: before {r['load'][0]}, "
-                      f"after {r['load'][1].split(', ')[-1]}" for r in results)
+    loads = "; ".join(f"{r['editions']} editions × {r['datasets']} datasets: {r['load'][0]} before, "
+                      f"{r['load'][1]} after" for r in results)
     return (f"Generated with `{command}`. Each edition after the first is made up as staff add a "
             "year (its own source document, a figure for every indicator, the pages `new-year` "
             "drafts, written and published); the extra datasets use the indicators schema. The "
             "seconds depend on the machine and its load; the ratios, measured side by side in "
-            f"one run, are what the targets hold. Load while measuring: {loads}.\n\n"
+            f"one run, are what the targets hold. Machine: {machine()}; load average (1 / 5 / 15 min) "
+            f"while measuring: {loads}.\n\n"
             + markdown(results) + "\n" + "".join(f"- {line}\n" for line in targets(results)))
 
 

@@ -49,8 +49,13 @@ class Chapter:
 
 
 def edition_pages(layout: Layout, year: int) -> list[str]:
-    """The edition's pages in the order of mkdocs.yml's nav ("2020/index.md", ...)."""
-    found = [rel for rel in siteconfig.nav_pages(layout) if rel.startswith(f"{year}/")]
+    """The edition's pages in the order of the navigation the build rendered (derived from
+    the editions, .build/nav.json), else of mkdocs.yml's nav ("2020/index.md", ...)."""
+    from . import navigation
+
+    built = navigation.read_nav(layout)
+    found = [rel for rel in navigation._paths(built) if rel.startswith(f"{year}/")] if built else []
+    found = found or [rel for rel in siteconfig.nav_pages(layout) if rel.startswith(f"{year}/")]
     if not found:
         found = sorted(p.relative_to(layout.docs).as_posix()
                        for p in (layout.docs / str(year)).glob("*.md"))

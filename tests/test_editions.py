@@ -35,8 +35,10 @@ def _layout(root: Path, front_next: str | None) -> Layout:
     for name in ("datasets", "schemas"):
         shutil.copytree(REPO.root / name, root / name)
     shutil.copy(REPO.descriptor, root / "datapackage.json")
-    (root / "docs" / f"{LATEST}").mkdir(parents=True)
-    shutil.copy(REPO.docs / f"{LATEST}" / "index.md", root / "docs" / f"{LATEST}" / "index.md")
+    for edition in docs.editions(REPO):  # every edition's front page (its year's rows are its)
+        (root / "docs" / str(edition.year)).mkdir(parents=True)
+        shutil.copy(REPO.docs / str(edition.year) / "index.md",
+                    root / "docs" / str(edition.year) / "index.md")
     if front_next is not None:
         (root / "docs" / f"{NEXT}").mkdir()
         (root / "docs" / f"{NEXT}" / "index.md").write_text(front_next, encoding="utf-8")

@@ -57,7 +57,9 @@ def test_every_headline_and_chapter_figure_is_in_the_pdf(text: str):
 def test_every_chart_is_drawn_as_vectors_with_its_title(reader: PdfReader, text: str):
     data = model.load_figures(REPO)
     drawn = charts.build_all(REPO, data, model.source_title(load.package_meta(REPO)))
-    for chart in drawn.values():
+    mine = [c for c in drawn.values() if c.edition in (LATEST, None)]  # this edition's charts
+    assert mine
+    for chart in mine:
         assert chart.title in text, chart.title
     # charts come from SVG: no picture in the PDF is a bitmap
     assert sum(len(page.images) for page in reader.pages) == 0
