@@ -366,9 +366,9 @@ WEIGHED = [("home", None), ("guide", None), ("indicators", None), ("series", Non
 @pytest.mark.parametrize(("kind", "year"), WEIGHED, ids=[f"{k}-{y}" if y else k for k, y in WEIGHED])
 def test_page_weight_within_budget(watched, server, kind, year):
     base, site = server
-    path = {"home": "", "guide": "guide/", "edition": f"{year}/", "indicators": "indicators/",
-            "series": _longest_series_page() if kind == "series" else ""}.get(kind) \
-        or chart_page(site, year)
+    path = chart_page(site, year) if kind == "charts" else _longest_series_page() \
+        if kind == "series" else {"home": "", "guide": "guide/", "edition": f"{year}/",
+                                  "indicators": "indicators/"}[kind]
     w = watched(viewport={"width": 360, "height": 640})
     w.goto(path)
     charts = w.render_all_charts()
