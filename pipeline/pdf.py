@@ -50,10 +50,15 @@ class Chapter:
 
 def edition_pages(layout: Layout, year: int) -> list[str]:
     """The edition's pages in the order of the navigation the build rendered (derived from
-    the editions, .build/nav.json), else of mkdocs.yml's nav ("2020/index.md", ...)."""
-    from . import navigation
+    the editions, .build/nav.json), else in the order the build would derive it from
+    mkdocs.yml's nav and the editions ("2020/index.md", ...)."""
+    from . import docs, navigation
 
     built = navigation.read_nav(layout)
+    if not built and layout.docs.is_dir():  # no build yet: derive it as the build does
+        pages = docs.read_pages(layout.docs)
+        built = navigation.derive(siteconfig.read(layout).get("nav"), pages,
+                                  sorted(e.year for e in docs.editions(layout, pages))).nav
     found = [rel for rel in navigation._paths(built) if rel.startswith(f"{year}/")] if built else []
     found = found or [rel for rel in siteconfig.nav_pages(layout) if rel.startswith(f"{year}/")]
     if not found:
