@@ -33,7 +33,7 @@ from .paths import REPO, Layout
 
 if TYPE_CHECKING:
     from . import charts as charts_stage
-    from . import downloads, model, pages
+    from . import downloads, model, pages, render
     from .datasets import Table
     from .findings import Findings
 
@@ -148,19 +148,21 @@ def chart_stylesheet(layout: Layout, out_docs: Path) -> set[str]:
 def publish_data(layout: Layout, out_docs: Path, project: model.Project,
                  charts: dict[str, charts_stage.Chart], drawings: Callable[[], dict[str, str]],
                  preview: bool = False, images: bool = True,
-                 series: dict[str, bytes] | None = None) -> downloads.Published:
+                 series: dict[str, bytes] | None = None,
+                 svgs: dict[str, bytes] | None = None) -> downloads.Published:
     """Downloads under /data/ (chart data and images, and each indicator's series, included)
     and embed pages under /embed/ (downloads.py, formats.py, chart_exports.py); the record of
     what was written. `drawings` gives the charts' page drawings (for the embed pages) when
     they are needed. `images=False` (the preview's first pass after a save) leaves out the
-    chart images."""
+    chart images; `svgs` are the export SVGs when already drawn (export_svgs)."""
     from . import chart_exports, downloads, revision_log, urls
 
     chart_pages = {cid: page.url for cid, page in project.chart_pages.items() if cid in charts}
     revised = revision_log.revised(project.revisions)
     try:
         drawn, embeds = chart_exports.files(layout, charts, project.package, project.site_url,
-                                            chart_pages, drawings, revised, images=images)
+                                            chart_pages, drawings, revised, images=images,
+                                            drawn_svgs=svgs)
         if not images:  # the last pass's images stand in until the second pass redraws them
             drawn = chart_exports.previous_images(out_docs / urls.DATA_DIR, charts)
     except chart_exports.ExportError as exc:
@@ -174,6 +176,21 @@ def publish_data(layout: Layout, out_docs: Path, project: model.Project,
     return downloads.publish(layout, out_docs, project.datasets, charts, chart_pages,
                              project.site_url, {**drawn, **(series or {})}, embeds, archives,
                              revised)
+
+
+def export_svgs(layout: Layout, charts: dict[str, charts_stage.Chart], project: model.Project,
+                images: bool = True) -> dict[str, bytes] | None:
+    """The charts' export SVGs (chart_exports.svgs), drawn before the page drawings so that
+    resvg rasterises them while Node draws the pages. None when there are to be no images,
+    or when they cannot be drawn (publish_data then tries again and says why)."""
+    from . import chart_exports
+
+    if not images:
+        return None
+    try:
+        return chart_exports.svgs(layout, charts, project.package)
+    except chart_exports.ExportError:
+        return None
 
 
 def catalog_pages(layout: Layout, out_docs: Path, project: model.Project,
@@ -305,9 +322,12 @@ def _generate(layout: Layout, log=print, preview: bool = False,  # type: ignore[
     every_chart = {**charts, **{c.id: c for c in series_charts.values()}}
     series = indicators.downloads(across)
     if pool is not None:
+        # The export SVGs first, then the page drawings in the same Node process (keep_node),
+        # while resvg rasterises the SVGs into PNGs in another one.
+        svgs = export_svgs(layout, charts, project, images)
         drawing = pool.submit(draw, layout, every_chart, preview)
         published = publish_data(layout, out, project, charts, drawing.result, preview, images,
-                                 series)
+                                 series, svgs)
         drawings = drawing.result()
     else:
         drawings = draw(layout, every_chart, preview)
@@ -386,19 +406,23 @@ def theme_notice(stderr: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def run_mkdocs(layout: Layout, out_site: Path, env: dict[str, str] | None = None) -> str:
+def run_mkdocs(layout: Layout, out_site: Path, env: dict[str, str] | None = None,
+               early: render.Early | None = None) -> str:
     """MkDocs renders the generated pages into out_site; any warning fails (--strict).
     Returns the theme's notice, if it printed one (theme_notice). MkDocs reads the build's
-    own configuration: mkdocs.yml with the navigation derived from the editions."""
+    own configuration: mkdocs.yml with the navigation derived from the editions. `early` is
+    a process that has loaded MkDocs already (render.start): it renders instead of a new one."""
     from . import navigation
 
-    proc = subprocess.run(
-        # No --quiet: it hides warnings from MkDocs' own counter, and --strict then passes.
-        [sys.executable, "-m", "mkdocs", "build", "--strict",
-         "--config-file", str(navigation.write_config(layout, navigation.read_nav(layout))),
-         "--site-dir", str(out_site)],
-        cwd=layout.root, capture_output=True, text=True, env=env or mkdocs_env(layout),
-    )
+    # No --quiet: it hides warnings from MkDocs' own counter, and --strict then passes.
+    args = ["build", "--strict",
+            "--config-file", str(navigation.write_config(layout, navigation.read_nav(layout))),
+            "--site-dir", str(out_site)]
+    if early is not None:
+        proc = early.render(args)
+    else:
+        proc = subprocess.run([sys.executable, "-m", "mkdocs", *args], cwd=layout.root,
+                              capture_output=True, text=True, env=env or mkdocs_env(layout))
     if proc.returncode != 0:
         raise BuildError("MkDocs 构建失败（--strict：任何警告都算失败）：\n"
                          + (proc.stderr or proc.stdout).strip())
@@ -510,11 +534,19 @@ def github_failure(text: str) -> None:
 
 
 def build(layout: Layout = REPO, log=print, fmt: str = "text") -> int:  # type: ignore[no-untyped-def]
+    from . import chart_drawings, render
+
     started = time.perf_counter()
     new = layout.build / "site.new"
+    early = None
     try:
-        generate(layout, log)
         env = mkdocs_env(layout)
+        if not (layout.build / RENDER_STATE).exists():
+            # No render on record (a first build, an emptied .build/, a failed render): MkDocs
+            # will run, so it loads now, while the data is validated and the charts drawn.
+            early = render.start(layout.root, env)
+        with chart_drawings.keep_node(layout):  # one Node process draws every chart
+            generate(layout, log)
         key = render_key(layout, env)
         same = rendered_already(layout, key)
         if same is not None:
@@ -526,7 +558,7 @@ def build(layout: Layout = REPO, log=print, fmt: str = "text") -> int:  # type: 
             (layout.build / RENDER_STATE).unlink(missing_ok=True)
             if new.exists():
                 shutil.rmtree(new)
-            notice = run_mkdocs(layout, new)
+            notice = run_mkdocs(layout, new, env, early)
             swap(new, layout.site, layout.build)
             remember_render(layout, key, notice)
         if notice:  # the theme's end of life: shown on every build, never hidden
@@ -541,6 +573,8 @@ def build(layout: Layout = REPO, log=print, fmt: str = "text") -> int:  # type: 
         print("构建中断：site/ 保持原样，没有改动。", file=sys.stderr)
         raise
     finally:
+        if early is not None:
+            early.stop()
         if new.exists():
             shutil.rmtree(new, ignore_errors=True)
     log(f"网站已构建到 {layout.relative(layout.site)}/（共 {time.perf_counter() - started:.1f} 秒）")

@@ -73,7 +73,7 @@ def draw_svgs(layout: Layout, items: list[dict[str, Any]], cache: str) -> dict[s
     return dict(rendered)
 
 
-# The live preview's Node process (keep_node): ECharts stays loaded between saves.
+# The Node process kept for a build or the live preview (keep_node): ECharts loads once.
 _WORKER: dict[str, Any] = {}
 _ASKING = threading.Lock()
 
@@ -81,8 +81,10 @@ _ASKING = threading.Lock()
 @contextlib.contextmanager
 def keep_node(layout: Layout) -> Iterator[None]:
     """Within this block, charts are drawn by one Node process kept running (chart_svg.mjs
-    --lines) instead of a new one each time: the live preview, where starting Node and
-    loading ECharts would take most of the time a save needs to show."""
+    --lines) instead of a new one each time. It starts at once, so ECharts loads while the
+    data is validated: a build draws the page drawings and the export images in it, and
+    the live preview every save's, where starting Node and loading ECharts again would take
+    most of the time a save needs to show."""
     node = shutil.which("node")
     if node is None or _WORKER.get("proc") is not None:
         yield
@@ -92,6 +94,9 @@ def keep_node(layout: Layout) -> Iterator[None]:
     _WORKER.update(proc=proc, root=layout.root)
     try:
         yield
+    except BaseException:
+        proc.kill()  # the build failed (often at validation): no need to wait for ECharts
+        raise
     finally:
         _WORKER.clear()
         if proc.stdin:
@@ -101,13 +106,18 @@ def keep_node(layout: Layout) -> Iterator[None]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
 
 
 def run_script(layout: Layout, node: str, request: bytes) -> dict[str, Any]:
-    """chart_svg.mjs on a request (JSON list of items): id -> SVG text. In the preview's
-    kept Node process when there is one (keep_node), else in a new one."""
+    """chart_svg.mjs on a request (JSON list of items): id -> SVG text. In the kept Node
+    process when there is one (keep_node), else in a new one."""
     if _WORKER.get("proc") is not None and _WORKER.get("root") == layout.root:
-        return _ask_worker(request)
+        try:
+            return _ask_worker(request)
+        except _WorkerGone:
+            pass  # it stopped (Node could not load ECharts?): a new process says why
     proc = subprocess.run(
         [node, str(SCRIPT)], input=request,
         cwd=layout.root, capture_output=True, timeout=300, check=False,
@@ -118,6 +128,10 @@ def run_script(layout: Layout, node: str, request: bytes) -> dict[str, Any]:
     return dict(json.loads(proc.stdout.decode("utf-8")))
 
 
+class _WorkerGone(Exception):
+    """The kept Node process has exited."""
+
+
 def _ask_worker(request: bytes) -> dict[str, Any]:
     with _ASKING:  # one request at a time (the build draws from two threads)
         return _ask(request)
@@ -126,7 +140,7 @@ def _ask_worker(request: bytes) -> dict[str, Any]:
 def _ask(request: bytes) -> dict[str, Any]:
     proc = _WORKER.get("proc")
     if proc is None:
-        raise DrawingError("生成图表 SVG 失败（node pipeline/chart_svg.mjs --lines 已退出）")
+        raise _WorkerGone()
     line = b""
     if proc.poll() is None:
         try:
@@ -136,8 +150,8 @@ def _ask(request: bytes) -> dict[str, Any]:
         except OSError:
             line = b""
     if not line:
-        _WORKER.clear()  # it stopped: the next drawing starts Node the usual way
-        raise DrawingError("生成图表 SVG 失败（node pipeline/chart_svg.mjs --lines 已退出）")
+        _WORKER.clear()  # it stopped: this and every later drawing start Node the usual way
+        raise _WorkerGone()
     answer = json.loads(line.decode("utf-8"))
     if "error" in answer:
         raise DrawingError("生成图表 SVG 失败（node pipeline/chart_svg.mjs）：\n"

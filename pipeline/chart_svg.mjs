@@ -20,9 +20,22 @@ import * as echarts from "echarts";
 import { getECData } from "echarts/lib/util/innerStore.js";
 import { registerSSRDataGetter } from "zrender/lib/zrender.js";
 import { createHashMap } from "zrender/lib/core/util.js";
+import { getClassId } from "zrender/lib/svg/cssClassId.js";
 import { theme } from "../web/theme.mjs";
 
 const palette = JSON.parse(readFileSync(new URL("../web/palette.json", import.meta.url), "utf8"));
+
+// ECharts numbers each chart's SVG painter and each hover CSS class ("zr12-cls-34") from
+// counters that run for the life of the process. So that a request draws the same bytes
+// whatever the process drew before (the build draws the export images and then the page
+// drawings in one process; the live preview draws every save's), each request's numbers
+// are made to start at 0, where a fresh process starts.
+const NUMBERED = /(?<=["\s.#(])zr(\d+)-(?:cls-(\d+))?/g;
+
+function renumber(svg, idFrom, classFrom) {
+  return svg.replace(NUMBERED, (_match, id, cls) =>
+    `zr${Number(id) - idFrom}-` + (cls === undefined ? "" : `cls-${Number(cls) - classFrom}`));
+}
 
 // ECharts' own getter (echarts.js, `opts.ssr`) marks only marks and legend items;
 // this one also marks a label by the mark it belongs to (its host).
@@ -43,6 +56,8 @@ function ssrData(el) {
 
 function draw(items) {
   const out = {};
+  const classFrom = getClassId() + 1; // the next class's number (this call took one)
+  let idFrom = null;
   for (const item of items) {
     const look = item.theme ? theme(palette[item.theme], "inherit") : null;
     const chart = echarts.init(null, look, {
@@ -52,8 +67,9 @@ function draw(items) {
       height: item.height,
     });
     registerSSRDataGetter(ssrData);
+    idFrom ??= Number(chart.getZr().painter._id.slice(2)); // "zrN": this request's first painter
     chart.setOption(item.option);
-    out[item.id] = chart.renderToSVGString({ useViewBox: Boolean(item.theme) });
+    out[item.id] = renumber(chart.renderToSVGString({ useViewBox: Boolean(item.theme) }), idFrom, classFrom);
     chart.dispose();
   }
   return out;
