@@ -33,7 +33,7 @@ from .paths import REPO, Layout
 
 if TYPE_CHECKING:
     from . import charts as charts_stage
-    from . import downloads, model, pages, render
+    from . import docs, downloads, model, pages, render
     from .datasets import Table
     from .findings import Findings
 
@@ -160,17 +160,24 @@ def publish_data(layout: Layout, out_docs: Path, project: model.Project,
     chart_pages = {cid: page.url for cid, page in project.chart_pages.items() if cid in charts}
     revised = revision_log.revised(project.revisions)
     try:
-        drawn, embeds = chart_exports.files(layout, charts, project.package, project.site_url,
-                                            chart_pages, drawings, revised, images=images,
-                                            drawn_svgs=svgs)
-        if not images:  # the last pass's images stand in until the second pass redraws them
+        if images:
+            drawn = chart_exports.images(layout, charts, project.package, svgs)
+        else:  # the last pass's images stand in until the second pass redraws them
             drawn = chart_exports.previous_images(out_docs / urls.DATA_DIR, charts)
+        has_images = True
     except chart_exports.ExportError as exc:
         if not preview:
             raise BuildError(str(exc)) from exc
         # the preview runs with Python alone: without Node or Chromium, no chart images
         print(f"预览：没有生成图表图片（{str(exc).splitlines()[0]}）", file=sys.stderr)
-        drawn, embeds = {}, {}
+        drawn, has_images = {}, False
+
+    def embeds() -> dict[str, bytes]:  # asked for once the data files are written (publish)
+        if not has_images:
+            return {}
+        return chart_exports.embeds(charts, project.package, project.site_url, chart_pages,
+                                    drawings(), revised)
+
     archives = downloads.edition_archives(layout, project.datasets, project.releases,
                                           project.revisions)
     return downloads.publish(layout, out_docs, project.datasets, charts, chart_pages,
@@ -216,16 +223,19 @@ def catalog_pages(layout: Layout, out_docs: Path, project: model.Project,
 
 
 def share(layout: Layout, out_docs: Path, project: model.Project, site: pages.ReportPages,
-          charts: dict[str, charts_stage.Chart], cards: bool = True) -> set[str]:
+          charts: dict[str, charts_stage.Chart], cards: bool = True,
+          made_cards: Callable[[], dict[str, bytes]] | None = None) -> set[str]:
     """Feeds (feeds.py), edition cards (unless `cards` is False: the preview's first pass)
-    and each page's preview image (social.py)."""
+    and each page's preview image (social.py). `made_cards` gives the cards when they were
+    started earlier (start_cards)."""
     from . import chart_exports, feeds, formats, pages, social
 
     written = feeds.write(layout, out_docs, project)
     drawn: dict[str, bytes] = {}
     try:
         if cards:
-            drawn = social.cards(layout, site, project.site_name, project.package)
+            drawn = made_cards() if made_cards is not None else \
+                social.cards(layout, site, project.site_name, project.package)
     except chart_exports.ExportError as exc:
         raise BuildError(str(exc)) from exc
     if not cards:  # the last pass's cards stay until the second pass redraws them
@@ -239,6 +249,16 @@ def share(layout: Layout, out_docs: Path, project: model.Project, site: pages.Re
     social.tag_pages(out_docs, social.page_meta(
         site, charts, generated, lambda year: formats.edition_pdf(layout, year)))
     return written
+
+
+def start_cards(layout: Layout, pool: ThreadPoolExecutor, project: model.Project,
+                charts: dict[str, charts_stage.Chart], shown: list[docs.Page]) -> Future[dict[str, bytes]]:
+    """Draw the edition cards (social.cards) beside the charts rather than after the pages:
+    they need only the editions' pages (`shown`) and figures, which the model holds."""
+    from . import pages, social
+
+    editions = pages.ReportPages(project.figures, charts, shown, project.source_title)
+    return pool.submit(social.cards, layout, editions, project.site_name, project.package)
 
 
 def generate(layout: Layout, log=print, preview: bool = False,  # type: ignore[no-untyped-def]
@@ -257,9 +277,9 @@ def generate(layout: Layout, log=print, preview: bool = False,  # type: ignore[n
     from . import git
 
     # Node's and esbuild's work runs beside Python's: the script bundle from the start, the
-    # charts' page drawings beside their images and the downloads (threads that wait for
-    # another process).
-    with git.dates_once(), ThreadPoolExecutor(max_workers=2) as pool:
+    # charts' page drawings and the edition cards beside the chart images and the downloads
+    # (threads that wait for another process).
+    with git.dates_once(), ThreadPoolExecutor(max_workers=3) as pool:
         scripts = start_bundle(layout, pool)
         try:
             return _generate(layout, log, preview, scripts, images, pool)
@@ -321,7 +341,11 @@ def _generate(layout: Layout, log=print, preview: bool = False,  # type: ignore[
     times = pages.page_times(out)
     every_chart = {**charts, **{c.id: c for c in series_charts.values()}}
     series = indicators.downloads(across)
+    made_cards = None
     if pool is not None:
+        if images:
+            made_cards = start_cards(layout, pool, project, charts,
+                                     [p for p in project.pages if p.edition not in hidden]).result
         # The export SVGs first, then the page drawings in the same Node process (keep_node),
         # while resvg rasterises the SVGs into PNGs in another one.
         svgs = export_svgs(layout, charts, project, images)
@@ -358,7 +382,7 @@ def _generate(layout: Layout, log=print, preview: bool = False,  # type: ignore[
     generated |= published.written
     generated |= catalog_pages(layout, out, project, site, published)
     try:
-        generated |= share(layout, out, project, site, charts, cards=images)
+        generated |= share(layout, out, project, site, charts, cards=images, made_cards=made_cards)
     except BuildError as exc:
         if not preview:
             raise

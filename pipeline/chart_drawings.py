@@ -94,20 +94,15 @@ def keep_node(layout: Layout) -> Iterator[None]:
     _WORKER.update(proc=proc, root=layout.root)
     try:
         yield
-    except BaseException:
-        proc.kill()  # the build failed (often at validation): no need to wait for ECharts
-        raise
     finally:
+        # Every request was answered (or the build failed, often at validation, while ECharts
+        # was still loading): nothing is left to wait for.
         _WORKER.clear()
-        if proc.stdin:
-            proc.stdin.close()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stdout:
-            proc.stdout.close()
+        proc.kill()
+        proc.wait()
+        for pipe in (proc.stdin, proc.stdout):
+            if pipe:
+                pipe.close()
 
 
 def run_script(layout: Layout, node: str, request: bytes) -> dict[str, Any]:

@@ -25,7 +25,6 @@ import html
 import json
 import shutil
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -344,29 +343,28 @@ def embed_marks(chart: Any, revised: dict[tuple[str, str], Any], root: str) -> d
     return marks
 
 
-def files(
-    layout: Layout, charts: dict[str, Any], pkg: dict[str, Any], site_url: str = "",
-    chart_pages: dict[str, str] | None = None,
-    drawings: dict[str, str] | Callable[[], dict[str, str]] | None = None,
-    revised: dict[tuple[str, str], Any] | None = None,
-    images: bool = True,
-    drawn_svgs: dict[str, bytes] | None = None,
-) -> tuple[dict[str, bytes], dict[str, bytes]]:
-    """(images under the data folder: charts/ID.svg|png, embed pages under the site root);
-    no images when `images` is False. `drawings` (the page drawings, chart_drawings.py) may
-    be a function giving them: they are asked for only once the images are made. `revised`
-    (revision_log.revised) marks revised figures in the embed pages' tables. `drawn_svgs`
-    are the export SVGs when already drawn (svgs)."""
-    chart_pages = chart_pages or {}
-    svg = (svgs(layout, charts, pkg) if drawn_svgs is None else drawn_svgs) if images else {}
+def images(layout: Layout, charts: dict[str, Any], pkg: dict[str, Any],
+           drawn_svgs: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    """Each chart's images under the data folder: charts/ID.svg and charts/ID.png.
+    `drawn_svgs` are the export SVGs when already drawn (svgs)."""
+    svg = svgs(layout, charts, pkg) if drawn_svgs is None else drawn_svgs
     png = pngs(layout, svg)
-    drawings = (drawings() if callable(drawings) else drawings) or {}
     drawn = {urls.chart_file(cid, ".svg"): data for cid, data in svg.items()}
     drawn.update({urls.chart_file(cid, ".png"): data for cid, data in png.items()})
-    embeds = {
+    return dict(sorted(drawn.items()))
+
+
+def embeds(charts: dict[str, Any], pkg: dict[str, Any], site_url: str = "",
+           chart_pages: dict[str, str] | None = None, drawings: dict[str, str] | None = None,
+           revised: dict[tuple[str, str], Any] | None = None) -> dict[str, bytes]:
+    """Each chart's embed page, /embed/ID/index.html (path from the site root): `drawings`
+    are the page drawings (chart_drawings.py), `revised` (revision_log.revised) marks revised
+    figures in the tables."""
+    chart_pages = chart_pages or {}
+    drawings = drawings or {}
+    return {
         f"{urls.EMBED_DIR}/{cid}/index.html": embed_page(
             charts[cid], pkg, site_url, chart_pages.get(cid, ""),
             drawings.get(cid, ""), revised).encode("utf-8")
         for cid in sorted(charts)
     }
-    return dict(sorted(drawn.items())), embeds

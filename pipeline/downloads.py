@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -219,18 +220,20 @@ def publish(
     chart_pages: dict[str, str],
     site_url: str,
     images: dict[str, bytes] | None = None,
-    embeds: dict[str, bytes] | None = None,
+    embeds: dict[str, bytes] | Callable[[], dict[str, bytes]] | None = None,
     archives: list[archive.Archive] | None = None,
     revised: dict[tuple[str, str], revision_log.Revision] | None = None,
 ) -> Published:
     """Every download written under out_docs/data/ (embed pages under out_docs/), and the
     record of what was written. `chart_pages` maps a chart id to the site path of the page
-    showing it; `images` are the charts' PNG and SVG files, `embeds` their embed pages."""
+    showing it; `images` are the charts' PNG and SVG files, `embeds` their embed pages, or a
+    function giving them, asked for once the data files are written (the build's page
+    drawings, which the embed pages show, may still be being drawn until then)."""
     archives = edition_archives(layout, items) if archives is None else archives
     files = all_files(layout, items, charts=charts, chart_pages=chart_pages, extra=images,
                       archives=archives, revised=revised)
     written = write(layout, out_docs / urls.DATA_DIR, files)
-    written += write(layout, out_docs, embeds or {})
+    written += write(layout, out_docs, (embeds() if callable(embeds) else embeds) or {})
     record = Published(site_url=site_url, files=describe(files, site_url), content=files,
                        written={p.relative_to(out_docs).as_posix() for p in written},
                        archives=archives)

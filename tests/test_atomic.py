@@ -179,7 +179,7 @@ def test_a_failed_swap_fails_the_build_and_cleans_up(repo, capsys, monkeypatch):
     (Generating and rendering are left out here; the MkDocs case above runs them.)"""
     monkeypatch.setattr(build, "generate", lambda layout, log: None)
 
-    def run_mkdocs(layout, out) -> str:  # renders a one-page site; no theme notice
+    def run_mkdocs(layout, out, *_) -> str:  # renders a one-page site; no theme notice
         folder(out, {"index.html": "new"})
         return ""
 

@@ -213,7 +213,8 @@ def test_png_draws_chinese_glyphs_without_a_browser(tmp_path: Path, monkeypatch)
 def test_every_repository_chart_gets_images_and_an_embed_page(tmp_path: Path):
     built = real_charts()
     (tmp_path / "node_modules").symlink_to(REPO.node_modules)
-    images, embeds = chart_exports.files(Layout(tmp_path), built, load.package_meta(REPO))
+    images = chart_exports.images(Layout(tmp_path), built, load.package_meta(REPO))
+    embeds = chart_exports.embeds(built, load.package_meta(REPO))
     assert sorted(images) == sorted(
         f"charts/{cid}{s}" for cid in built for s in (".png", ".svg")
     )
