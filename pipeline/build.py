@@ -11,11 +11,18 @@ The pages are generated into .build/docs (mkdocs.yml's docs_dir) and MkDocs
 renders them with --strict into a fresh folder beside it; site/ is swapped
 for that folder at the very end, so a failed build leaves site/ exactly as
 it was.
+
+A build from an empty .build/ runs its slow parts side by side, each in a
+process of its own: esbuild, one Node process for every chart drawing and
+MkDocs (render.py) start while the data is validated; resvg rasterises the
+chart images and the edition cards, and the downloads are written, while
+Node draws the pages' charts. Each part's output is what it would be alone.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -565,11 +572,14 @@ def build(layout: Layout = REPO, log=print, fmt: str = "text") -> int:  # type: 
     early = None
     try:
         env = mkdocs_env(layout)
-        if not (layout.build / RENDER_STATE).exists():
-            # No render on record (a first build, an emptied .build/, a failed render): MkDocs
-            # will run, so it loads now, while the data is validated and the charts drawn.
+        # No render on record (a first build, an emptied .build/, a failed render): every
+        # chart will be drawn and MkDocs will run. So one Node process starts now and draws
+        # them all (ECharts loads once, while the data is validated), and MkDocs loads
+        # meanwhile too. A rebuild draws only what changed, and often skips MkDocs.
+        cold = not (layout.build / RENDER_STATE).exists()
+        if cold:
             early = render.start(layout.root, env)
-        with chart_drawings.keep_node(layout):  # one Node process draws every chart
+        with chart_drawings.keep_node(layout) if cold else contextlib.nullcontext():
             generate(layout, log)
         key = render_key(layout, env)
         same = rendered_already(layout, key)

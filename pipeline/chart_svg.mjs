@@ -30,7 +30,7 @@ const palette = JSON.parse(readFileSync(new URL("../web/palette.json", import.me
 // whatever the process drew before (the build draws the export images and then the page
 // drawings in one process; the live preview draws every save's), each request's numbers
 // are made to start at 0, where a fresh process starts.
-const NUMBERED = /(?<=["\s.#(])zr(\d+)-(?:cls-(\d+))?/g;
+const NUMBERED = /(?<=["\s.#(:,])zr(\d+)-(?:cls-(\d+))?/g;
 
 function renumber(svg, idFrom, classFrom) {
   return svg.replace(NUMBERED, (_match, id, cls) =>

@@ -209,6 +209,51 @@ def test_png_draws_chinese_glyphs_without_a_browser(tmp_path: Path, monkeypatch)
     assert drawn["a"] != drawn["c"] and drawn["b"] != drawn["c"]
 
 
+def test_the_font_cut_draws_the_same_png_as_the_whole_font(tmp_path: Path):
+    """The fonts are cut (HarfBuzz) to the characters an image uses: the picture is the same,
+    byte for byte, as with the whole Noto Sans SC, bold, kerned Latin and punctuation too."""
+    import subprocess
+
+    layout = Layout(tmp_path)
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="360" height="60">'
+           '<text x="4" y="24" style="font-size:18px;font-family:sans-serif">'
+           '高新技术企业 AVAWAY 1,234.5%</text>'
+           '<text x="4" y="50" style="font-size:14px;font-weight:bold;font-family:sans-serif">'
+           '单位：亿元（2020年）</text></svg>')
+    whole = [REPO.node_modules / chart_exports.FONT_PACKAGE / name for name in chart_exports.FONT_FILES]
+    cut = [chart_exports.subset_font(layout, font, svg) for font in whole]
+    assert all(c.stat().st_size * 10 < w.stat().st_size for c, w in zip(cut, whole, strict=True))
+
+    def png(fonts: list[Path]) -> bytes:
+        request = {"scale": 2, "family": chart_exports.FONT_FAMILY, "fonts": [str(f) for f in fonts],
+                   "items": [{"id": "x", "svg": svg}]}
+        proc = subprocess.run(["node", str(REPO.root / "pipeline" / "chart_png.mjs")],
+                              input=json.dumps(request).encode(), capture_output=True, check=True)
+        return bytes(json.loads(proc.stdout)["x"], "ascii")
+
+    assert png(cut) == png(whole)
+
+
+def test_a_drawing_is_the_same_whatever_the_node_process_drew_before():
+    """One Node process draws a build's export images and then its page drawings (and every
+    save's in the preview): ECharts' numbering in the SVG restarts with each request, so a
+    request gives the bytes a fresh process gives."""
+    import subprocess
+
+    from pipeline import chart_drawings
+
+    first = json.dumps([{"id": "a", "width": 400, "height": 200, "option": FakeChart().option,
+                         "theme": "light"}])
+    other = json.dumps([{"id": "b", "width": 300, "height": 200, "option": FakeChart().option}])
+    fresh = subprocess.run(["node", str(chart_drawings.SCRIPT)], input=first.encode(),
+                           cwd=REPO.root, capture_output=True, check=True).stdout
+    kept = subprocess.run(["node", str(chart_drawings.SCRIPT), "--lines"],
+                          input=f"{other}\n{first}\n{first}\n".encode(), cwd=REPO.root,
+                          capture_output=True, check=True).stdout.splitlines()
+    assert b"zr0-cls-" in fresh
+    assert json.loads(kept[1])["ok"] == json.loads(fresh) == json.loads(kept[2])["ok"]
+
+
 @pytest.mark.slow
 def test_every_repository_chart_gets_images_and_an_embed_page(tmp_path: Path):
     built = real_charts()
