@@ -54,7 +54,7 @@ def start(cwd: Path, env: dict[str, str]) -> Early:
         [sys.executable, "-c", "import sys; sys.path.append(sys.argv[1]); "
          "from pipeline.render import _serve; _serve()", root],
         cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, encoding="utf-8",
+        text=True,  # the locale's encoding on both sides, as for `python -m mkdocs build`
     )
     return Early(proc)
 

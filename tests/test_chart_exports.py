@@ -209,6 +209,7 @@ def test_png_draws_chinese_glyphs_without_a_browser(tmp_path: Path, monkeypatch)
     assert drawn["a"] != drawn["c"] and drawn["b"] != drawn["c"]
 
 
+@pytest.mark.slow
 def test_the_font_cut_draws_the_same_png_as_the_whole_font(tmp_path: Path):
     """The fonts are cut (HarfBuzz) to the characters an image uses: the picture is the same,
     byte for byte, as with the whole Noto Sans SC, bold, kerned Latin and punctuation too."""
@@ -234,6 +235,7 @@ def test_the_font_cut_draws_the_same_png_as_the_whole_font(tmp_path: Path):
     assert png(cut) == png(whole)
 
 
+@pytest.mark.slow
 def test_a_drawing_is_the_same_whatever_the_node_process_drew_before():
     """One Node process draws a build's export images and then its page drawings (and every
     save's in the preview): ECharts' numbering in the SVG restarts with each request, so a
