@@ -67,12 +67,15 @@ def clone(dest: Path, install: bool) -> Path:
     else:
         for name in (".venv", "node_modules"):
             (dest / name).symlink_to(REPO / name)
+        # links are not the folders .gitignore names: keep them out of `git add -A` and status
+        with open(dest / ".git" / "info" / "exclude", "a", encoding="utf-8") as exclude:
+            exclude.write("/.venv\n/node_modules\n")
     return dest / ".venv" / "bin" / "python"
 
 
 def add_edition(dest: Path, python: Path) -> int:
     code = ("from pipeline.paths import Layout; from tests import madeup; "
-            "print(madeup.add_edition(Layout('.')))")
+            "from pathlib import Path; print(madeup.add_edition(Layout(Path('.').resolve())))")
     out = subprocess.run([str(python), "-c", code], cwd=dest, text=True, capture_output=True,
                          check=True).stdout
     year = int(out.split()[-1])
