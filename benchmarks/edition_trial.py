@@ -145,7 +145,8 @@ def main() -> int:
     parser.add_argument("--install", action="store_true",
                         help="install .venv and node_modules in the clone (default: link this one's)")
     parser.add_argument("--no-revision", action="store_true", help="no correction of a published figure")
-    parser.add_argument("--no-marks", action="store_true", help="skip the site build that checks the 修订 marks")
+    parser.add_argument("--no-marks", action="store_true",
+                        help="skip the site build that checks the 修订 marks")
     parser.add_argument("pytest", nargs="*", help="pytest arguments after -- (default: make test's)")
     args = parser.parse_args()
     dest = args.dest.resolve()
