@@ -3,8 +3,8 @@ figure, pass the test suite unchanged?
 
 Not a test and not part of `make test`; run it by hand (or `make edition-trial`):
 
-    python benchmarks/edition_trial.py /tmp/edition-trial            # the whole suite
-    python benchmarks/edition_trial.py /tmp/edition-trial -- tests/test_site_browser.py
+    python benchmarks/edition_trial.py [DEST]              # the whole suite (DEST: a new temporary folder)
+    python benchmarks/edition_trial.py DEST -- tests/test_site_browser.py
 
 What it does, in a fresh clone of this repository's committed HEAD at DEST (outside the
 repository; .venv and node_modules are linked from here unless `--install`):
@@ -34,6 +34,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -43,6 +44,7 @@ REPO = Path(__file__).resolve().parents[1]
 # target chart), in the plan's targets table and in the embed pages of those charts.
 REVISION = ("indicators", "national-incubators", "value", "2")
 REASON = "核实后更正（版本试验）"
+MARKER = ".edition-trial"  # in the clone: a later trial may replace it
 
 
 def run(cmd: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -59,17 +61,22 @@ def git(dest: Path, *args: str) -> None:
 
 
 def clone(dest: Path, install: bool) -> Path:
-    if dest.exists():
-        shutil.rmtree(dest)
+    if dest.exists() and any(dest.iterdir()):
+        if not (dest / MARKER).exists():
+            raise SystemExit(f"{dest} is not empty and not an earlier trial: give an empty or new folder")
+        shutil.rmtree(dest)  # an earlier trial's clone
+    elif dest.exists():
+        dest.rmdir()
     run(["git", "clone", "--quiet", str(REPO), str(dest)], REPO)
+    (dest / MARKER).touch()
+    # the marker, and links (not the folders .gitignore names), stay out of `git add -A` and status
+    with open(dest / ".git" / "info" / "exclude", "a", encoding="utf-8") as exclude:
+        exclude.write(f"/.venv\n/node_modules\n/{MARKER}\n")
     if install:
         run(["make", "install", "npm"], dest)
     else:
         for name in (".venv", "node_modules"):
             (dest / name).symlink_to(REPO / name)
-        # links are not the folders .gitignore names: keep them out of `git add -A` and status
-        with open(dest / ".git" / "info" / "exclude", "a", encoding="utf-8") as exclude:
-            exclude.write("/.venv\n/node_modules\n")
     return dest / ".venv" / "bin" / "python"
 
 
@@ -141,7 +148,8 @@ def marks(dest: Path, python: Path, key: str) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("dest", type=Path, help="where to clone (replaced; outside the repository)")
+    parser.add_argument("dest", type=Path, nargs="?",
+                        help="where to clone (outside the repository; default: a new temporary folder)")
     parser.add_argument("--install", action="store_true",
                         help="install .venv and node_modules in the clone (default: link this one's)")
     parser.add_argument("--no-revision", action="store_true", help="no correction of a published figure")
@@ -149,7 +157,7 @@ def main() -> int:
                         help="skip the site build that checks the 修订 marks")
     parser.add_argument("pytest", nargs="*", help="pytest arguments after -- (default: make test's)")
     args = parser.parse_args()
-    dest = args.dest.resolve()
+    dest = (args.dest or Path(tempfile.mkdtemp(prefix="edition-trial-"))).resolve()
     if dest == REPO or REPO in dest.parents:
         parser.error("DEST must be outside the repository")
     started = time.monotonic()
@@ -166,7 +174,7 @@ def main() -> int:
     tests = args.pytest or ["-n", "2", "--dist", "loadfile"]
     status = subprocess.run([str(python), "-m", "pytest", *tests], cwd=dest,
                             env={**os.environ, "CI": "true"}).returncode
-    print(f"edition trial: tests exit {status}; marks missing: {missing or 'none'}; "
+    print(f"edition trial in {dest}: tests exit {status}; marks missing: {missing or 'none'}; "
           f"{time.monotonic() - started:.0f} s")
     return 1 if status or missing else 0
 
