@@ -284,7 +284,8 @@ def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
         else:
             print(("✗ 以上已发布的数字有修改，但修订记录中没有说明。运行\n"
                    f"  {command}\n"
-                   f"把它们记入 {log}（原因会在数据页面上公开），再提交 {log}、datapackage.json 和 CITATION.cff。")
+                   f"把它们记入 {log}（原因会在数据页面上公开），"
+                   f"再提交 {log}、datapackage.json 和 CITATION.cff。")
                   if zh else
                   "✗ these published figures changed without an entry in the revisions log; run\n"
                   f"  {command}")
@@ -315,8 +316,8 @@ def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
     added = append(layout, missing, reason=reason)
     print(f"✓ 已记入 {len(added)} 处修订：{layout.relative(layout.csv(NAME))}" if zh
           else f"✓ recorded {len(added)} revision(s) in {layout.relative(layout.csv(NAME))}")
-    print((f"  提交时一并加入：git add {layout.relative(layout.csv(NAME))} datapackage.json CITATION.cff")
-          if zh else f"  commit it too: git add {layout.relative(layout.csv(NAME))} datapackage.json CITATION.cff")
+    add = f"git add {layout.relative(layout.csv(NAME))} datapackage.json CITATION.cff"
+    print(f"  提交时一并加入：{add}" if zh else f"  commit it too: {add}")
     return 0
 
 
