@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 SUDO   := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: build test check serve validate linkcheck lint install npm browser pdf pdf-deps lock bench clean
+.PHONY: build test check serve validate linkcheck lint install npm browser pdf pdf-deps lock bench edition-trial clean
 
 ## install: create .venv and install the locked dependencies (only when the lock changed)
 ## (requirements.txt: every package pinned with hashes, compiled from pyproject.toml; `make lock`)
@@ -74,6 +74,11 @@ check: $(STAMP) $(NPM_STAMP)
 ## bench: speed and weight benchmarks with Lighthouse (installs it into benchmarks/node_modules); GROWTH=1 adds the growth benchmark; not a test
 bench: $(STAMP) $(NPM_STAMP) browser
 	$(PY) benchmarks/run.py $(if $(WRITE),--write) $(if $(GROWTH),--growth)
+
+## edition-trial: in a clone of HEAD (TRIAL=folder, default a new temporary one), add next year's edition and
+## correct a published figure as staff do, check the 修订 marks, run every test there; not part of `make test`
+edition-trial: $(STAMP) $(NPM_STAMP) browser pdf-deps
+	$(PY) benchmarks/edition_trial.py $(TRIAL)
 
 ## lint: ruff and mypy, a step of its own (.ci/run and CI call it beside make test)
 lint: $(STAMP)

@@ -497,7 +497,8 @@ def main() -> int:
     import preview as preview_bench
 
     refresh = preview_bench.measure(args.runs, log=lambda *a: print(*a, file=sys.stderr))
-    grown = growth_bench.run([1, 10], [10, 50], 10_000) if args.growth else []
+    grown = (growth_bench.run(growth_bench.EDITIONS, growth_bench.DATASETS, growth_bench.ROWS)
+             if args.growth else [])
     editions = len([p for p in (REPO.docs).iterdir() if p.is_dir() and p.name.isdigit()])
     text = report(build, validate, weight, lighthouse, command, editions)
     text += "\n### Preview\n\n" + preview_bench.markdown(refresh)
@@ -506,8 +507,8 @@ def main() -> int:
     if args.write:
         write_results(text)
     if grown:  # a section of its own on the page (growth markers), as growth.py --write writes it
-        grown_text = growth_bench.section(grown, "python benchmarks/growth.py --editions 1 10 "
-                                                 "--datasets 10 50 --rows 10000")
+        grown_text = growth_bench.section(grown, growth_bench.growth_command(
+            growth_bench.EDITIONS, growth_bench.DATASETS, growth_bench.ROWS))
         print(grown_text)
         if args.write:
             growth_bench.write_results(grown_text)

@@ -792,6 +792,9 @@ def import_file(layout: Layout, path: Path, name: str, *, dry_run: bool = False,
 
             package.write(layout)
             written.append(layout.descriptor)
+            if layout.citation.exists():  # its keywords come from the datasets' metadata
+                package.write_citation(layout)
+                written.append(layout.citation)
         if figures and reason:
             say(f"  已记入修订记录 {len(figures)} 处" if zh
                 else f"  {len(figures)} revision(s) recorded")

@@ -91,10 +91,13 @@ def append(layout: Layout, new: list[Revision], *, reason: str,
     elif existed:
         layout.csv(NAME).unlink()
     if existed != (text is not None) and layout.descriptor.exists():
-        # the log became a dataset (or stopped being one): datapackage.json follows
+        # the log became a dataset (or stopped being one): datapackage.json follows, and so
+        # does CITATION.cff (its keywords come from the datasets' metadata)
         from . import package
 
         package.write(layout)
+        if layout.citation.exists():
+            package.write_citation(layout)
     return added
 
 
@@ -273,15 +276,16 @@ def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
         log = layout.relative(layout.csv(NAME))
         if staged:
             print(("✗ 已暂存的数据改动了已发布的数字，但暂存的修订记录中没有说明。\n"
-                   f"  若已记录过，把修订记录也暂存：git add {log} datapackage.json\n"
+                   f"  若已记录过，把修订记录也暂存：git add {log} datapackage.json CITATION.cff\n"
                    f"  若还没记录，先运行：{command}") if zh else
                   "✗ the staged data changes published figures the staged revisions log does "
-                  f"not explain.\n  stage the log: git add {log} datapackage.json\n"
+                  f"not explain.\n  stage the log: git add {log} datapackage.json CITATION.cff\n"
                   f"  or record them first: {command}")
         else:
             print(("✗ 以上已发布的数字有修改，但修订记录中没有说明。运行\n"
                    f"  {command}\n"
-                   f"把它们记入 {log}（原因会在数据页面上公开），再提交 {log} 和 datapackage.json。")
+                   f"把它们记入 {log}（原因会在数据页面上公开），"
+                   f"再提交 {log}、datapackage.json 和 CITATION.cff。")
                   if zh else
                   "✗ these published figures changed without an entry in the revisions log; run\n"
                   f"  {command}")
@@ -312,8 +316,8 @@ def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
     added = append(layout, missing, reason=reason)
     print(f"✓ 已记入 {len(added)} 处修订：{layout.relative(layout.csv(NAME))}" if zh
           else f"✓ recorded {len(added)} revision(s) in {layout.relative(layout.csv(NAME))}")
-    print((f"  提交时一并加入：git add {layout.relative(layout.csv(NAME))} datapackage.json")
-          if zh else f"  commit it too: git add {layout.relative(layout.csv(NAME))} datapackage.json")
+    add = f"git add {layout.relative(layout.csv(NAME))} datapackage.json CITATION.cff"
+    print(f"  提交时一并加入：{add}" if zh else f"  commit it too: {add}")
     return 0
 
 

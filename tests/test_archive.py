@@ -47,10 +47,13 @@ def test_the_archive_keeps_the_published_value_after_a_later_revision(copy: Layo
     folder = f"editions/{EDITION.year}/"
     before = downloads.all_files(copy)
     assert f"{folder}indicators.csv" in before
-    assert before[f"{folder}indicators.csv"] == before["indicators.csv"]  # nothing revised yet
 
     row = _a_figure(copy)
     key = f"{row['indicator_id']}/{row['year']}"
+    # this figure not revised yet (another may have been: the archive keeps that one's old value)
+    published = {f"{r['indicator_id']}/{r['year']}": r for r in _rows(before[f"{folder}indicators.csv"])}
+    assert published[key] == {f"{r['indicator_id']}/{r['year']}": r
+                              for r in _rows(before["indicators.csv"])}[key]
     old, new = row["value"], str(float(row["value"]) + 1.5)
     path = copy.csv("indicators")
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)

@@ -124,14 +124,15 @@ def test_revisions_feed_has_an_entry_per_revision(repo_copy: Layout):
     assert atom_problems(content) == []
     parsed = feedparser.parse(content)
     assert not parsed.bozo
-    entry = parsed.entries[0]
+    # this revision's entry (a revision recorded in the data may be newer, so listed first)
+    [entry] = [e for e in parsed.entries if "rd-spending/2020" in e.title and "49.5" in e.title]
     assert "49.3" in entry.title and "49.5" in entry.title and "主要科技工作指标" in entry.title
     assert entry.link == "https://example.org/kjj/data/indicators/#修订记录"
     assert entry.updated.startswith("2026-03-02")
     assert "统计部门更正" in entry.summary
     # the same revision keeps its id when the site moves
     again = feedparser.parse(feeds.revisions_feed(repo_copy, "https://other.example/"))
-    assert again.entries[0].id == entry.id
+    assert entry.id in {e.id for e in again.entries}
 
 
 def test_atom_check_catches_a_broken_feed():

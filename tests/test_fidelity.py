@@ -92,7 +92,13 @@ def test_the_derived_mark_is_drawn_into_the_svg_and_the_embed_page(built):
 def test_the_incubator_target_level_says_how_it_was_derived(built):
     chart = built["national-incubators-target"]
     goal = chart.rows[-1][2]
-    assert goal == "2家（推算）"
+    # the level drawn is the baseline's count (as the data has it now) plus the one applied for
+    target = next(r for r in csv.DictReader(REPO.csv("plan-targets").open(encoding="utf-8"))
+                  if r["target_id"] == "national-incubator-application")
+    baseline = next(r for r in csv.DictReader(REPO.csv("indicators").open(encoding="utf-8"))
+                    if r["indicator_id"] == target["indicator_id"] and r["year"] == target["baseline_year"])
+    assert target["value"] == "1"  # the source: 力争成功申报1家
+    assert goal == f"{int(baseline['value']) + 1}家（推算）"
     assert "力争成功申报1家" in chart.source and "推算" in chart.source
     rows = _csv(chart)
     target_row = next(r for r in rows if r["系列"] == "目标")

@@ -78,6 +78,9 @@ def test_a_given_definition_and_a_revision_are_shown():
     text = markup.text(shown)
     assert "统计口径：按统计部门口径" in text and indicators.UNSTATED not in text
     assert "2021-03-01" in text and "原文更正" in text
+    # the revision is a list item a phone shows whole (a six-column table was wider than 360 px)
+    said = "2021-03-01：2020年的数值由“110”改为“120”。原因：原文更正"
+    assert said in markup.texts(markup.find(shown, "li"))
     marks = markup.find(shown, "a", cls="revision-mark")
     assert [a.get("href") for a in marks] == ["../data/indicators.md#revision-indicators-x-2020"]
 

@@ -137,8 +137,14 @@ def test_markdown_shows_revisions_and_escapes_staff_text() -> None:
 
 
 def test_first_revision_keeps_the_repository_valid(repo_copy: Layout, tmp_path: Path) -> None:
-    """Recording the first revision creates the log and lists it in datapackage.json."""
+    """Recording the first revision creates the log and lists it in datapackage.json and
+    CITATION.cff (whose keywords come from the datasets), both as `package` would write them."""
     import csv
+
+    from pipeline import package
+
+    shutil.copy(REPO.citation, repo_copy.citation)
+    assert repo_copy.citation.read_text(encoding="utf-8") == package.citation_cff(repo_copy)
 
     rows = list(csv.reader(io.StringIO(repo_copy.csv("indicators").read_text(encoding="utf-8"))))
     value = rows[0].index("value")
@@ -151,6 +157,9 @@ def test_first_revision_keeps_the_repository_valid(repo_copy: Layout, tmp_path: 
                                 out=out) == 0, out.getvalue()
     assert repo_copy.csv("revisions").exists()
     assert '"name": "revisions"' in repo_copy.descriptor.read_text(encoding="utf-8")
+    assert repo_copy.descriptor.read_text(encoding="utf-8") == package.datapackage_json(repo_copy)
+    assert repo_copy.citation.read_text(encoding="utf-8") == package.citation_cff(repo_copy)
+    assert "CITATION.cff" in out.getvalue()  # in the line to copy: git add ...
     report = run(repo_copy)
     assert report.valid, report.formatted("text")
 
