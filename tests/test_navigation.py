@@ -1,4 +1,5 @@
-"""The navigation derived from the editions (pipeline/navigation.py): its shape, which keeps
+"""What every page carries as editions are added: the navigation derived from the editions
+(pipeline/navigation.py) and the dataset pages' chart lists (pipeline/catalog.py); their shape keeps
 what every page carries small however many editions there are."""
 
 from __future__ import annotations
@@ -55,3 +56,17 @@ def test_a_navigation_with_an_archive_is_read_back_as_its_editions():
     derived = navigation.derive(ROOT_NAV, _pages(years), years).nav
     again = navigation.derive(derived, _pages(years), years).nav
     assert again == derived
+
+
+def test_a_dataset_page_shows_the_newest_editions_charts_in_full_and_older_ones_in_a_line_each():
+    """The dataset page's 使用本数据的图表 grows by one line per edition, not a section per chart."""
+    from pipeline import catalog
+
+    charts = [{"title": f"图{n}", "edition": year} for year in (2020, 2021, 2022) for n in (1, 2)]
+    charts.append({"title": "无期次", "edition": None})
+    full, older = catalog.charts_by_edition(charts)
+    assert [c["title"] for c in full] == ["图1", "图2", "无期次"]
+    assert all(c["edition"] in (2022, None) for c in full)
+    assert [year for year, _ in older] == [2021, 2020]
+    assert [c["title"] for c in older[0][1]] == ["图1", "图2"]
+    assert catalog.charts_by_edition([{"title": "a", "edition": None}]) == ([{"title": "a", "edition": None}], [])
