@@ -260,7 +260,8 @@ def charts_of(ctx: CatalogData, info: DatasetContent) -> list[dict[str, Any]]:
         cid = str(chart.get("id", ""))
         entry: dict[str, Any] = {"title": chart.get("title") or cid, "link": chart.get("link") or "",
                                  "permalink": chart.get("permalink") or "", "files": None,
-                                 "edition": chart.get("edition")}
+                                 "edition": int(str(chart.get("edition")))
+                                 if str(chart.get("edition") or "").isdigit() else None}
         result.append(entry)
         if not datasets.NAME_PATTERN.fullmatch(cid):
             continue
