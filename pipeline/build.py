@@ -216,6 +216,7 @@ def catalog_pages(layout: Layout, out_docs: Path, project: model.Project,
     for entries in links.values():
         for entry in entries:
             chart = site.charts[entry["id"]]
+            entry["edition"] = str(chart.edition or "")  # "" for a chart of no edition
             entry["snippet"] = chart_exports.embed_snippet(chart, project.site_url)
             entry["permalink"] = urls.chart_urls(
                 chart.id, project.site_url, published.charts[chart.id].page

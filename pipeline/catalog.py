@@ -259,7 +259,9 @@ def charts_of(ctx: CatalogData, info: DatasetContent) -> list[dict[str, Any]]:
     for chart in ctx.charts.get(info.name) or []:
         cid = str(chart.get("id", ""))
         entry: dict[str, Any] = {"title": chart.get("title") or cid, "link": chart.get("link") or "",
-                                 "permalink": chart.get("permalink") or "", "files": None}
+                                 "permalink": chart.get("permalink") or "", "files": None,
+                                 "edition": int(str(chart.get("edition")))
+                                 if str(chart.get("edition") or "").isdigit() else None}
         result.append(entry)
         if not datasets.NAME_PATTERN.fullmatch(cid):
             continue
@@ -273,6 +275,22 @@ def charts_of(ctx: CatalogData, info: DatasetContent) -> list[dict[str, Any]]:
             "embed_snippet.html", src=ctx.absolute(f"{urls.EMBED_DIR}/{cid}/"),
             title=chart.get("title") or cid, height=480)
     return result
+
+
+def charts_by_edition(charts: list[dict[str, Any]]) -> tuple[list[dict[str, Any]],
+                                                               list[tuple[int, list[dict[str, Any]]]]]:
+    """The charts a dataset page shows in full (the newest edition's, and those of no
+    edition), and the older editions' charts, newest edition first, which the page lists as
+    one line of links per edition (their downloads and embed code are in the panel beside
+    each chart on its page): the page grows by a line per edition, not by a section per chart."""
+    years = [c["edition"] for c in charts if isinstance(c.get("edition"), int)]
+    newest = max(years, default=None)
+    full = [c for c in charts if not isinstance(c.get("edition"), int) or c["edition"] == newest]
+    older: dict[int, list[dict[str, Any]]] = {}
+    for c in charts:
+        if isinstance(c.get("edition"), int) and c["edition"] != newest:
+            older.setdefault(c["edition"], []).append(c)
+    return full, sorted(older.items(), reverse=True)
 
 
 def dataset_values(ctx: CatalogData, info: DatasetContent, lang: str = "zh") -> dict[str, Any]:
@@ -396,12 +414,13 @@ def catalog_page_en(ctx: CatalogData) -> str:
 def dataset_page(ctx: CatalogData, info: DatasetContent) -> str:
     rel = f"{urls.DATA_DIR}/{info.name}.md"
     values = dataset_values(ctx, info)
+    shown, older = charts_by_edition(charts_of(ctx, info))
     return markup.render(
         "dataset.zh.md", **page_values(ctx, rel, "zh"), **values,
         front_title=meta_text(info.title), front_description=meta_text(values["description"]),
         publisher=ctx.package.get("publisher", ""), preview=preview_of(info),
         rows_total=len(info.rows), shown=min(len(info.rows), PREVIEW_ROWS),
-        charts=charts_of(ctx, info),
+        charts=shown, older_charts=older,
         checksums="\n".join(f"{ctx.sha(info.name + s)}  {info.name}{s}" for s in formats.FORMATS),
         json_ld=dataset_json_ld(ctx, info))
 

@@ -12,7 +12,12 @@ mkdocs.yml stays the complete configuration other engines read as it is: its `na
 lists the editions that were there when it was last edited; the build's own
 configuration (.build/mkdocs-build.yml, .build/mkdocs-preview.yml) replaces its edition
 sections with one section per edition the build shows, newest first, at the place of the
-first edition section.
+first edition section. Only the newest published edition (and, in the preview, any draft
+newer than it) is a section of its own; the older editions are sections inside one
+section, 往期报告 (ARCHIVE). With Material's `navigation.prune` (mkdocs.yml), an older
+edition's section is rendered on its own pages only, and elsewhere as one link to its first
+page: the navigation every page carries grows by one link per edition, not by a whole
+edition's pages.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from .paths import Layout
 
 EDITION_PATH = re.compile(r"^([12][0-9]{3})/")
 BUILD_CONFIG = "mkdocs-build.yml"
+ARCHIVE = "往期报告"  # the section that holds the editions before the newest published one
 NAV_FILE = "nav.json"
 
 
@@ -61,6 +67,21 @@ def _edition_of_section(item: Any) -> int | None:
     if len(years) == 1 and all(EDITION_PATH.match(p) for p in paths):
         return int(years.pop())
     return None
+
+
+def _edition_sections(item: Any) -> dict[int, Any]:
+    """The edition sections a nav item is: itself, or those of an archive section (a section
+    made of edition sections only, as the build writes 往期报告); {} for any other item."""
+    year = _edition_of_section(item)
+    if year is not None:
+        return {year: item}
+    if isinstance(item, dict) and len(item) == 1:
+        (entries,) = item.values()
+        if isinstance(entries, list) and entries:
+            found = {y: e for e in entries if (y := _edition_of_section(e)) is not None}
+            if len(found) == len(entries):
+                return found
+    return {}
 
 
 def _rename(entry: Any, old: int, new: int) -> Any:
@@ -99,7 +120,7 @@ def derive(root_nav: Any, pages: list[Page], years: list[int],
         if page.edition is not None:
             by_edition.setdefault(page.edition, []).append(page)
     nav_list = root_nav if isinstance(root_nav, list) else []
-    sections = {y: item for item in nav_list if (y := _edition_of_section(item)) is not None}
+    sections = {y: section for item in nav_list for y, section in _edition_sections(item).items()}
     entries: dict[int, list[Any]] = {}
     titles: dict[int, str] = {}
     outside_all: dict[int, list[str]] = {}
@@ -131,12 +152,17 @@ def derive(root_nav: Any, pages: list[Page], years: list[int],
             titles[year] = f"{year}年报告（草稿）"
     if not isinstance(root_nav, list):
         return Navigation(None, outside_all)
-    new_sections = [{titles[y]: entries[y]} for y in sorted(shown & set(years), reverse=True)
-                    if entries[y]]
+    ordered = [y for y in sorted(shown & set(years), reverse=True) if entries[y]]
+    newest = next((y for y in ordered if y not in drafts), None)
+    current = [y for y in ordered if newest is None or y >= newest]
+    older = [y for y in ordered if y not in current]
+    new_sections: list[Any] = [{titles[y]: entries[y]} for y in current]
+    if older:
+        new_sections.append({ARCHIVE: [{titles[y]: entries[y]} for y in older]})
     nav: list[Any] = []
     placed = False
     for item in nav_list:
-        if _edition_of_section(item) is not None:
+        if _edition_sections(item):
             if not placed:
                 nav.extend(new_sections)
                 placed = True

@@ -187,10 +187,17 @@ def test_a_plan_not_published_yet_is_said_not_failed(published):
 
 
 def test_the_navigation_lists_both_editions_newest_first(published):
+    """The newest edition is a section of its own, the older one is in 往期报告 (with
+    navigation.prune, one link to its front page except on its own pages)."""
+    from pipeline import navigation
+
     layout, _ = published
     nav = json.loads((layout.build / "nav.json").read_text(encoding="utf-8"))
     sections = [next(iter(item)) for item in nav if isinstance(item, dict)]
-    assert sections.index(f"{NEXT}年报告") < sections.index(f"{LATEST}年报告")
+    assert sections.index(f"{NEXT}年报告") < sections.index(navigation.ARCHIVE)
+    archive = nav[sections.index(navigation.ARCHIVE)][navigation.ARCHIVE]
+    assert next(iter(archive[0])) == f"{LATEST}年报告"
+    assert archive[0][f"{LATEST}年报告"][0] == f"{LATEST}/index.md"
 
 
 def test_the_home_page_lists_both_editions_with_their_dates(published):

@@ -9,7 +9,8 @@
 // - Wide tables that scroll sideways take the keyboard focus while they scroll.
 // - Material's search dialog gets an accessible name.
 //
-// Runs again after every instant-navigation page change (Material's `document$`).
+// Runs again after every instant-navigation page change (Material's `document$`), each time in
+// a task of its own after Material's.
 
 const here = document.currentScript ? document.currentScript.src : "";
 const base = here.slice(0, here.lastIndexOf("/") + 1);
@@ -92,8 +93,13 @@ function apply(wrap, scrolls) {
   }
 }
 
+// A box not laid out (size 0: inside content the browser skips while it is off the screen,
+// see content-visibility in extra.css) is left until it is: measuring it would force its
+// layout, and the observer reports it again once it has a size.
 const sizes = "ResizeObserver" in window
-  ? new ResizeObserver((entries) => mark(entries.map((entry) => entry.target)))
+  ? new ResizeObserver((entries) => mark(entries
+    .filter((entry) => entry.contentRect.width > 0 || entry.contentRect.height > 0)
+    .map((entry) => entry.target)))
   : null;
 
 function scrollables() {
@@ -125,8 +131,14 @@ function setup() {
   if (window.kjjCharts) window.kjjCharts.prune();
 }
 
+// Material announces each page (document$) inside its own long start-up task; our setup
+// runs in a task of its own right after it, so that it does not make that task longer.
+function soon() {
+  setTimeout(setup, 0);
+}
+
 if (window.document$ && typeof window.document$.subscribe === "function") {
-  window.document$.subscribe(setup);
+  window.document$.subscribe(soon);
 } else if (document.readyState === "loading") {
   document.addEventListener("DOMContentLoaded", setup);
 } else {
