@@ -55,6 +55,12 @@ def draw_svgs(layout: Layout, items: list[dict[str, Any]], cache: str) -> dict[s
         raise DrawingError("找不到 node：图表需要 Node.js（与打包 ECharts 所用的相同）/ "
                            "Node.js is missing")
     request = json.dumps(items, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    if _kept(layout):
+        # The preview's Node process keeps each drawing it made (_ask_worker): only the charts
+        # a save changed are drawn, and the others keep their bytes, so their pages are not
+        # rendered again. Its numbering of the drawings' CSS classes runs on across requests,
+        # so drawings from another process (this cache) are not mixed in.
+        return run_script(layout, node, request)
     echarts = layout.node_modules / "echarts" / "package.json"
     inputs = [request, SCRIPT.read_bytes(),
               echarts.read_bytes() if echarts.exists() else b""]
@@ -106,7 +112,7 @@ def keep_node(layout: Layout) -> Iterator[None]:
 def run_script(layout: Layout, node: str, request: bytes) -> dict[str, Any]:
     """chart_svg.mjs on a request (JSON list of items): id -> SVG text. In the preview's
     kept Node process when there is one (keep_node), else in a new one."""
-    if _WORKER.get("proc") is not None and _WORKER.get("root") == layout.root:
+    if _kept(layout):
         return _ask_worker(request)
     proc = subprocess.run(
         [node, str(SCRIPT)], input=request,
@@ -118,9 +124,36 @@ def run_script(layout: Layout, node: str, request: bytes) -> dict[str, Any]:
     return dict(json.loads(proc.stdout.decode("utf-8")))
 
 
+def _kept(layout: Layout) -> bool:
+    return _WORKER.get("proc") is not None and _WORKER.get("root") == layout.root
+
+
+# The kept process's drawings, by item, at most this many (the least recently used go first).
+KEPT_DRAWINGS = 2000
+
+
 def _ask_worker(request: bytes) -> dict[str, Any]:
+    """The kept process's drawings of a request's items: those it drew before are taken from
+    what it answered then (ECharts numbers the CSS classes of its drawings on from one
+    drawing to the next, so drawing the same chart again would give other bytes), the others
+    are drawn now."""
     with _ASKING:  # one request at a time (the build draws from two threads)
-        return _ask(request)
+        items = json.loads(request.decode("utf-8"))
+        drawn: dict[str, str] = _WORKER.setdefault("drawn", {})
+        keys = [json.dumps(item, ensure_ascii=False, sort_keys=True) for item in items]
+        missing = [item for item, key in zip(items, keys, strict=True) if key not in drawn]
+        if missing:
+            answer = _ask(json.dumps(missing, ensure_ascii=False).encode("utf-8"))
+            for item, key in zip(items, keys, strict=True):
+                if item["id"] in answer and key not in drawn:
+                    drawn[key] = answer[item["id"]]
+        result = {}
+        for item, key in zip(items, keys, strict=True):
+            result[item["id"]] = drawn.pop(key)
+            drawn[key] = result[item["id"]]  # most recently used last
+        while len(drawn) > KEPT_DRAWINGS:
+            drawn.pop(next(iter(drawn)))
+        return result
 
 
 def _ask(request: bytes) -> dict[str, Any]:

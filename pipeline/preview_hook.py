@@ -1,21 +1,19 @@
-"""MkDocs hook of the live preview only (`serve`): show the last save's problems on the page.
+"""What the live preview (`serve`) adds to MkDocs: its hook, and the problems overlay.
 
-`serve` writes .build/preview-status.json after every regeneration: {"ok": true} or
-{"ok": false, "title": ..., "messages": [...]}. MkDocs watches that file, so writing it
-rebuilds the pages and reloads the browser; while it says "not ok", every page carries an
-overlay with the messages, and the next good save removes it. It also keeps the theme's
-compiled templates between the preview's rebuilds. The published build never loads this
-hook (only the preview's configuration, .build/mkdocs-preview.yml, names it).
+The hook keeps the theme's compiled templates between the preview's renders, so a
+render of the few pages a save changed does not compile Material's templates again.
+The overlay is the panel the preview server puts on every page it serves while the
+last save could not be shown (its problems, escaped), until a save fixes them. The
+published build never loads this hook (only the preview's configuration,
+.build/mkdocs-preview.yml, names it).
 """
 
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 from typing import Any
 
-STATUS = "preview-status.json"
 OVERLAY_ID = "preview-problems"
 
 
@@ -37,16 +35,6 @@ def overlay(status: dict[str, Any]) -> str:
     )
 
 
-def read_status(config_file: str | None) -> dict[str, Any]:
-    if not config_file:
-        return {"ok": True}
-    path = Path(config_file).parent / STATUS
-    try:
-        return dict(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
-        return {"ok": True}
-
-
 def on_env(env: Any, config: Any, files: Any) -> Any:
     """Keep the theme's compiled templates between rebuilds (.build/jinja-cache/): the
     preview renders only the pages a save changed, and compiling the theme's templates
@@ -61,11 +49,47 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
     return env
 
 
-def on_post_page(output: str, page: Any, config: Any) -> str:
-    status = read_status(config.get("config_file_path"))
-    if status.get("ok", True):
-        return output
-    marker = output.rfind("</body>")
-    if marker < 0:
-        return output + overlay(status)
-    return output[:marker] + overlay(status) + output[marker:]
+# The theme's files, as MkDocs lists them on every render (add_files_from_theme), by the
+# theme's folders and the files of those that are not installed packages (overrides/).
+_THEME_FILES: dict[tuple[object, ...], list[str]] = {}
+
+
+def on_config(config: Any) -> Any:
+    """Keep the list of the theme's files between renders: MkDocs walks the theme's folders
+    (thousands of icons) and matches every name against its patterns on each render, which
+    took a good part of a render of one changed page. The installed theme does not change
+    while the preview runs; a change in the project's own theme folder is seen."""
+    theme = config.theme
+    make = theme.get_env
+
+    def get_env() -> Any:
+        env = make()
+        listing = env.list_templates
+
+        def list_templates(extensions: Any = None, filter_func: Any = None) -> list[str]:
+            if extensions is not None or filter_func is None:
+                return list(listing(extensions, filter_func))
+            key = (tuple(theme.dirs), tuple(theme.static_templates),
+                   tuple(_own_files(Path(folder)) for folder in theme.dirs))
+            if key not in _THEME_FILES:
+                _THEME_FILES.clear()
+                _THEME_FILES[key] = list(listing(extensions, filter_func))
+            return list(_THEME_FILES[key])
+
+        env.list_templates = list_templates
+        return env
+
+    theme.get_env = get_env
+    return config
+
+
+def _own_files(folder: Path) -> tuple[tuple[str, int], ...]:
+    """The files of a theme folder of the project (not of an installed package), with their
+    modification times; () for an installed theme."""
+    import sys
+
+    if any(part in ("site-packages", "dist-packages") for part in folder.parts) or \
+            folder.is_relative_to(sys.prefix):
+        return ()
+    return tuple(sorted((p.relative_to(folder).as_posix(), p.stat().st_mtime_ns)
+                        for p in folder.rglob("*") if p.is_file()))
