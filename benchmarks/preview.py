@@ -2,14 +2,15 @@
 
     python benchmarks/preview.py [--runs 5] [--code PATH]
 
-On a temporary copy of the project, `pipeline serve` (the live preview behind
-`make serve`) is started and waited for, and the report page that shows an
-indicator is opened in a real browser (headless Chromium, pipeline/browser.py),
-as staff would keep it open. Then the indicator's Chinese name is changed in
-datasets/indicators.csv, as staff would save it, and the time is taken from
-just before the save to the moment the page open in the browser holds the new
-name: the preview has noticed the save, generated and rendered the pages,
-told the browser, and the browser has reloaded the page. That is one run; the
+On a temporary copy of the project (with the repository's git history), `pipeline
+serve` (the live preview behind `make serve`) is started and waited for, and the
+report page that shows an indicator is opened in a real browser (headless
+Chromium, pipeline/browser.py), as staff would keep it open. Then the
+indicator's Chinese name is changed in datasets/indicators.csv, as staff would
+save it, and the time is taken from just before the save to the moment the
+page open in the browser holds the new name: the preview has noticed the save,
+generated and rendered the pages, told the browser, and the browser has
+reloaded the page. That is one run; the
 median of --runs is the result (each run's load average is kept).
 
 The preview's own console lines give the parts of each run: until it noticed
@@ -104,6 +105,15 @@ def parts(saved: float, shown: float, lines: list[tuple[float, str]]) -> dict[st
     return found
 
 
+def with_history(root: Path) -> None:
+    """Give the project copy the repository's git history, as in the checkout staff preview
+    in: every build asks git for the files' dates."""
+    clone = root.parent / "history"
+    subprocess.run(["git", "clone", "--quiet", "--no-checkout", str(ROOT), str(clone)], check=True)
+    (clone / ".git").rename(root / ".git")
+    subprocess.run(["git", "-C", str(root), "reset", "--quiet"], check=True)
+
+
 def measure(runs: int, log=lambda *a: None, code: Path = ROOT) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     import run as bench  # benchmarks/run.py: the project copy, a free port, the load
 
@@ -116,6 +126,7 @@ def measure(runs: int, log=lambda *a: None, code: Path = ROOT) -> dict[str, Any]
     split: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="kjj-preview-") as tmp:
         layout = bench.copy_project(Path(tmp) / "project")
+        with_history(layout.root)
         start = ("import argparse, sys; from pathlib import Path; from pipeline import serve;"
                  " from pipeline.paths import Layout;"
                  " sys.exit(serve.main(argparse.Namespace(addr=sys.argv[2]), Layout(Path(sys.argv[1]))))")

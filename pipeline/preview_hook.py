@@ -14,6 +14,8 @@ import html
 from pathlib import Path
 from typing import Any
 
+from mkdocs.plugins import event_priority
+
 OVERLAY_ID = "preview-problems"
 
 
@@ -35,35 +37,32 @@ def overlay(status: dict[str, Any]) -> str:
     )
 
 
-def on_env(env: Any, config: Any, files: Any) -> Any:
-    """Keep the theme's compiled templates between rebuilds (.build/jinja-cache/): the
-    preview renders only the pages a save changed, and compiling the theme's templates
-    again would take most of that time."""
-    from jinja2 import FileSystemBytecodeCache
-
-    path = config.get("config_file_path")
-    if path:
-        folder = Path(path).parent / "jinja-cache"
-        folder.mkdir(parents=True, exist_ok=True)
-        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
-    return env
-
-
 # The theme's files, as MkDocs lists them on every render (add_files_from_theme), by the
 # theme's folders and the files of those that are not installed packages (overrides/).
 _THEME_FILES: dict[tuple[object, ...], list[str]] = {}
 
 
+@event_priority(100)  # first: the search plugin's configuration already loads templates
 def on_config(config: Any) -> Any:
-    """Keep the list of the theme's files between renders: MkDocs walks the theme's folders
-    (thousands of icons) and matches every name against its patterns on each render, which
-    took a good part of a render of one changed page. The installed theme does not change
-    while the preview runs; a change in the project's own theme folder is seen."""
+    """Each Jinja environment MkDocs makes for the theme keeps the compiled templates
+    (.build/jinja-cache/) and the list of the theme's files between renders.
+
+    The preview renders only the pages a save changed; compiling Material's templates again,
+    walking the theme's folders (thousands of icons) and matching every name against
+    MkDocs' patterns took most of such a render. The installed theme does not change while
+    the preview runs; a change in the project's own theme folder is seen.
+    """
+    from jinja2 import FileSystemBytecodeCache
+
     theme = config.theme
     make = theme.get_env
+    path = config.get("config_file_path")
+    cache = FileSystemBytecodeCache(str(_folder(Path(path).parent / "jinja-cache"))) if path else None
 
     def get_env() -> Any:
         env = make()
+        if cache is not None:
+            env.bytecode_cache = cache
         listing = env.list_templates
 
         def list_templates(extensions: Any = None, filter_func: Any = None) -> list[str]:
@@ -81,6 +80,11 @@ def on_config(config: Any) -> Any:
 
     theme.get_env = get_env
     return config
+
+
+def _folder(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def _own_files(folder: Path) -> tuple[tuple[str, int], ...]:

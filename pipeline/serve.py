@@ -99,10 +99,16 @@ def problem_status(problem: str) -> dict[str, Any]:
     return {"ok": False, "title": title, "messages": messages[:100]}
 
 
-def regenerate(layout: Layout, images: bool = True) -> dict[str, Any]:
-    """Generate the preview's pages; the status the overlay shows ({"ok": True} when they
-    were generated). `images=False` (right after a save) keeps the last chart images and
-    cards, so the change shows soonest, and a later pass redraws them."""
+def regenerate(layout: Layout, images: bool = True) -> bool:
+    """Generate the preview's pages; False, once the problems are printed, when they could
+    not be. `images=False` (right after a save) keeps the last chart images and cards, so
+    the change shows soonest, and a later pass redraws them."""
+    return bool(attempt(layout, images)["ok"])
+
+
+def attempt(layout: Layout, images: bool = True) -> dict[str, Any]:
+    """regenerate, giving the status the overlay shows: {"ok": True} when the pages were
+    generated, else the problems (problem_status)."""
     try:
         build.generate(layout, preview=True, images=images)
     except build.BuildError as exc:
@@ -133,12 +139,24 @@ class Preview:
         self.config: Any = None  # MkDocs' configuration of the last render
         self._timer: threading.Timer | None = None
         self.epoch = build.source_date_epoch(layout)
+        self.history: tuple[tuple[str, int], ...] | None = None  # git.state at the last pass
+
+    def generate(self, images: bool = True) -> dict[str, Any]:
+        """attempt, asking git for the files' dates again only when the history may have
+        changed since the last pass (git.state): most saves are not commits."""
+        from . import git
+
+        now = git.state(self.layout)
+        if now != self.history:
+            git.forget()
+            self.history = now
+        return attempt(self.layout, images)
 
     def start(self) -> bool:
         """The first generation, everything drawn; False when there is nothing to show at all
         (not even the pages of an earlier preview or build)."""
         had_pages = (self.layout.generated_docs / "index.md").exists()
-        self.status = regenerate(self.layout)
+        self.status = self.generate()
         return bool(self.status["ok"] or had_pages)  # else the messages say what to fix
 
     def build(self) -> None:
@@ -147,7 +165,7 @@ class Preview:
             self.sources = now
             started = time.perf_counter()
             print("检测到修改，重新生成页面……", file=sys.stderr)
-            self.status = regenerate(self.layout, images=False)
+            self.status = self.generate(images=False)
             if self.status["ok"]:
                 generated = time.perf_counter()
                 self.render()
@@ -158,7 +176,7 @@ class Preview:
                       f"渲染 {done - generated:.2f} 秒）", file=sys.stderr)
         elif self.images_due is not None and time.monotonic() >= self.images_due:
             self.images_due = None
-            self.status = regenerate(self.layout)
+            self.status = self.generate()
             if self.status["ok"]:
                 self.render()
 
@@ -260,8 +278,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
     from .chart_drawings import keep_node
+    from .git import dates_once
 
-    with keep_node(layout):  # ECharts stays loaded in one Node process between saves
+    # ECharts stays loaded in one Node process between saves, and a chart drawn once is not
+    # drawn again while it stays the same; git's dates are kept until the history changes.
+    with keep_node(layout, remember=True), dates_once():
         return _serve(args, layout)
 
 
