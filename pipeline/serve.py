@@ -14,7 +14,7 @@ for SETTLE_SECONDS.
 
 When a save makes the data invalid or a placeholder unknown, the problems
 are printed, the preview keeps showing the last good pages, and every page
-the preview serves carries an overlay with the messages (preview_hook.overlay)
+the preview serves carries an overlay with the messages (preview_plugin.overlay)
 until a save fixes them. The preview needs Python only: without Node.js the
 charts are not drawn, everything else is shown.
 """
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import logging
 import os
 import shutil
@@ -67,17 +66,15 @@ def snapshot(layout: Layout) -> dict[str, tuple[float, int]]:
 
 def preview_config(layout: Layout) -> Path:
     """.build/mkdocs-preview.yml: mkdocs.yml with the editions' navigation (drafts included)
-    plus the preview's hook, not strict (JSON is YAML, so every path is written as a JSON
-    string, Windows too)."""
-    from . import navigation, preview_hook
+    not strict (JSON is YAML, so every path is written as a JSON string, Windows too)."""
+    from . import navigation
 
     path = layout.build / "mkdocs-preview.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
     lines = [
-        "# The live preview's configuration, written by `serve`: mkdocs.yml plus the preview hook.",
+        "# The live preview's configuration, written by `serve`: mkdocs.yml, drafts included.",
         *navigation.config_lines(layout, navigation.read_nav(layout)),
         "strict: false",
-        f"hooks: [{json.dumps(Path(preview_hook.__file__).resolve().as_posix())}]",
     ]
     text = "\n".join(lines) + "\n"
     if not path.exists() or path.read_text(encoding="utf-8") != text:
@@ -137,6 +134,9 @@ class Preview:
         self.images_due: float | None = None  # when the chart images and cards are redrawn
         self.request_build: Callable[[], None] = lambda: None
         self.config: Any = None  # MkDocs' configuration of the last render
+        from .preview_plugin import PreviewPlugin
+
+        self.plugin = PreviewPlugin(layout.build / "jinja-cache")
         self._timer: threading.Timer | None = None
         self.epoch = build.source_date_epoch(layout)
         self.history: tuple[tuple[str, int], ...] | None = None  # git.state at the last pass
@@ -209,6 +209,7 @@ class Preview:
             config = load_config(config_file=str(config_file), site_dir=str(self.site_dir),
                                  dev_addr=self.dev_addr)
             config.site_url = self.serve_url
+            config.plugins["kjj-preview"] = self.plugin
             if self.rendered_from is None:
                 config.plugins.on_startup(command="serve", dirty=True)
             mkdocs_build(config, serve_url=self.serve_url, dirty=not full)
@@ -219,7 +220,7 @@ class Preview:
         """A page as served: with the overlay while the last save could not be shown."""
         if self.status.get("ok", True):
             return html
-        from .preview_hook import overlay
+        from .preview_plugin import overlay
 
         marker = html.rfind(b"</body>")
         extra = overlay(self.status).encode("utf-8")
