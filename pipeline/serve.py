@@ -31,6 +31,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -160,6 +161,17 @@ class Preview:
         return bool(self.status["ok"] or had_pages)  # else the messages say what to fix
 
     def build(self) -> None:
+        """One pass (the preview server's builder). A failure the pipeline does not foresee
+        (a bug, or MkDocs refusing mkdocs.yml) is printed in full and shown in the overlay
+        like a bad save: the preview keeps serving the last good pages."""
+        try:
+            self._build()
+        except Exception as exc:  # noqa: BLE001 (shown to the reader, then the next save)
+            traceback.print_exc()
+            self.status = problem_status(f"预览没有更新：{type(exc).__name__}: {exc}\n"
+                                         "修改后保存即可再试；控制台里有完整的出错信息。")
+
+    def _build(self) -> None:
         now = snapshot(self.layout)
         if now != self.sources:  # a save: show it now, the images follow once it is quiet
             self.sources = now
