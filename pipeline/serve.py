@@ -295,8 +295,9 @@ def main(args: argparse.Namespace, layout: Layout = REPO) -> int:
 
     # ECharts stays loaded in one Node process between saves, and a chart drawn once is not
     # drawn again while it stays the same; git's dates are kept until the history changes.
-    with keep_node(layout, remember=True), dates_once():
+    with keep_node(layout, remember=True), dates_once(), contextlib.suppress(KeyboardInterrupt):
         return _serve(args, layout)
+    return 0  # stopped (Ctrl+C or a signal) during the first pass
 
 
 def _serve(args: argparse.Namespace, layout: Layout) -> int:
@@ -306,6 +307,9 @@ def _serve(args: argparse.Namespace, layout: Layout) -> int:
     from mkdocs.livereload import LiveReloadServer, _serve_url
 
     _log_to_console()
+    # Stopped by a signal (CI, a terminal closed), even during the first pass: stop the
+    # server and remove its folder, as Ctrl+C does.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     site_dir = Path(tempfile.mkdtemp(prefix="kjj-preview-"))
     preview = Preview(layout, site_dir, args.addr)
     server: Any = None
@@ -331,8 +335,6 @@ def _serve(args: argparse.Namespace, layout: Layout) -> int:
         if snapshot(layout) != preview.sources:  # saved while the first pass ran
             preview.request_build()
         print(f"预览地址：http://{args.addr}/ （按 Ctrl+C 停止）", file=sys.stderr)
-        # Stopped by a signal (CI, a terminal closed): stop the preview server too.
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
         with contextlib.suppress(KeyboardInterrupt):
             server.serve()
     finally:
