@@ -55,6 +55,12 @@ def draw_svgs(layout: Layout, items: list[dict[str, Any]], cache: str) -> dict[s
         raise DrawingError("找不到 node：图表需要 Node.js（与打包 ECharts 所用的相同）/ "
                            "Node.js is missing")
     request = json.dumps(items, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    if _kept(layout) and "drawn" in _WORKER:
+        # The preview's Node process keeps each drawing it made (_remembered): only the charts
+        # a save changed are drawn, and the others keep their bytes, so their pages are not
+        # rendered again. Drawings from another process (this cache) are not mixed in: their
+        # CSS classes could bear the same numbers.
+        return run_script(layout, node, request)
     echarts = layout.node_modules / "echarts" / "package.json"
     inputs = [request, SCRIPT.read_bytes(),
               echarts.read_bytes() if echarts.exists() else b""]
@@ -79,12 +85,13 @@ _ASKING = threading.Lock()
 
 
 @contextlib.contextmanager
-def keep_node(layout: Layout) -> Iterator[None]:
+def keep_node(layout: Layout, remember: bool = False) -> Iterator[None]:
     """Within this block, charts are drawn by one Node process kept running (chart_svg.mjs
     --lines) instead of a new one each time. It starts at once, so ECharts loads while the
     data is validated: a build draws the page drawings and the export images in it, and
     the live preview every save's, where starting Node and loading ECharts again would take
-    most of the time a save needs to show."""
+    most of the time a save needs to show. With `remember` (the preview), a chart drawn
+    before in this block is not drawn again (_remembered)."""
     node = shutil.which("node")
     if node is None or _WORKER.get("proc") is not None:
         yield
@@ -92,6 +99,8 @@ def keep_node(layout: Layout) -> Iterator[None]:
     proc = subprocess.Popen([node, str(SCRIPT), "--lines"], cwd=layout.root, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     _WORKER.update(proc=proc, root=layout.root)
+    if remember:
+        _WORKER.update(drawn={}, numbers=[0, 0])
     try:
         yield
     finally:
@@ -108,7 +117,7 @@ def keep_node(layout: Layout) -> Iterator[None]:
 def run_script(layout: Layout, node: str, request: bytes) -> dict[str, Any]:
     """chart_svg.mjs on a request (JSON list of items): id -> SVG text. In the kept Node
     process when there is one (keep_node), else in a new one."""
-    if _WORKER.get("proc") is not None and _WORKER.get("root") == layout.root:
+    if _kept(layout):
         try:
             return _ask_worker(request)
         except _WorkerGone:
@@ -127,9 +136,73 @@ class _WorkerGone(Exception):
     """The kept Node process has exited."""
 
 
+def _kept(layout: Layout) -> bool:
+    return _WORKER.get("proc") is not None and _WORKER.get("root") == layout.root
+
+
+# The kept process's drawings, by item, at most this many (the least recently used go first).
+KEPT_DRAWINGS = 2000
+
+
 def _ask_worker(request: bytes) -> dict[str, Any]:
+    """The kept process's drawings of a request's items: those it drew before are taken from
+    what it answered then (ECharts numbers the CSS classes of its drawings on from one
+    drawing to the next, so drawing the same chart again would give other bytes), the others
+    are drawn now."""
     with _ASKING:  # one request at a time (the build draws from two threads)
-        return _ask(request)
+        if "drawn" not in _WORKER:
+            return _ask(request)
+        return _remembered(json.loads(request.decode("utf-8")), _WORKER["drawn"])
+
+
+def _remembered(items: list[dict[str, Any]], drawn: dict[str, str]) -> dict[str, str]:
+    """id -> SVG of the items, those drawn before in the kept process taken from `drawn`
+    (by the whole item), the others drawn now and kept there.
+
+    The drawings of a page may then come from different requests. ECharts names the CSS
+    classes of a drawing's hover styles by numbers ("zr3-cls-12"), and a style inlined in a
+    page applies to the whole page, so the numbers of each new drawing are moved past every
+    number handed out before (_renumber): no two drawings share a class name.
+    """
+    keys = [json.dumps(item, ensure_ascii=False, sort_keys=True) for item in items]
+    missing = [item for item, key in zip(items, keys, strict=True) if key not in drawn]
+    if missing:
+        answer = _ask(json.dumps(missing, ensure_ascii=False).encode("utf-8"))
+        for item, key in zip(items, keys, strict=True):
+            if item["id"] in answer and key not in drawn:
+                drawn[key] = _renumber(answer[item["id"]], _WORKER["numbers"])
+    result = {}
+    for item, key in zip(items, keys, strict=True):
+        result[item["id"]] = drawn.pop(key)
+        drawn[key] = result[item["id"]]  # most recently used last
+    while len(drawn) > KEPT_DRAWINGS:
+        drawn.pop(next(iter(drawn)))
+    return result
+
+
+# A number ECharts gives a drawing's painter ("zr3-") and, after it, a CSS class ("cls-12").
+NUMBERED = re.compile(r'(?<=["\s.#(:,])zr(\d+)-(?:cls-(\d+))?')
+
+
+def _renumber(svg: str, numbers: list[int]) -> str:
+    """The drawing with its painter and class numbers moved past `numbers` (the next free
+    painter and class number, updated)."""
+    first = list(numbers)
+    used = list(numbers)
+
+    def moved(match: re.Match[str]) -> str:
+        painter = int(match.group(1)) + first[0]
+        used[0] = max(used[0], painter + 1)
+        text = f"zr{painter}-"
+        if match.group(2) is not None:
+            cls = int(match.group(2)) + first[1]
+            used[1] = max(used[1], cls + 1)
+            text += f"cls-{cls}"
+        return text
+
+    out = NUMBERED.sub(moved, svg)
+    numbers[:] = used
+    return out
 
 
 def _ask(request: bytes) -> dict[str, Any]:

@@ -689,6 +689,25 @@ def series_files(series: Any, about: list[tuple[str, str]], titles: dict[str, st
     with Chinese headers, 说明 with `about`) and series/ID.json (`metadata` and the records),
     written by the project's one CSV writer and one workbook writer."""
     records = series_records(series, titles, revised)
+    key = hashlib.sha256(json.dumps(
+        [series.indicator_id, series.name, series.name_en, records, about, metadata,
+         updated.isoformat() if updated else None], ensure_ascii=False, sort_keys=True,
+        default=str).encode("utf-8")).hexdigest()
+    if key not in _SERIES_MADE:
+        _SERIES_MADE[key] = _series_files(series, records, about, metadata, updated)
+        while len(_SERIES_MADE) > SERIES_KEPT:
+            _SERIES_MADE.pop(next(iter(_SERIES_MADE)))
+    return dict(_SERIES_MADE[key])
+
+
+# An indicator's series files by everything they are made of (series_files): the live
+# preview generates the pages again on every save, and most series have not changed.
+_SERIES_MADE: dict[str, dict[str, bytes]] = {}
+SERIES_KEPT = 1000
+
+
+def _series_files(series: Any, records: list[dict[str, Any]], about: list[tuple[str, str]],
+                  metadata: dict[str, Any], updated: datetime | None) -> dict[str, bytes]:
     names = [name for name, _ in SERIES_FIELDS]
 
     def cell(value: Any) -> str:

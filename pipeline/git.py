@@ -28,8 +28,12 @@ _KEEP = False
 
 @contextlib.contextmanager
 def dates_once() -> Iterator[None]:
-    """Within this block git is asked once for the dates of every file (a build uses it)."""
+    """Within this block git is asked once for the dates of every file (a build uses it;
+    the live preview holds it around all its builds, and `forget`s them after a commit)."""
     global _KEEP
+    if _KEEP:  # an outer block keeps them
+        yield
+        return
     _KEEP = True
     try:
         yield
@@ -38,6 +42,33 @@ def dates_once() -> Iterator[None]:
         _HISTORY.clear()
         _FIRST.clear()
         _FULL.clear()
+
+
+def forget() -> None:
+    """Ask git again the next time a date is needed (the history may have changed)."""
+    _HISTORY.clear()
+    _FIRST.clear()
+    _FULL.clear()
+
+
+def state(layout: Layout) -> tuple[tuple[str, int], ...]:
+    """What changes when the repository's history may have: the modification times of its
+    HEAD, HEAD's log, index and packed references (a commit, checkout, reset or pull touches
+    them). Read from the files, without running git; () outside a repository."""
+    for folder in (layout.root, *layout.root.parents):
+        dot = folder / ".git"
+        if dot.is_file():  # a linked worktree or submodule: "gitdir: PATH"
+            text = dot.read_text(encoding="utf-8", errors="replace").strip()
+            dot = (folder / text.removeprefix("gitdir:").strip()).resolve()
+        if dot.is_dir():
+            found = []
+            for name in ("HEAD", "logs/HEAD", "index", "packed-refs"):
+                try:
+                    found.append((name, (dot / name).stat().st_mtime_ns))
+                except OSError:
+                    continue
+            return tuple(found)
+    return ()
 
 
 def history(root: str) -> dict[str, int]:

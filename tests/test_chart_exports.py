@@ -7,6 +7,7 @@ import functools
 import http.server
 import io
 import json
+import re
 import struct
 import sys
 import threading
@@ -20,7 +21,18 @@ from typing import Any
 import openpyxl
 import pytest
 
-from pipeline import browser, chart_exports, charts, downloads, formats, load, model, revision_log, urls
+from pipeline import (
+    browser,
+    chart_drawings,
+    chart_exports,
+    charts,
+    downloads,
+    formats,
+    load,
+    model,
+    revision_log,
+    urls,
+)
 from pipeline import markup as templating
 from pipeline.paths import REPO, Layout
 from tests import markup
@@ -254,6 +266,51 @@ def test_a_drawing_is_the_same_whatever_the_node_process_drew_before():
                           capture_output=True, check=True).stdout.splitlines()
     assert b"zr0-cls-" in fresh
     assert json.loads(kept[1])["ok"] == json.loads(fresh) == json.loads(kept[2])["ok"]
+
+
+@pytest.mark.slow
+def test_the_preview_draws_again_only_a_changed_chart_with_class_names_of_its_own(tmp_path: Path):
+    """The live preview's Node process keeps what it drew: an unchanged chart keeps its bytes
+    (its page is not rendered again), and a chart drawn later shares no hover class or
+    animation name with it (an inline SVG's style applies to the whole page)."""
+    layout = Layout(tmp_path)
+    (tmp_path / "node_modules").symlink_to(REPO.node_modules)
+    one, two = FakeChart(id="one"), FakeChart(id="two", title="另一个图表")
+    changed = FakeChart(id="two", title="另一个图表")
+    changed.option["series"][0]["data"][0] = {"value": 151, "text": "151家",
+                                              "label": {"formatter": "151"}}
+    with chart_drawings.keep_node(layout, remember=True):
+        first = chart_drawings.page_drawings(layout, {"one": one, "two": two})
+        second = chart_drawings.page_drawings(layout, {"one": one, "two": changed})
+    assert second["one"] == first["one"]
+    assert second["two"] != first["two"]
+
+    def classes(svg: str) -> set[str]:  # hover classes and animations ("zr3-cls-12", "zr3-ani-0")
+        return set(re.findall(r"\bzr\d+-(?:cls|ani)-\d+", svg))
+
+    assert classes(second["one"]) and classes(second["two"])
+    assert not classes(second["one"]) & classes(second["two"])
+    assert not (tmp_path / ".build").exists()  # the build's drawing cache is not mixed in
+
+
+def test_drawings_renumbered_for_the_preview_share_no_name_and_keep_their_own_links():
+    """Two drawings numbered from 0 (as two requests to a process that starts each request's
+    numbers at 0 would give): moved past each other, every name stays the same within a
+    drawing (an element, its hover style and its animation) and none is shared."""
+    svg = ('<svg><path class="zr0-cls-0" style="animation:zr0-ani-0 1s"/><g class="zr1-cls-1"/>'
+           "<style>.zr0-cls-0:hover {fill:red;} .zr1-cls-1:hover {} @keyframes zr0-ani-0 {}"
+           "</style></svg>")
+    numbers = [0, 0]
+    first = chart_drawings._renumber(svg, numbers)
+    second = chart_drawings._renumber(svg, numbers)
+    assert first == svg and numbers == [4, 4]
+    assert second == svg.replace("zr0-", "zr2-").replace("zr1-", "zr3-").replace(
+        "cls-0", "cls-2").replace("cls-1", "cls-3")
+
+    def names(text: str) -> set[str]:
+        return set(re.findall(r"zr\d+-(?:cls|ani)-\d+", text))
+
+    assert not names(first) & names(second)
 
 
 @pytest.mark.slow

@@ -73,7 +73,7 @@ def test_console_script_validates_the_repository_it_is_run_in(tmp_path: Path) ->
     assert usage.stdout.decode("utf-8").startswith("usage: kjj ")
 
 
-STAFF_COMMANDS = ("validate", "importer", "newyear", "serve", "preview_hook", "cli", "paths",
+STAFF_COMMANDS = ("validate", "importer", "newyear", "serve", "preview_plugin", "cli", "paths",
                   "csvtext", "workbook", "revisions", "checks/cells", "checks/files")
 POSIX_ONLY = re.compile(r"\bimport (fcntl|pwd|grp|termios|resource)\b|os\.(fork|getuid|geteuid|"
                         r"killpg|setsid)\b|signal\.SIG(KILL|HUP|USR1|USR2|ALRM)\b|"
