@@ -369,6 +369,7 @@ def _generate(layout: Layout, log=print, preview: bool = False,  # type: ignore[
         site = pages.write(layout.docs, out, project.figures, charts, project.source_title,
                            downloads=published, drawings=drawings, docs_pages=project.pages,
                            sources=project.source_titles, revisions=project.revisions,
+                           site_url=project.site_url,
                            drafts=drafts if preview else set(),
                            leave_out=set() if preview else drafts,
                            outside_nav={y: rels for y, rels in nav.outside.items()

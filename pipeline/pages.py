@@ -110,6 +110,7 @@ class ReportPages:
     drafts: set[int] = field(default_factory=set)  # editions shown as drafts (the preview)
     revised: dict[tuple[str, str], Revision] = field(default_factory=dict)  # revision_log.revised
     linked: set[tuple[str, str]] = field(default_factory=set)  # (page, indicator) linked already
+    site_url: str = ""  # the site's address ("" when unknown): raw HTML links from the root
 
     def series_link(self, fig: figs.Figure, page: Page) -> str:
         """The link from `page` to the indicator's own page, for the first [[fig:...]] of an
@@ -133,14 +134,17 @@ class ReportPages:
 
     def revision_href(self, dataset: str, key: str, page: Page, html: bool = False) -> str:
         """The link from `page` to a revised record's revision ("" when it was never revised):
-        to the dataset page's source for Markdown, relative to the page's URL for raw HTML
-        (no engine rewrites links in HTML)."""
+        to the dataset page's source for Markdown; for raw HTML, from the site's root (or its
+        address when known), as the chart panels' links are. The engines disagree on relative
+        links in raw HTML: MkDocs leaves them relative to the page's URL, Zensical rewrites them
+        as if relative to the page's source file, so a chapter's mark (2020/x.md, URL 2020/x/)
+        would work in one engine only."""
         if (dataset, key) not in self.revised:
             return ""
         anchor = revision_log.anchor(dataset, key)
         if html:
             target = urls.page_path(f"{urls.DATA_DIR}/{dataset}.md")
-            return urls.relative(urls.page_path(page.rel), target) + "#" + anchor
+            return urls.absolute(self.site_url, target) + "#" + anchor
         return urls.source_link(page.rel, f"{urls.DATA_DIR}/{dataset}.md", anchor)
 
     def source(self, arg: str, page: Page) -> str:
@@ -279,7 +283,7 @@ def chart_block(chart: Chart, panel: dict[str, Any] | None = None, drawing: str 
 
 def revision_marks(chart: Chart, page: Page, site: ReportPages) -> dict[str, str]:
     """The cells of a chart's table that show a revised figure ("ROW-CELL") -> the link to its
-    revision, relative to the page's URL (the table is HTML: no engine rewrites its links)."""
+    revision (the table is HTML: the link is from the site's root, see revision_href)."""
     marks = {}
     for i, row in enumerate(getattr(chart, "keys", None) or []):
         for j, ref in enumerate(row):
@@ -647,6 +651,7 @@ def write(
     docs_pages: list[Page] | None = None, sources: dict[str, str] | None = None,
     drafts: set[int] | None = None, leave_out: set[int] | None = None,
     outside_nav: dict[int, list[str]] | None = None, revisions: list[Revision] | None = None,
+    site_url: str = "",
 ) -> ReportPages:
     """Expand every page of `docs` into `out` (other files copied as they are).
 
@@ -655,14 +660,15 @@ def write(
     preview reloads only what changed. `drafts`: editions shown with the 草稿 notice (the
     preview); `leave_out`: edition folders not written at all (drafts, on the deployed
     site); `outside_nav`: pages of published editions no navigation lists (refused);
-    `revisions`: the revisions log (a revised figure is marked 修订 where it is shown).
+    `revisions`: the revisions log (a revised figure is marked 修订 where it is shown);
+    `site_url`: the site's address ("" when unknown), for links in raw HTML.
     """
     pages = read_pages(docs) if docs_pages is None else docs_pages
     left_out = leave_out or set()
     pages = [p for p in pages if p.edition not in left_out]
     site = ReportPages(data, charts, pages, source_title, downloads=downloads,
                        drawings=drawings or {}, sources=sources or {}, drafts=set(drafts or ()),
-                       revised=revision_log.revised(revisions or []))
+                       revised=revision_log.revised(revisions or []), site_url=site_url)
     results: dict[str, str] = {}
     problems: list[str] = []
     for year, rels in sorted((outside_nav or {}).items()):

@@ -7,7 +7,10 @@ link to a source file into the right URL for its own output, so no generated pag
 carries an output URL worked out in advance. Site paths ("data/indicators/") and
 `relative` links between them are for what no engine rewrites: standalone HTML
 (embed pages), raw HTML on a page whose source sits where its output does
-(index.md), and addresses given to others.
+(index.md), and addresses given to others. Raw HTML on any other page links with
+`absolute` (from the site's root, or its address when known): the engines read a
+relative link there differently (MkDocs from the page's URL, Zensical from its source
+file).
 
 What belongs here: where things live on the site (the data folder, chart
 files, embed pages), the URL of a Markdown page with directory URLs, of a

@@ -398,8 +398,15 @@ def test_a_revised_figure_in_a_chart_table_is_marked_with_a_link_to_its_revision
     marked = [tr for tr in markup.find(page, "tr") if markup.find(tr, "a", cls="revision-mark")]
     assert [markup.text(markup.find(tr, "th")[0]) for tr in marked] == [f"{year}年"]
     [link] = markup.find(marked[0], "a", cls="revision-mark")
-    assert link.get("href") == (f"../../data/indicators/#"
-                                f"{revision_log.anchor('indicators', f'x/{year}')}")
+    # from the site's root (raw HTML: the engines resolve relative links in it differently)
+    href = f"/data/indicators/#{revision_log.anchor('indicators', f'x/{year}')}"
+    assert link.get("href") == href
+    # with the site's address known, from that address (its path included)
+    pages.write(docs_dir, tmp_path / "addressed", d, {"c": chart}, "某报告", revisions=[revision],
+                site_url="https://d.example.org/kjj/")
+    page = markup.rendered((tmp_path / "addressed" / f"{year}/a.md").read_text(encoding="utf-8"))
+    assert [a.get("href") for a in markup.find(page, "a", cls="revision-mark")] == [
+        "https://d.example.org/kjj" + href]
     pages.write(docs_dir, tmp_path / "plain", d, {"c": chart}, "某报告")
     assert "revision-mark" not in (tmp_path / "plain" / f"{year}/a.md").read_text(encoding="utf-8")
 
@@ -423,18 +430,18 @@ def test_a_revised_target_and_the_figures_beside_it_are_marked_in_targets_and_ta
     # the inline target: a Markdown link to the plan-targets page's source
     assert hrefs[0] == f"../data/plan-targets.md#{anchor['plan-targets']}"
     assert markup.text(page).startswith("目标240家（修订）。")
-    # the targets table (raw HTML, relative to the page's URL): target and actual, not baseline
+    # the targets table (raw HTML, from the site's root): target and actual, not baseline
     [table] = [t for t in markup.find(page, "table") if "计划目标" in markup.text(t)]
     cells = {td.get("data-label"): td for td in markup.find(table, "td")}
     assert [m.get("href") for m in markup.find(cells["目标值"], "a", cls="revision-mark")] == [
-        f"../../data/plan-targets/#{anchor['plan-targets']}"]
+        f"/data/plan-targets/#{anchor['plan-targets']}"]
     assert [m.get("href") for m in markup.find(cells["实际"], "a", cls="revision-mark")] == [
-        f"../../data/indicators/#{anchor['indicators']}"]
+        f"/data/indicators/#{anchor['indicators']}"]
     assert not markup.find(cells["基期"], "a", cls="revision-mark")
     # the area's figures table: only the revised year's figure
     [figures] = [t for t in markup.find(page, "table") if "全部数字" in markup.text(t)]
     assert [m.get("href") for m in markup.find(figures, "a", cls="revision-mark")] == [
-        f"../../data/indicators/#{anchor['indicators']}"]
+        f"/data/indicators/#{anchor['indicators']}"]
     pages.write(docs_dir, tmp_path / "plain", d, {}, "某报告")
     assert "revision-mark" not in (tmp_path / "plain" / f"{year}/plan.md").read_text(encoding="utf-8")
 
