@@ -1,13 +1,20 @@
-"""The data catalog pages: /data/ (Chinese), /data/en/ (English) and one page per dataset.
+"""The data catalog pages: /data/ (Chinese), /data/en/ (English), one page per dataset in each
+language (/data/NAME/, /data/en/NAME/) and one per published edition's data (/data/editions/YEAR/).
 
 What belongs here: what the catalog and dataset pages show, prepared as plain
 values (data dictionary from the Table Schema, preview, downloads with sizes
 and checksums, license, citations, revisions, validation status, charts that
-use the data) and their schema.org JSON-LD; the templates
-(templates/catalog.zh.md, catalog.en.md, dataset.zh.md) decide the markup and
-the wording. What does not: the download files themselves (formats.py, whose
-in-memory output gives the sizes and checksums shown here), chart pages
-(pages.py), the site engine's configuration.
+use the data, each edition's archived files) and their schema.org JSON-LD; the
+templates (templates/catalog.zh.md, catalog.en.md, dataset.zh.md, dataset.en.md,
+archive.zh.md) decide the markup and the wording. What does not: the download
+files themselves (formats.py, archive.py, whose in-memory output gives the sizes
+and checksums shown here), chart pages (pages.py), the site engine's configuration.
+
+The two catalog pages keep one line per dataset and one per edition, so they
+grow slowly with the data: everything else about a dataset is on its own pages,
+and an edition's file list and checksums on its page. The old addresses stay:
+/data/en/#NAME and /data/#edition-YEAR (which an edition's citation names) are
+ids on those lines, each linking on.
 
 Every link a template writes is to a file of the generated docs tree,
 relative to the page's source (`href`, urls.source_link), so any site engine
@@ -31,6 +38,7 @@ PREVIEW_ROWS = 10
 PREVIEW_CHARS = 30  # longer cells are cut in the preview (the downloads have them in full)
 CATALOG = "index.md"
 CATALOG_EN = "en/index.md"  # /data/en/: its source sits where its page is served, as index.md
+EN_DIR = "en"  # a dataset's English page: data/en/NAME.md, served at /data/en/NAME/
 
 # --------------------------------------------------------------------------- shared parts
 
@@ -117,6 +125,7 @@ def dataset_json_ld(ctx: CatalogData, info: DatasetContent) -> dict[str, Any]:
         "name": info.title,
         "alternateName": info.title_en,
         "description": bilingual(info.meta.get("description"), info.meta.get("description_en")),
+        "@id": ctx.url(f"data/{info.name}/", page),  # the node the catalog's entry names
         "identifier": info.name,
         "url": ctx.url(f"data/{info.name}/", page),
         "inLanguage": ["zh-CN", "en"],
@@ -180,15 +189,16 @@ def catalog_json_ld(ctx: CatalogData) -> dict[str, Any]:
         "license": lic.get("path", ""),
         "creator": publisher,
         "publisher": publisher,
+        # Each dataset by name and address only: its description, license, creator and downloads
+        # are in the Dataset node of its own page, which has the same @id (a catalog that
+        # repeated them would grow by a paragraph per dataset).
         "dataset": [
             {
                 "@type": "Dataset",
+                "@id": ctx.url(f"data/{info.name}/", page),
                 "name": info.title,
                 "alternateName": info.title_en,
-                "description": datasets.clean(str(info.meta.get("description", ""))),
                 "url": ctx.url(f"data/{info.name}/", page),
-                "license": lic.get("path", ""),
-                "creator": publisher,
             }
             for info in ctx.items
         ],
@@ -349,18 +359,30 @@ def archives_of(ctx: CatalogData, lang: str) -> list[dict[str, Any]]:
             urls.edition_file(year, archive.DATAPACKAGE), urls.edition_file(year, archive.SUMS)]
         titles = {r["path"]: r.get("title_en" if lang == "en" else "title") or r["name"]
                   for r in descriptor.get("resources", [])}
+        titles_en = {r["path"]: r.get("title_en") or "" for r in descriptor.get("resources", [])}
         result.append({
             "year": year,
             "anchor": archive.anchor(int(year)),
             "title": descriptor.get("title_en" if lang == "en" else "title", ""),
             "published": _day(descriptor.get("published", ""), lang),
             "citation": descriptor.get("citation", ""),
+            "page": archive_page_path(year),
+            "datapackage": urls.data_path(urls.edition_file(year, archive.DATAPACKAGE)),
+            "sums_file": urls.data_path(urls.edition_file(year, archive.SUMS)),
+            "count": len(descriptor.get("resources", [])),
             "files": [{"path": urls.data_path(p), "name": p.rsplit("/", 1)[1],
-                       "title": titles.get(p.rsplit("/", 1)[1], ""), "size": ctx.size(p)}
+                       "title": titles.get(p.rsplit("/", 1)[1], ""),
+                       "title_en": titles_en.get(p.rsplit("/", 1)[1], "") if lang == "zh" else "",
+                       "size": ctx.size(p)}
                       for p in shown],
             "sums": ctx.files[urls.edition_file(year, archive.SUMS)].decode("ascii").rstrip("\n"),
         })
     return result
+
+
+def archive_page_path(year: int | str) -> str:
+    """Docs-tree path of an edition's archive page: in the folder of its files, as index.md."""
+    return urls.data_path(urls.edition_file(year, "index.md"))
 
 
 def _day(iso: str, lang: str) -> str:
@@ -384,7 +406,6 @@ def page_values(ctx: CatalogData, rel: str, lang: str) -> dict[str, Any]:
         "dcat": formats.DCAT,
         "sums": formats.SUMS,
         "editions": editions_of(ctx, lang),
-        "archives": archives_of(ctx, lang),
         "package_gbt": citations.package_gbt(ctx.package, when, ctx.site_url),
         "package_apa": citations.package_apa(ctx.package, when, ctx.site_url),
         "en_catalog": f"{urls.DATA_DIR}/{CATALOG_EN}",
@@ -395,7 +416,7 @@ def catalog_page(ctx: CatalogData) -> str:
     rel = f"{urls.DATA_DIR}/{CATALOG}"
     description = datasets.clean(str(ctx.package.get("description", "")))
     return markup.render(
-        "catalog.zh.md", **page_values(ctx, rel, "zh"),
+        "catalog.zh.md", **page_values(ctx, rel, "zh"), archives=archives_of(ctx, "zh"),
         description=description, front_description=meta_text(description),
         datasets=[dataset_values(ctx, info) for info in ctx.items],
         json_ld=catalog_json_ld(ctx))
@@ -405,7 +426,7 @@ def catalog_page_en(ctx: CatalogData) -> str:
     rel = f"{urls.DATA_DIR}/{CATALOG_EN}"
     description = datasets.clean(str(ctx.package.get("description_en", "")))
     return markup.render(
-        "catalog.en.md", **page_values(ctx, rel, "en"),
+        "catalog.en.md", **page_values(ctx, rel, "en"), archives=archives_of(ctx, "en"),
         description=description, front_description=meta_text(description),
         title=str(ctx.package.get("title_en") or "Open data"),
         datasets=[dataset_values(ctx, info, "en") for info in ctx.items])
@@ -425,6 +446,23 @@ def dataset_page(ctx: CatalogData, info: DatasetContent) -> str:
         json_ld=dataset_json_ld(ctx, info))
 
 
+def dataset_page_en(ctx: CatalogData, info: DatasetContent) -> str:
+    rel = f"{urls.DATA_DIR}/{EN_DIR}/{info.name}.md"
+    values = dataset_values(ctx, info, "en")
+    return markup.render(
+        "dataset.en.md", **page_values(ctx, rel, "en"), **values,
+        front_title=meta_text(info.title_en or info.title),
+        front_description=meta_text(values["description"]))
+
+
+def archive_page(ctx: CatalogData, values: dict[str, Any]) -> str:
+    year = values["year"]
+    return markup.render(
+        "archive.zh.md", **page_values(ctx, archive_page_path(year), "zh"), a=values,
+        front_title=meta_text(f"{year}年报告发布时的数据"),
+        front_description=meta_text(values["title"] or f"{year}年报告发布时的数据"))
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -442,6 +480,9 @@ def pages(
     result = {f"data/{CATALOG}": catalog_page(ctx), f"data/{CATALOG_EN}": catalog_page_en(ctx)}
     for info in items:
         result[f"data/{info.name}.md"] = dataset_page(ctx, info)
+        result[f"data/{EN_DIR}/{info.name}.md"] = dataset_page_en(ctx, info)
+    for values in archives_of(ctx, "zh"):
+        result[archive_page_path(values["year"])] = archive_page(ctx, values)
     return result
 
 
