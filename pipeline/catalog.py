@@ -189,17 +189,11 @@ def catalog_json_ld(ctx: CatalogData) -> dict[str, Any]:
         "license": lic.get("path", ""),
         "creator": publisher,
         "publisher": publisher,
-        # Each dataset by name and address only: its description, license, creator and downloads
-        # are in the Dataset node of its own page, which has the same @id (a catalog that
-        # repeated them would grow by a paragraph per dataset).
+        # Each dataset as a reference to the Dataset node of its own page (the same @id), which
+        # describes it in full and names this catalog (includedInDataCatalog): a catalog that
+        # repeated names and descriptions here would grow by a paragraph per dataset.
         "dataset": [
-            {
-                "@type": "Dataset",
-                "@id": ctx.url(f"data/{info.name}/", page),
-                "name": info.title,
-                "alternateName": info.title_en,
-                "url": ctx.url(f"data/{info.name}/", page),
-            }
+            {"@id": ctx.url(f"data/{info.name}/", page)}
             for info in ctx.items
         ],
     }

@@ -136,16 +136,28 @@ def test_a_draft_edition_has_no_archive(copy: Layout) -> None:
     assert EDITION.year not in [e["edition"] for e in listed]
 
 
-def test_the_catalog_lists_each_archive_with_its_files_and_checksums(copy: Layout) -> None:
+def test_the_catalog_lists_each_archive_on_one_line_and_its_page_every_file(copy: Layout) -> None:
     files = downloads.all_files(copy)
     pages = catalog.pages(copy, files)
     folder = f"editions/{EDITION.year}/"
+    sums = files[f"{folder}SHA256SUMS"].decode("ascii")
     for rel in ("data/index.md", "data/en/index.md"):
         text = pages[rel]
-        assert f'id="{archive.anchor(EDITION.year)}"' in text, rel
-        for name in ("indicators.csv", "datapackage.json", "SHA256SUMS"):
-            assert f"({'../' if rel == 'data/en/index.md' else ''}{folder}{name})" in text, (rel, name)
-        assert hashlib.sha256(files[f"{folder}indicators.csv"]).hexdigest() + "  indicators.csv" in text
+        up = "../" if rel == "data/en/index.md" else ""
+        # the address the archive's own citation names (/data/#edition-YEAR) leads to its page
+        [line] = [x for x in text.splitlines() if f'id="{archive.anchor(EDITION.year)}"' in x]
+        for target in ("index.md", "datapackage.json", "SHA256SUMS"):
+            assert f"({up}{folder}{target})" in line, (rel, target)
+        assert f"{folder}indicators.csv" not in text and sums.split()[0] not in text, rel  # on its page
+    page = pages[catalog.archive_page_path(EDITION.year)]
+    assert f"/data/#{archive.anchor(EDITION.year)}" in json.loads(
+        files[f"{folder}datapackage.json"])["citation"]
+    for name in ("indicators.csv", "datapackage.json", "SHA256SUMS"):
+        assert f"]({name})" in page, name  # the page sits in the folder of its files
+        assert catalog.size_text(len(files[folder + name])) in page, name
+    for line in sums.splitlines():
+        assert line in page
+    assert hashlib.sha256(files[f"{folder}indicators.csv"]).hexdigest() + "  indicators.csv" in page
 
 
 @pytest.mark.site

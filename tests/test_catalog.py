@@ -8,12 +8,13 @@ import re
 import shutil
 import subprocess
 import urllib.request
+from urllib.parse import urljoin
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from pipeline import catalog, datasets, downloads, formats, load, revision_log
+from pipeline import archive, catalog, datasets, downloads, editions, formats, load, revision_log
 from pipeline import markup as templating
 from pipeline.paths import REPO, Layout
 from tests import engine, markup
@@ -53,25 +54,60 @@ def ld_blocks(text: str) -> list[dict]:
 def test_every_page_is_written(project: Layout, tmp_path: Path):
     written = catalog.write_pages(project, tmp_path / "docs")
     names = sorted(p.relative_to(tmp_path / "docs").as_posix() for p in written)
-    assert names == ["data/en/index.md", "data/index.md", "data/kinds.md", "data/things.md"]
+    assert names == ["data/en/index.md", "data/en/kinds.md", "data/en/things.md", "data/index.md",
+                     "data/kinds.md", "data/things.md"]
 
 
-def test_catalog_lists_every_dataset_with_what_a_reader_needs(pages: dict[str, str],
-                                                              project: Layout):
-    page = markup.rendered(pages["data/index.md"])
-    shown, links = markup.text(page), markup.hrefs(page)
+def test_catalog_lists_every_dataset_on_one_line_with_its_pages_and_downloads(pages: dict[str, str],
+                                                                         project: Layout):
     files = downloads.all_files(project)
+    for rel, mine, up in (("data/index.md", "{}.md", ""), ("data/en/index.md", "{}.md", "../")):
+        page = markup.rendered(pages[rel])
+        shown = markup.text(page)
+        for info in datasets.read_all(project):
+            # one list item per dataset: both titles, its page, its years and date, CSV and XLSX
+            [line] = [li for li in markup.find(page, "li")
+                      if f"{up}{info.name}.csv" in markup.hrefs(li)]
+            text, links = markup.text(line), markup.hrefs(line)
+            assert " ".join(info.title.split()) in text and " ".join(info.title_en.split()) in text
+            assert mine.format(info.name) in links
+            assert f"{up}{info.name}.xlsx" in links
+            assert "2021-01-01" in text
+        assert "2019–2020" in shown  # years covered
+        assert "test-package.zip" in shown and "SHA256SUMS" in shown and "datapackage.json" in shown
+        assert "Creative Commons Attribution 4.0 International" in shown
+    shown = markup.text(markup.rendered(pages["data/index.md"]))
+    assert catalog.size_text(len(files["test-package.zip"])) in shown
+    # the English catalog keeps the address each dataset had on it (/data/en/#NAME), on its line
+    english = markup.rendered(pages["data/en/index.md"])
     for info in datasets.read_all(project):
-        assert " ".join(info.title.split()) in shown
-        assert f"{info.name}.md" in links
-        assert " ".join(info.title_en.split()) in shown
-        for suffix in formats.FORMATS:
-            assert f"{info.name}{suffix}" in links
-            assert catalog.size_text(len(files[info.name + suffix])) in shown
-    assert "2019–2020" in shown  # years covered
-    assert "2021-01-01" in shown  # last updated
-    assert "Creative Commons Attribution 4.0 International" in shown
-    assert "test-package.zip" in shown and "SHA256SUMS" in shown and "datapackage.json" in shown
+        [mark] = markup.find(english, id=info.name)
+        assert f"{info.name}.md" in markup.hrefs(mark.getparent())
+
+
+def test_catalog_pages_leave_the_details_to_each_dataset_page(pages: dict[str, str], project: Layout):
+    """A catalog page grows by a line per dataset: the description, data dictionary and every
+    download with its size are on the dataset's own pages (Chinese and English), not on it."""
+    files = downloads.all_files(project)
+    catalogs = " ".join(markup.text(markup.rendered(pages[rel])) for rel in ("data/index.md",
+                                                                          "data/en/index.md"))
+    for info in datasets.read_all(project):
+        details = [datasets.clean(info.meta["description"]), datasets.clean(info.meta["description_en"]),
+                   *(datasets.clean(f["description_en"]) for f in info.fields)]
+        for text in details:
+            assert " ".join(text.split()) not in catalogs, text
+        for lang, rel in (("zh", f"data/{info.name}.md"), ("en", f"data/en/{info.name}.md")):
+            page = markup.rendered(pages[rel])
+            shown, links = markup.text(page), markup.hrefs(page)
+            up = "../" if lang == "en" else ""
+            for suffix in formats.FORMATS:
+                assert f"{up}{info.name}{suffix}" in links, (rel, suffix)
+                assert catalog.size_text(len(files[info.name + suffix])) in shown, (rel, suffix)
+            assert " ".join(datasets.clean(info.meta["description_en" if lang == "en" else "description"])
+                            .split()) in shown, rel
+        # each links to the other
+        assert f"en/{info.name}.md" in markup.hrefs(markup.rendered(pages[f"data/{info.name}.md"]))
+        assert f"../{info.name}.md" in markup.hrefs(markup.rendered(pages[f"data/en/{info.name}.md"]))
 
 
 def test_catalog_documents_formula_handling_and_stable_urls(pages: dict[str, str]):
@@ -136,8 +172,15 @@ def test_json_ld_parses_and_carries_the_required_properties(pages: dict[str, str
     assert kinds["temporalCoverage"] == "2019/2020"
     (cat,) = ld_blocks(pages["data/index.md"])
     assert cat["@type"] == "DataCatalog"
-    assert [d["name"] for d in cat["dataset"]] == [i.title for i in infos]
-    assert [d["url"] for d in cat["dataset"]] == [f"{i.name}/" for i in infos]
+    # each entry names its dataset's node, which its own page describes in full (the same @id),
+    # naming the catalog in turn
+    for entry, info in zip(cat["dataset"], infos, strict=True):
+        (node,) = ld_blocks(pages[f"data/{info.name}.md"])
+        assert urljoin("https://x.org/data/", entry["@id"]) == urljoin(
+            f"https://x.org/data/{info.name}/", node["@id"]) == f"https://x.org/data/{info.name}/"
+        assert urljoin(f"https://x.org/data/{info.name}/", node["includedInDataCatalog"]["url"]) \
+            == urljoin("https://x.org/data/", cat["url"])
+        assert set(entry) == {"@id"}
 
 
 def test_json_ld_urls_are_absolute_with_a_site_url(project: Layout):
@@ -174,18 +217,19 @@ def test_escaped_text_shows_literally():
     assert page[0].text_content() == text
 
 
-def test_english_catalog_has_every_title_description_and_field(pages: dict[str, str],
-                                                               project: Layout):
-    text = pages["data/en/index.md"]
-    page = markup.rendered(text)
-    shown = markup.text(page)
-    ids = [h.get("id") for h in markup.find(page, "h2")]
+def test_english_dataset_pages_have_every_title_description_field_and_citation(pages: dict[str, str],
+                                                                              project: Layout):
     for info in datasets.read_all(project):
-        assert info.name in ids
+        text = pages[f"data/en/{info.name}.md"]
+        assert 'lang: "en"' in text.split("---\n")[1]
+        page = markup.rendered(text)
+        shown = markup.text(page)
+        assert " ".join(info.title_en.split()) in markup.text(markup.one(page, "h1"))
         assert " ".join(datasets.clean(info.meta["description_en"]).split()) in shown
         for fld in info.fields:
             assert " ".join(fld["description_en"].split()) in shown
-    assert "Test Agency. (2021). Kinds [Data set]. /data/kinds/" in shown
+    assert "Test Agency. (2021). Kinds [Data set]. /data/kinds/" in markup.text(
+        markup.rendered(pages["data/en/kinds.md"]))
 
 
 @dataclass
@@ -288,14 +332,17 @@ def test_dataset_page_shows_its_revisions(project: Layout):
     page = markup.rendered(result["data/things.md"])
     [mark] = markup.find(page, id=revision_log.anchor("things", "alpha/2019"))
     assert "更正录入错误" in markup.text(mark.getparent().getparent())
-    assert "No published figure of this dataset has been revised" in result["data/en/index.md"]
+    assert "No published figure of this dataset has been revised" in result["data/en/kinds.md"]
+    english = markup.rendered(result["data/en/things.md"])
+    assert "更正录入错误" in markup.texts(markup.find(english, "td"))
     assert "更正录入错误" not in result["data/kinds.md"]
 
 
 def test_json_ld_is_also_harmless_javascript(pages: dict[str, str], tmp_path: Path):
     """Material's instant navigation runs content scripts as JavaScript, whatever their type."""
     blocks = [block for page in pages.values() for block in ld_scripts(page)]
-    assert len(blocks) == len(pages) - 1  # every page but the English catalog
+    chinese = [rel for rel in pages if not rel.startswith("data/en/")]
+    assert len(blocks) == len(chinese)  # one on every Chinese page, none on the English ones
     script = tmp_path / "ld.js"
     script.write_text(";\n".join(blocks), encoding="utf-8")
     node = shutil.which("node")
@@ -336,5 +383,26 @@ def test_catalog_pages_in_a_browser_with_instant_navigation(site, chromium):  # 
         page.locator(f"{engine.CONTENT} h1", has_text="开放数据").wait_for(timeout=10000)
     page.locator(f'{engine.CONTENT} a[href$="/data/en/"]').first.click()
     page.wait_for_url(at("data/en/"))
+    # the old addresses: /data/en/#NAME (each dataset's English description) and
+    # /data/#edition-YEAR (named by each edition's citation) show a line that leads on
+    dataset = load.discover(layout)[0]
+    page.goto(base + f"data/en/#{dataset.name}", wait_until="load")
+    line = page.locator(f"#{dataset.name}").locator("xpath=..")
+    assert line.is_visible() and line.bounding_box()["y"] < 800
+    line.locator(f'a[href$="/data/en/{dataset.name}/"]').click()
+    page.wait_for_url(at(f"data/en/{dataset.name}/"))
+    page.locator(f"{engine.CONTENT} h1", has_text=dataset.meta()["title_en"]).wait_for(timeout=10000)
+    year = max(e.year for e in editions.read(layout) if e.is_published and e.published)
+    page.goto(base + f"data/#{archive.anchor(year)}", wait_until="load")
+    line = page.locator(f"#{archive.anchor(year)}").locator("xpath=..")
+    assert line.is_visible() and line.bounding_box()["y"] < 800
+    line.locator(f'a[href$="/data/editions/{year}/"]').click()
+    page.wait_for_url(at(f"data/editions/{year}/"))
+    page.locator(f"{engine.CONTENT} h1", has_text=f"{year}年").wait_for(timeout=10000)
+    files = page.eval_on_selector_all(f"{engine.CONTENT} a[href]", "els => els.map(e => e.href)")
+    assert any(h.endswith(f"/data/editions/{year}/SHA256SUMS") for h in files)
+    for href in {h.split("#")[0] for h in files if h.startswith(base)}:
+        with urllib.request.urlopen(href) as response:
+            assert response.status == 200, href
     page.close()
     assert errors == []
