@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -209,8 +210,10 @@ def size_text(n: int) -> str:
 
 def meta_text(text: str, limit: int = 300) -> str:
     """A page title or description for the front matter: themes print these into the HTML head
-    as they are, so angle brackets are dropped and "&" becomes a full-width "＆"."""
-    return text[:limit].replace("<", "").replace(">", "").replace("&", "＆")
+    as they are (inside content="…"), so angle brackets are dropped, "&" becomes a full-width
+    "＆" and straight double quotes become curly ones (“at least 10”)."""
+    text = text[:limit].replace("<", "").replace(">", "").replace("&", "＆")
+    return re.sub(r'"([^"]*)"', "\u201c\\1\u201d", text).replace('"', "\u201d")
 
 
 def package_updated(ctx: CatalogData) -> Any:

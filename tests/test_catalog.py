@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import yaml
 
 from pipeline import archive, catalog, datasets, downloads, editions, formats, load, revision_log
 from pipeline import markup as templating
@@ -206,6 +207,16 @@ def test_data_cannot_break_out_of_the_page(pages: dict[str, str]):
     assert "<" not in front
 
 
+
+
+def test_front_matter_cannot_break_out_of_the_page_head():
+    """Themes print a page's title and description into content="…" as they are: the repository's
+    English descriptions quote words ("2020", "at least 10") and must not cut it short."""
+    for rel, text in catalog.pages(REPO).items():
+        front = yaml.safe_load(text.split("---\n")[1])
+        for key in ("title", "description"):
+            assert not set(front[key]) & set('"<>&'), (rel, key)
+    assert catalog.meta_text('as "2020" & "<b>') == "as \u201c2020\u201d ＆ \u201db"
 
 
 def test_escaped_text_shows_literally():
