@@ -8,9 +8,9 @@ import re
 import shutil
 import subprocess
 import urllib.request
-from urllib.parse import urljoin
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 import yaml
