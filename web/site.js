@@ -8,6 +8,9 @@
 //   interaction with a chart (charts-ssr.js asks for it through `load`).
 // - Wide tables that scroll sideways take the keyboard focus while they scroll.
 // - Material's search dialog gets an accessible name.
+// - Material's own script (the theme: navigation without reloads, search, the palette toggle,
+//   the table of contents following the reader) starts at the reader's first interaction with
+//   the page, not while it loads (see `startTheme` below).
 //
 // Runs again after every instant-navigation page change (Material's `document$`), each time in
 // a task of its own after Material's.
@@ -64,9 +67,10 @@ function charts() {
   }
 }
 
-// A wide table scrolls sideways inside its box (Material's .md-typeset__scrollwrap). A box
-// that scrolls must be reachable by keyboard (WCAG 2.1.1): while it actually scrolls it
-// takes the focus, named after its table's caption. Boxes the pages mark themselves
+// A wide table scrolls sideways inside its box (Material's .md-typeset__scrollwrap, which
+// Material's script puts around each table; until that script runs, the table itself is the
+// box). A box that scrolls must be reachable by keyboard (WCAG 2.1.1): while it actually
+// scrolls it takes the focus, named after its table's caption (a table keeps its own role). Boxes the pages mark themselves
 // (tabindex in the markup) are left alone. Each box is looked at when the browser has
 // laid it out (ResizeObserver), so measuring it forces no extra layout while the page
 // loads, and again whenever its size changes.
@@ -81,7 +85,7 @@ function apply(wrap, scrolls) {
   if (scrolls && !marked) {
     const caption = wrap.querySelector("caption");
     wrap.setAttribute("tabindex", "0");
-    wrap.setAttribute("role", "region");
+    if (wrap.tagName !== "TABLE") wrap.setAttribute("role", "region");
     // Named uniquely: a caption, else the table's place on the page.
     const name = caption ? caption.textContent.trim() : `第 ${wrap.kjjNumber} 个表格`;
     wrap.setAttribute("aria-label", `${name}（可左右滚动）`);
@@ -106,7 +110,11 @@ function scrollables() {
   if (sizes) sizes.disconnect();
   let number = 0;
   const wraps = [];
-  for (const wrap of document.querySelectorAll(".md-typeset__scrollwrap")) {
+  for (const wrap of document.querySelectorAll(".md-typeset__scrollwrap, .md-typeset table:not([class])")) {
+    if (wrap.tagName === "TABLE" && wrap.closest(".md-typeset__table")) {
+      apply(wrap, false); // wrapped by now: its wrapper is the box
+      continue;
+    }
     number += 1;
     wrap.kjjNumber = number;
     if (!wrap.hasAttribute("data-scroll-focus") && (wrap.hasAttribute("tabindex") ||
@@ -117,6 +125,79 @@ function scrollables() {
     if (sizes) sizes.observe(wrap);
   }
   if (!sizes) mark(wraps);
+}
+
+// ---------------------------------------------------------------------------- the theme
+//
+// The page reads fully without Material's script: the text, the charts, the menus (they
+// open with CSS) and the links all work. Running it while the page loads would keep a slow
+// phone busy for a few hundred milliseconds before the reader could scroll or tap, so the
+// page template leaves it as <link id="__theme" rel="prefetch"> (fetched when the network is
+// idle) and it starts at the reader's first interaction: a touch, a click, a key, the mouse,
+// the wheel, a scroll or the keyboard focus. Material waits for DOMContentLoaded before it
+// takes over the page, so that event is announced again once its script has run.
+// What the reader did before the theme could answer is done again once it can: a palette or
+// search toggle changed, a key pressed outside a text field.
+
+const INTERACTIONS = ["pointerdown", "touchstart", "keydown", "mousemove", "wheel", "scroll", "focusin"];
+const themeLink = document.getElementById("__theme");
+const early = { changes: new Set(), keys: [] };
+let themeStarted = !themeLink;
+
+function editable(target) {
+  return target instanceof Element &&
+    (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+}
+
+function remember(event) {
+  if (themeStarted && window.document$) return;
+  const target = event.target;
+  if (event.type === "change" && target instanceof HTMLInputElement &&
+      (target.name === "__palette" || target.id === "__search")) {
+    early.changes.add(target);
+  } else if (event.type === "keydown" && !editable(target)) {
+    early.keys.push(event);
+  }
+}
+
+function replay() {
+  for (const input of early.changes) {
+    if (input.checked || input.id === "__search") input.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  for (const key of early.keys) {
+    (key.target instanceof Node && key.target.isConnected ? key.target : document.body).dispatchEvent(
+      new KeyboardEvent("keydown", {
+        key: key.key, code: key.code, bubbles: true, cancelable: true,
+        ctrlKey: key.ctrlKey, metaKey: key.metaKey, altKey: key.altKey, shiftKey: key.shiftKey,
+      }));
+  }
+  early.changes.clear();
+  early.keys = [];
+}
+
+function startTheme() {
+  if (themeStarted) return;
+  themeStarted = true;
+  for (const type of INTERACTIONS) window.removeEventListener(type, startTheme, true);
+  const script = document.createElement("script");
+  script.src = themeLink.href;
+  script.onload = () => {
+    document.dispatchEvent(new Event("DOMContentLoaded"));
+    if (window.document$ && typeof window.document$.subscribe === "function") {
+      window.document$.subscribe(soon);
+    }
+    replay();
+    document.documentElement.setAttribute("data-theme-ready", "");
+  };
+  document.body.appendChild(script);
+}
+
+if (!themeStarted) {
+  for (const type of INTERACTIONS) {
+    window.addEventListener(type, startTheme, { capture: true, passive: true });
+  }
+  document.addEventListener("change", remember, true);
+  document.addEventListener("keydown", remember, true);
 }
 
 // Material's search dialog has no accessible name; give it one (screen readers announce it).
@@ -137,7 +218,7 @@ function soon() {
   setTimeout(setup, 0);
 }
 
-if (window.document$ && typeof window.document$.subscribe === "function") {
+if (themeStarted && window.document$ && typeof window.document$.subscribe === "function") {
   window.document$.subscribe(soon);
 } else if (document.readyState === "loading") {
   document.addEventListener("DOMContentLoaded", setup);
