@@ -164,6 +164,13 @@ def test_charts_start_only_when_scrolled_into_view(watched, server, year):
     assert w.errors == []
 
 
+def start_theme(w: Watched) -> None:
+    """The reader's first interaction (the mouse moves), then wait until Material's script has
+    started (site.js marks the page): navigation without page loads needs it."""
+    w.page.mouse.move(5, 5)
+    w.page.wait_for_selector("html[data-theme-ready]", state="attached")
+
+
 def at(page: str):
     """A wait_for_url predicate: the address is `page`, whatever section its fragment names. With
     navigation.tracking the address follows the section in view (`#heading`) once the reader has
@@ -177,6 +184,7 @@ def test_instant_navigation_keeps_the_page_and_draws_the_charts(watched, server,
     back on the front page, scrolled to a section, its own card keeps the page too."""
     w = watched(viewport={"width": 1280, "height": 900})
     w.goto(f"{year}/")
+    start_theme(w)
     w.page.evaluate("window.__stayed = true")
     front = w.base + f"{year}/"
     targets = w.page.eval_on_selector_all("a.kpi-card", "cards => cards.map(a => a.href)")

@@ -139,7 +139,9 @@ function scrollables() {
 // What the reader did before the theme could answer is done again once it can: a palette or
 // search toggle changed, a key pressed outside a text field.
 
-const INTERACTIONS = ["pointerdown", "touchstart", "keydown", "mousemove", "wheel", "scroll", "focusin"];
+const INTERACTIONS = [
+  "pointerdown", "touchstart", "click", "keydown", "mousemove", "wheel", "scroll", "focusin",
+];
 const themeLink = document.getElementById("__theme");
 const early = { changes: new Set(), keys: [] };
 let themeStarted = !themeLink;
@@ -187,12 +189,15 @@ function startTheme() {
       window.document$.subscribe(soon);
     }
     replay();
+    document.documentElement.classList.remove("theme-pending");
     document.documentElement.setAttribute("data-theme-ready", "");
   };
   document.body.appendChild(script);
 }
 
-if (!themeStarted) {
+if (themeStarted) {
+  document.documentElement.classList.remove("theme-pending"); // the theme ran as the page loaded
+} else {
   for (const type of INTERACTIONS) {
     window.addEventListener(type, startTheme, { capture: true, passive: true });
   }
