@@ -132,8 +132,9 @@ function scrollables() {
 // The page reads fully without Material's script: the text, the charts, the menus (they
 // open with CSS) and the links all work. Running it while the page loads would keep a slow
 // phone busy for a few hundred milliseconds before the reader could scroll or tap, so the
-// page template leaves it as <link id="__theme" rel="prefetch"> (fetched when the network is
-// idle) and it starts at the reader's first interaction: a touch, a click, a key, the mouse,
+// page template leaves it as <script id="__theme" type="text/plain" data-src>: it is fetched
+// once the page has loaded (a prefetch, when the network is idle) and starts at the reader's
+// first interaction: a touch, a click, a key, the mouse,
 // the wheel, a scroll or the keyboard focus. Material waits for DOMContentLoaded before it
 // takes over the page, so that event is announced again once its script has run.
 // What the reader did before the theme could answer is done again once it can: a palette or
@@ -142,9 +143,10 @@ function scrollables() {
 const INTERACTIONS = [
   "pointerdown", "touchstart", "click", "keydown", "mousemove", "wheel", "scroll", "focusin",
 ];
-const themeLink = document.getElementById("__theme");
+const themeTag = document.getElementById("__theme");
+const themeSrc = themeTag ? new URL(themeTag.getAttribute("data-src"), document.baseURI).href : "";
 const early = { changes: new Set(), keys: [] };
-let themeStarted = !themeLink;
+let themeStarted = !themeSrc;
 
 function editable(target) {
   return target instanceof Element &&
@@ -182,7 +184,7 @@ function startTheme() {
   themeStarted = true;
   for (const type of INTERACTIONS) window.removeEventListener(type, startTheme, true);
   const script = document.createElement("script");
-  script.src = themeLink.href;
+  script.src = themeSrc;
   script.onload = () => {
     document.dispatchEvent(new Event("DOMContentLoaded"));
     if (window.document$ && typeof window.document$.subscribe === "function") {
@@ -203,6 +205,15 @@ if (themeStarted) {
   }
   document.addEventListener("change", remember, true);
   document.addEventListener("keydown", remember, true);
+  const prefetch = () => {
+    const link = document.createElement("link");
+    link.rel = "prefetch";
+    link.as = "script";
+    link.href = themeSrc;
+    document.head.appendChild(link);
+  };
+  if (document.readyState === "complete") prefetch();
+  else window.addEventListener("load", prefetch, { once: true });
 }
 
 // Material's search dialog has no accessible name; give it one (screen readers announce it).
