@@ -317,6 +317,8 @@ def test_catalog_pages_in_a_browser_with_instant_navigation(site, chromium):  # 
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(base + "data/", wait_until="load")
+    page.mouse.move(5, 5)  # the reader's first interaction starts the theme (instant navigation)
+    page.wait_for_selector("html[data-theme-ready]", state="attached")
     hrefs = page.eval_on_selector_all(f"{engine.CONTENT} a[href]", "els => els.map(e => e.href)")
     local = sorted({h.split("#")[0] for h in hrefs if h.startswith(base)})
     assert any(h.endswith("/data/indicators.xlsx") for h in local)

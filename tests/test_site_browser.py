@@ -354,9 +354,15 @@ def test_hover_and_legend_work_before_the_full_chart(watched, server):
 
 
 def test_search_loads_after_the_page(watched):
-    """Search's index and worker are fetched after the load event, never before."""
+    """Search's index and worker are fetched after the load event, never before: not at all
+    until the theme has started (the reader's first interaction), then once the page has loaded."""
     w = watched(viewport={"width": 360, "height": 740})
     w.goto("")
+    w.page.wait_for_timeout(500)
+    assert w.page.evaluate(
+        "pattern => performance.getEntriesByType('resource')"
+        ".filter(r => new RegExp(pattern).test(r.name)).length", engine.SEARCH_REQUESTS) == 0
+    start_theme(w)
     # Both the worker and the index (SEARCH_REQUESTS names the two), however loaded the machine.
     w.page.wait_for_function(
         "pattern => performance.getEntriesByType('resource')"

@@ -11,6 +11,8 @@
 // - Material's own script (the theme: navigation without reloads, search, the palette toggle,
 //   the table of contents following the reader) starts at the reader's first interaction with
 //   the page, not while it loads (see `startTheme` below).
+// - Search's index and worker are fetched only once the page has loaded, or as soon as the
+//   reader opens search (see `holdSearch`), never while the page itself is still loading.
 //
 // Runs again after every instant-navigation page change (Material's `document$`), each time in
 // a task of its own after Material's.
@@ -85,11 +87,12 @@ function apply(wrap, scrolls) {
   if (scrolls && !marked) {
     const caption = wrap.querySelector("caption");
     wrap.setAttribute("tabindex", "0");
+    wrap.setAttribute("data-scroll-focus", "");
+    if (wrap.tagName === "CODE") return; // a code block is focusable as Material makes it
     if (wrap.tagName !== "TABLE") wrap.setAttribute("role", "region");
     // Named uniquely: a caption, else the table's place on the page.
     const name = caption ? caption.textContent.trim() : `第 ${wrap.kjjNumber} 个表格`;
     wrap.setAttribute("aria-label", `${name}（可左右滚动）`);
-    wrap.setAttribute("data-scroll-focus", "");
   } else if (!scrolls && marked) {
     for (const name of ["tabindex", "role", "aria-label", "data-scroll-focus"]) {
       wrap.removeAttribute(name);
@@ -110,12 +113,13 @@ function scrollables() {
   if (sizes) sizes.disconnect();
   let number = 0;
   const wraps = [];
-  for (const wrap of document.querySelectorAll(".md-typeset__scrollwrap, .md-typeset table:not([class])")) {
+  const boxes = ".md-typeset__scrollwrap, .md-typeset table:not([class]), .md-typeset pre > code";
+  for (const wrap of document.querySelectorAll(boxes)) {
     if (wrap.tagName === "TABLE" && wrap.closest(".md-typeset__table")) {
       apply(wrap, false); // wrapped by now: its wrapper is the box
       continue;
     }
-    number += 1;
+    if (wrap.tagName !== "CODE") number += 1; // tables are numbered, code blocks are not
     wrap.kjjNumber = number;
     if (!wrap.hasAttribute("data-scroll-focus") && (wrap.hasAttribute("tabindex") ||
         (wrap.parentElement && wrap.parentElement.closest(".md-typeset__scrollwrap[tabindex]")))) {
@@ -197,9 +201,58 @@ function startTheme() {
   document.body.appendChild(script);
 }
 
+// Material asks for search's index (XMLHttpRequest) and starts its worker as soon as its
+// script runs: both wait for a gate that opens when the page has loaded or the reader opens
+// search. Only possible before the theme has started: where it ran as the page loaded, search
+// loads as Material loads it.
+function holdSearch() {
+  let open;
+  const gate = new Promise((resolve) => { open = resolve; });
+  if (document.readyState === "complete") setTimeout(open, 0);
+  else window.addEventListener("load", () => setTimeout(open, 0), { once: true });
+  document.addEventListener("focusin", (e) => {
+    if (e.target instanceof Element && e.target.closest(".md-search")) open();
+  });
+  document.addEventListener("change", (e) => {
+    if (e.target instanceof Element && e.target.id === "__search") open();
+  });
+  const { open: open0, send: send0 } = XMLHttpRequest.prototype;
+  XMLHttpRequest.prototype.open = function (method, url, ...rest) {
+    this.kjjHeld = /\/search\/search_index\.json$/.test(String(url));
+    return open0.call(this, method, url, ...rest);
+  };
+  XMLHttpRequest.prototype.send = function (...args) {
+    if (!this.kjjHeld) return send0.apply(this, args);
+    gate.then(() => send0.apply(this, args));
+    return undefined;
+  };
+  const Worker0 = window.Worker;
+  // The search worker: a stand-in that starts the real one when the gate opens and passes
+  // messages both ways (Material only posts messages and listens for them).
+  window.Worker = function (url, options) {
+    if (!/\/workers\/search\.[^/]*\.js/.test(String(url))) return new Worker0(url, options);
+    let queue = [], listeners = [], real = null;
+    gate.then(() => {
+      real = new Worker0(url, options);
+      for (const l of listeners) real.addEventListener(...l);
+      for (const m of queue) real.postMessage(...m);
+      queue = null;
+    });
+    this.postMessage = (m, t) => (real ? real.postMessage(m, t) : queue.push([m, t]));
+    this.addEventListener = (type, fn, o) =>
+      real ? real.addEventListener(type, fn, o) : listeners.push([type, fn, o]);
+    this.removeEventListener = (type, fn, o) => {
+      if (real) real.removeEventListener(type, fn, o);
+      listeners = listeners.filter((l) => l[0] !== type || l[1] !== fn);
+    };
+    this.terminate = () => real && real.terminate();
+  };
+}
+
 if (themeStarted) {
   document.documentElement.classList.remove("theme-pending"); // the theme ran as the page loaded
 } else {
+  holdSearch();
   for (const type of INTERACTIONS) {
     window.addEventListener(type, startTheme, { capture: true, passive: true });
   }
