@@ -236,6 +236,44 @@ SHOWN_TEXT_FILLS = ("Array.from(document.querySelectorAll('.chart__canvas svg te
                     ".map(t => getComputedStyle(t).fill)")
 
 
+THEME_RAN = "typeof window.document$ !== 'undefined'"  # Material's script exports document$
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_theme_waits_for_the_first_interaction_and_answers_it(watched, server, scheme):
+    """Material's script does not run while the page loads: the page shows the palette the
+    reader's system prefers, its toggle and the search button without it. A tap on the toggle
+    as the first interaction starts the script and switches the palette."""
+    w = watched(viewport={"width": 360, "height": 740}, color_scheme=scheme, has_touch=True)
+    w.goto(chart_page(server[1], EDITIONS[0]))
+    w.page.wait_for_timeout(800)
+    assert not w.page.evaluate(THEME_RAN)
+    assert w.page.evaluate(engine.SCHEME) == scheme  # as the system prefers, before the script
+    toggle = "label[for='__palette_1']" if scheme == "light" else "label[for='__palette_0']"
+    assert w.page.locator(toggle).is_visible()
+    assert w.page.locator("label.md-header__button[for='__search']").is_visible()
+    w.page.locator(toggle).tap()
+    w.page.wait_for_selector("html[data-theme-ready]", state="attached")
+    w.page.wait_for_function(f"{engine.SCHEME} !== '{scheme}'")
+    assert w.page.evaluate(THEME_RAN)
+    assert w.errors == []
+
+
+def test_a_key_as_the_first_interaction_is_not_lost(watched):
+    """Pressing `s` (Material's search key) before its script runs: the script starts and then
+    opens search with the focus in the search field."""
+    w = watched(viewport={"width": 1280, "height": 900})
+    w.goto("")
+    w.page.wait_for_timeout(500)
+    assert not w.page.evaluate(THEME_RAN)
+    w.page.keyboard.press("s")
+    w.page.wait_for_selector("html[data-theme-ready]", state="attached")
+    w.page.wait_for_function("document.getElementById('__search').checked")
+    w.page.wait_for_function("document.activeElement && document.activeElement.matches(\"%s\")"
+                             % engine.SEARCH_INPUT)
+    assert w.errors == []
+
+
 @pytest.mark.parametrize("live", [False, True], ids=["drawn-at-build", "live"])
 def test_charts_follow_the_palette_toggle(watched, server, live):
     palette = json.loads((REPO.web / "palette.json").read_text(encoding="utf-8"))
