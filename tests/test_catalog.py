@@ -375,6 +375,13 @@ def test_catalog_pages_in_a_browser_with_instant_navigation(site, chromium):  # 
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(base + "data/", wait_until="load")
+    moves = iter(range(5, 1000, 7))
+
+    def theme() -> None:  # the reader's first interaction on a page starts the theme
+        page.mouse.move(next(moves), 5)
+        page.wait_for_selector("html[data-theme-ready]", state="attached")
+
+    theme()
     hrefs = page.eval_on_selector_all(f"{engine.CONTENT} a[href]", "els => els.map(e => e.href)")
     local = sorted({h.split("#")[0] for h in hrefs if h.startswith(base)})
     assert any(h.endswith("/data/indicators.xlsx") for h in local)
@@ -392,6 +399,7 @@ def test_catalog_pages_in_a_browser_with_instant_navigation(site, chromium):  # 
         page.go_back()
         page.wait_for_url(at("data/"))
         page.locator(f"{engine.CONTENT} h1", has_text="开放数据").wait_for(timeout=10000)
+        theme()  # back may load the page again (the browser's choice): the reader moves again
     page.locator(f'{engine.CONTENT} a[href$="/data/en/"]').first.click()
     page.wait_for_url(at("data/en/"))
     # the old addresses: /data/en/#NAME (each dataset's English description) and

@@ -164,6 +164,13 @@ def test_charts_start_only_when_scrolled_into_view(watched, server, year):
     assert w.errors == []
 
 
+def start_theme(w: Watched) -> None:
+    """The reader's first interaction (the mouse moves), then wait until Material's script has
+    started (site.js marks the page): navigation without page loads needs it."""
+    w.page.mouse.move(5, 5)
+    w.page.wait_for_selector("html[data-theme-ready]", state="attached")
+
+
 def at(page: str):
     """A wait_for_url predicate: the address is `page`, whatever section its fragment names. With
     navigation.tracking the address follows the section in view (`#heading`) once the reader has
@@ -177,6 +184,7 @@ def test_instant_navigation_keeps_the_page_and_draws_the_charts(watched, server,
     back on the front page, scrolled to a section, its own card keeps the page too."""
     w = watched(viewport={"width": 1280, "height": 900})
     w.goto(f"{year}/")
+    start_theme(w)
     w.page.evaluate("window.__stayed = true")
     front = w.base + f"{year}/"
     targets = w.page.eval_on_selector_all("a.kpi-card", "cards => cards.map(a => a.href)")
@@ -226,6 +234,44 @@ def rgb(colour: str) -> str:
 SHOWN_TEXT_FILLS = ("Array.from(document.querySelectorAll('.chart__canvas svg text'))"
                     ".filter(t => t.getBoundingClientRect().width > 0)"
                     ".map(t => getComputedStyle(t).fill)")
+
+
+THEME_RAN = "typeof window.document$ !== 'undefined'"  # Material's script exports document$
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_theme_waits_for_the_first_interaction_and_answers_it(watched, server, scheme):
+    """Material's script does not run while the page loads: the page shows the palette the
+    reader's system prefers, its toggle and the search button without it. A tap on the toggle
+    as the first interaction starts the script and switches the palette."""
+    w = watched(viewport={"width": 360, "height": 740}, color_scheme=scheme, has_touch=True)
+    w.goto(chart_page(server[1], EDITIONS[0]))
+    w.page.wait_for_timeout(800)
+    assert not w.page.evaluate(THEME_RAN)
+    assert w.page.evaluate(engine.SCHEME) == scheme  # as the system prefers, before the script
+    toggle = "label[for='__palette_1']" if scheme == "light" else "label[for='__palette_0']"
+    assert w.page.locator(toggle).is_visible()
+    assert w.page.locator("label.md-header__button[for='__search']").is_visible()
+    w.page.locator(toggle).tap()
+    w.page.wait_for_selector("html[data-theme-ready]", state="attached")
+    w.page.wait_for_function(f"{engine.SCHEME} !== '{scheme}'")
+    assert w.page.evaluate(THEME_RAN)
+    assert w.errors == []
+
+
+def test_a_key_as_the_first_interaction_is_not_lost(watched):
+    """Pressing `s` (Material's search key) before its script runs: the script starts and then
+    opens search with the focus in the search field."""
+    w = watched(viewport={"width": 1280, "height": 900})
+    w.goto("")
+    w.page.wait_for_timeout(500)
+    assert not w.page.evaluate(THEME_RAN)
+    w.page.keyboard.press("s")
+    w.page.wait_for_selector("html[data-theme-ready]", state="attached")
+    w.page.wait_for_function("document.getElementById('__search').checked")
+    w.page.wait_for_function("document.activeElement && document.activeElement.matches(\"%s\")"
+                             % engine.SEARCH_INPUT)
+    assert w.errors == []
 
 
 @pytest.mark.parametrize("live", [False, True], ids=["drawn-at-build", "live"])
@@ -346,9 +392,15 @@ def test_hover_and_legend_work_before_the_full_chart(watched, server):
 
 
 def test_search_loads_after_the_page(watched):
-    """Search's index and worker are fetched after the load event, never before."""
+    """Search's index and worker are fetched after the load event, never before: not at all
+    until the theme has started (the reader's first interaction), then once the page has loaded."""
     w = watched(viewport={"width": 360, "height": 740})
     w.goto("")
+    w.page.wait_for_timeout(500)
+    assert w.page.evaluate(
+        "pattern => performance.getEntriesByType('resource')"
+        ".filter(r => new RegExp(pattern).test(r.name)).length", engine.SEARCH_REQUESTS) == 0
+    start_theme(w)
     # Both the worker and the index (SEARCH_REQUESTS names the two), however loaded the machine.
     w.page.wait_for_function(
         "pattern => performance.getEntriesByType('resource')"
