@@ -269,8 +269,8 @@ def test_a_key_as_the_first_interaction_is_not_lost(watched):
     w.page.keyboard.press("s")
     w.page.wait_for_selector("html[data-theme-ready]", state="attached")
     w.page.wait_for_function("document.getElementById('__search').checked")
-    w.page.wait_for_function("document.activeElement && document.activeElement.matches(\"%s\")"
-                             % engine.SEARCH_INPUT)
+    w.page.wait_for_function("field => document.activeElement && document.activeElement.matches(field)",
+                             arg=engine.SEARCH_INPUT)
     assert w.errors == []
 
 
