@@ -65,8 +65,12 @@ SEARCH_RESULT_LINK = ".md-search-result__link"
 # JavaScript: true once the search box is ready for typing (it shows its prompt).
 SEARCH_READY = ("(document.querySelector('.md-search-result__meta') || {}).textContent"
                 " === '键入以开始搜索'")
-# The control that switches from the light to the dark palette.
+# The control that switches from the light to the dark palette, and back.
 DARK_TOGGLE = "label[for='__palette_1']"
+LIGHT_TOGGLE = "label[for='__palette_0']"
+# The header's button that opens search, and (JavaScript) whether search is open.
+SEARCH_BUTTON = "label.md-header__button[for='__search']"
+SEARCH_OPEN = "document.getElementById('__search').checked"
 # JavaScript: the palette the page shows now ("light" or "dark").
 SCHEME = ("({default: 'light', slate: 'dark'})"
           "[document.body.getAttribute('data-md-color-scheme')] || null")

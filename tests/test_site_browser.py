@@ -249,9 +249,9 @@ def test_the_theme_waits_for_the_first_interaction_and_answers_it(watched, serve
     w.page.wait_for_timeout(800)
     assert not w.page.evaluate(THEME_RAN)
     assert w.page.evaluate(engine.SCHEME) == scheme  # as the system prefers, before the script
-    toggle = "label[for='__palette_1']" if scheme == "light" else "label[for='__palette_0']"
+    toggle = engine.DARK_TOGGLE if scheme == "light" else engine.LIGHT_TOGGLE
     assert w.page.locator(toggle).is_visible()
-    assert w.page.locator("label.md-header__button[for='__search']").is_visible()
+    assert w.page.locator(engine.SEARCH_BUTTON).is_visible()
     w.page.locator(toggle).tap()
     w.page.wait_for_selector("html[data-theme-ready]", state="attached")
     w.page.wait_for_function(f"{engine.SCHEME} !== '{scheme}'")
@@ -268,9 +268,9 @@ def test_a_key_as_the_first_interaction_is_not_lost(watched):
     assert not w.page.evaluate(THEME_RAN)
     w.page.keyboard.press("s")
     w.page.wait_for_selector("html[data-theme-ready]", state="attached")
-    w.page.wait_for_function("document.getElementById('__search').checked")
-    w.page.wait_for_function("document.activeElement && document.activeElement.matches(\"%s\")"
-                             % engine.SEARCH_INPUT)
+    w.page.wait_for_function(engine.SEARCH_OPEN)
+    w.page.wait_for_function("field => document.activeElement && document.activeElement.matches(field)",
+                             arg=engine.SEARCH_INPUT)
     assert w.errors == []
 
 
