@@ -109,7 +109,9 @@ def timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
     return took, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-LINKED = re.compile(r"""<(?:script[^>]*\ssrc|link[^>]*\shref)=["']?([^"' >]+)""")
+# Also the theme's script, which the page carries as <script id="__theme" data-src> and fetches
+# once it has loaded (web/site.js), so that it is ready for the reader's first interaction.
+LINKED = re.compile(r"""<(?:script[^>]*\s(?:data-)?src|link[^>]*\shref)=["']?([^"' >]+)""")
 CHART_SCRIPT = "assets/javascripts/charts-ssr.js"  # loaded by a page with charts (ECharts' SSR client)
 
 
