@@ -74,3 +74,23 @@ SEARCH_OPEN = "document.getElementById('__search').checked"
 # JavaScript: the palette the page shows now ("light" or "dark").
 SCHEME = ("({default: 'light', slate: 'dark'})"
           "[document.body.getAttribute('data-md-color-scheme')] || null")
+
+# ---------------------------------------------------------------- instant navigation
+
+# The engine answers a click on a link without a page load only once it has read the list of
+# the site's pages (SITE_WIDE_FILES), which it asks for when its script starts. A click before
+# that, say on a slow link, loads the page the ordinary way. NAVIGATION_PROBE (a script to run
+# before the page's own, Playwright's add_init_script) marks the page when that list has been
+# read: the engine parses it as XML and takes it in within the same task, so a task later its
+# links are handled. NAVIGATION_READY (JavaScript) is true from then on.
+NAVIGATION_PROBE = """(() => {
+  const parse = DOMParser.prototype.parseFromString;
+  DOMParser.prototype.parseFromString = function (text, type) {
+    const parsed = parse.call(this, text, type);
+    if (parsed.documentElement && parsed.documentElement.localName === "urlset") {
+      setTimeout(() => { window.__kjjPagesRead = true; }, 0);
+    }
+    return parsed;
+  };
+})();"""
+NAVIGATION_READY = "window.__kjjPagesRead === true"

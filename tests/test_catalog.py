@@ -371,6 +371,7 @@ def test_catalog_pages_in_a_browser_with_instant_navigation(site, chromium):  # 
     """Every link of the catalog resolves; moving between catalog pages raises no error."""
     base, layout = site
     page = chromium.new_page(viewport={"width": 1280, "height": 800})
+    page.add_init_script(engine.NAVIGATION_PROBE)
     errors: list[str] = []
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -380,6 +381,7 @@ def test_catalog_pages_in_a_browser_with_instant_navigation(site, chromium):  # 
     def theme() -> None:  # the reader's first interaction on a page starts the theme
         page.mouse.move(next(moves), 5)
         page.wait_for_selector("html[data-theme-ready]", state="attached")
+        page.wait_for_function(engine.NAVIGATION_READY)  # links are followed without page loads
 
     theme()
     hrefs = page.eval_on_selector_all(f"{engine.CONTENT} a[href]", "els => els.map(e => e.href)")

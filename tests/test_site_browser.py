@@ -90,6 +90,7 @@ class Watched:
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("request", lambda r: self.requests.append(r.url))
+        self.context.add_init_script(engine.NAVIGATION_PROBE)
 
     def goto(self, path: str) -> None:
         self.page.goto(self.base + path, wait_until="load")
@@ -166,9 +167,11 @@ def test_charts_start_only_when_scrolled_into_view(watched, server, year):
 
 def start_theme(w: Watched) -> None:
     """The reader's first interaction (the mouse moves), then wait until Material's script has
-    started (site.js marks the page): navigation without page loads needs it."""
+    started (site.js marks the page) and has read the list of pages: navigation without page
+    loads needs both (a click before that loads the page the ordinary way)."""
     w.page.mouse.move(5, 5)
     w.page.wait_for_selector("html[data-theme-ready]", state="attached")
+    w.page.wait_for_function(engine.NAVIGATION_READY)
 
 
 def at(page: str):
